@@ -1,0 +1,185 @@
+package engine
+
+import "fmt"
+
+// Conv2D is a 2-D convolution (cross-correlation, as in Keras) with bias and
+// an optional fused activation (Linear or ActReLU).
+//
+//	y[oy,ox,o] = act(b[o] + sum over ky,kx,c of x[oy*S+ky-top, ox*S+kx-left, c] * K[ky,kx,c,o])
+//
+// with zeros outside the input.
+type Conv2D struct {
+	LayerName        string
+	KH, KW           int
+	InC, OutC        int
+	StrideH, StrideW int
+	Padding          PadMode
+	Pad              int       // symmetric padding for Explicit
+	Kernel           []float32 // (KH, KW, InC, OutC)
+	Bias             []float32 // (OutC)
+	Act              Activation
+}
+
+func (l *Conv2D) Name() string { return l.LayerName }
+func (l *Conv2D) Kind() Kind   { return KindConv2D }
+
+func (l *Conv2D) Params() []Param {
+	return []Param{
+		{Name: "kernel", Shape: []int{l.KH, l.KW, l.InC, l.OutC}, Data: l.Kernel},
+		{Name: "bias", Shape: []int{l.OutC}, Data: l.Bias},
+	}
+}
+
+// Windows returns the vertical and horizontal windows for an input shape.
+func (l *Conv2D) Windows(in []int) (Window, Window, error) {
+	if err := need3D(l.LayerName, in); err != nil {
+		return Window{}, Window{}, err
+	}
+	wy, err := NewWindow(in[0], l.KH, l.StrideH, l.Padding, l.Pad)
+	if err != nil {
+		return wy, Window{}, fmt.Errorf("layer %s: height: %w", l.LayerName, err)
+	}
+	wx, err := NewWindow(in[1], l.KW, l.StrideW, l.Padding, l.Pad)
+	if err != nil {
+		return wy, wx, fmt.Errorf("layer %s: width: %w", l.LayerName, err)
+	}
+	return wy, wx, nil
+}
+
+func (l *Conv2D) OutputShape(in []int) ([]int, error) {
+	wy, wx, err := l.Windows(in)
+	if err != nil {
+		return nil, err
+	}
+	if in[2] != l.InC {
+		return nil, fmt.Errorf("layer %s: kernel expects %d input channels, input has %d", l.LayerName, l.InC, in[2])
+	}
+	if len(l.Kernel) != l.KH*l.KW*l.InC*l.OutC || len(l.Bias) != l.OutC {
+		return nil, fmt.Errorf("layer %s: kernel or bias size does not match (%d,%d,%d,%d)", l.LayerName, l.KH, l.KW, l.InC, l.OutC)
+	}
+	if l.Act == ActSoftmax {
+		return nil, fmt.Errorf("layer %s: softmax cannot be fused into a convolution", l.LayerName)
+	}
+	return []int{wy.Out, wx.Out, l.OutC}, nil
+}
+
+func (l *Conv2D) FLOPs(in []int) int64 {
+	out, err := l.OutputShape(in)
+	if err != nil {
+		return 0
+	}
+	return 2 * int64(out[0]*out[1]*l.OutC) * int64(l.KH*l.KW*l.InC)
+}
+
+func (l *Conv2D) Forward(x, y *Tensor) {
+	wy, wx, _ := l.Windows(x.Shape)
+	W, C, O := x.Shape[1], l.InC, l.OutC
+	for oy := 0; oy < wy.Out; oy++ {
+		for ox := 0; ox < wx.Out; ox++ {
+			acc := y.Data[(oy*wx.Out+ox)*O : (oy*wx.Out+ox+1)*O]
+			copy(acc, l.Bias)
+			for ky := 0; ky < l.KH; ky++ {
+				iy := oy*l.StrideH + ky - wy.Before
+				if iy < 0 || iy >= wy.In {
+					continue
+				}
+				for kx := 0; kx < l.KW; kx++ {
+					ix := ox*l.StrideW + kx - wx.Before
+					if ix < 0 || ix >= wx.In {
+						continue
+					}
+					xs := x.Data[(iy*W+ix)*C : (iy*W+ix+1)*C]
+					ks := l.Kernel[(ky*l.KW+kx)*C*O : (ky*l.KW+kx+1)*C*O]
+					for c, v := range xs {
+						axpy(acc, v, ks[c*O:(c+1)*O])
+					}
+				}
+			}
+			if l.Act == ActReLU {
+				for i, v := range acc {
+					acc[i] = max(v, 0)
+				}
+			}
+		}
+	}
+}
+
+func (l *Conv2D) Backward(x, y, dy, dx *Tensor, grads [][]float32) {
+	wy, wx, _ := l.Windows(x.Shape)
+	W, C, O := x.Shape[1], l.InC, l.OutC
+	dz := dy.Data
+	if l.Act == ActReLU {
+		dz = reluGrad(y.Data, dy.Data)
+	}
+	gk, gb := grads[0], grads[1]
+	if dx != nil {
+		clear(dx.Data)
+	}
+	for oy := 0; oy < wy.Out; oy++ {
+		for ox := 0; ox < wx.Out; ox++ {
+			g := dz[(oy*wx.Out+ox)*O : (oy*wx.Out+ox+1)*O]
+			axpy(gb, 1, g)
+			for ky := 0; ky < l.KH; ky++ {
+				iy := oy*l.StrideH + ky - wy.Before
+				if iy < 0 || iy >= wy.In {
+					continue
+				}
+				for kx := 0; kx < l.KW; kx++ {
+					ix := ox*l.StrideW + kx - wx.Before
+					if ix < 0 || ix >= wx.In {
+						continue
+					}
+					off := (iy*W + ix) * C
+					kb := (ky*l.KW + kx) * C * O
+					for c := 0; c < C; c++ {
+						axpy(gk[kb+c*O:kb+(c+1)*O], x.Data[off+c], g)
+						if dx != nil {
+							dx.Data[off+c] += dot(l.Kernel[kb+c*O:kb+(c+1)*O], g)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// ChannelContribution returns the part of output channel o that comes from
+// input channel c alone, without bias or activation: the intermediate map the
+// explainer shows before the channels are summed. Shape (OH, OW, 1).
+func (l *Conv2D) ChannelContribution(x *Tensor, o, c int) *Tensor {
+	wy, wx, _ := l.Windows(x.Shape)
+	W, C, O := x.Shape[1], l.InC, l.OutC
+	out := NewTensor(wy.Out, wx.Out, 1)
+	for oy := 0; oy < wy.Out; oy++ {
+		for ox := 0; ox < wx.Out; ox++ {
+			var s float32
+			for ky := 0; ky < l.KH; ky++ {
+				iy := oy*l.StrideH + ky - wy.Before
+				if iy < 0 || iy >= wy.In {
+					continue
+				}
+				for kx := 0; kx < l.KW; kx++ {
+					ix := ox*l.StrideW + kx - wx.Before
+					if ix < 0 || ix >= wx.In {
+						continue
+					}
+					s += x.Data[(iy*W+ix)*C+c] * l.Kernel[((ky*l.KW+kx)*C+c)*O+o]
+				}
+			}
+			out.Data[oy*wx.Out+ox] = s
+		}
+	}
+	return out
+}
+
+// KernelSlice returns the (KH, KW) kernel that connects input channel c to
+// output channel o, row-major.
+func (l *Conv2D) KernelSlice(o, c int) []float32 {
+	s := make([]float32, 0, l.KH*l.KW)
+	for ky := 0; ky < l.KH; ky++ {
+		for kx := 0; kx < l.KW; kx++ {
+			s = append(s, l.Kernel[((ky*l.KW+kx)*l.InC+c)*l.OutC+o])
+		}
+	}
+	return s
+}

@@ -1,0 +1,98 @@
+package engine
+
+import (
+	"fmt"
+	"math"
+)
+
+// MaxPool2D takes the maximum of each window, channel by channel. With Same
+// padding, padded cells never win (they count as -Inf).
+type MaxPool2D struct {
+	LayerName        string
+	PoolH, PoolW     int
+	StrideH, StrideW int
+	Padding          PadMode // Valid or Same
+}
+
+func (l *MaxPool2D) Name() string    { return l.LayerName }
+func (l *MaxPool2D) Kind() Kind      { return KindMaxPool2D }
+func (l *MaxPool2D) Params() []Param { return nil }
+
+// Windows returns the vertical and horizontal windows for an input shape.
+func (l *MaxPool2D) Windows(in []int) (Window, Window, error) {
+	if err := need3D(l.LayerName, in); err != nil {
+		return Window{}, Window{}, err
+	}
+	if l.Padding == Explicit {
+		return Window{}, Window{}, fmt.Errorf("layer %s: max-pool supports valid and same padding only", l.LayerName)
+	}
+	wy, err := NewWindow(in[0], l.PoolH, l.StrideH, l.Padding, 0)
+	if err != nil {
+		return wy, Window{}, fmt.Errorf("layer %s: height: %w", l.LayerName, err)
+	}
+	wx, err := NewWindow(in[1], l.PoolW, l.StrideW, l.Padding, 0)
+	if err != nil {
+		return wy, wx, fmt.Errorf("layer %s: width: %w", l.LayerName, err)
+	}
+	return wy, wx, nil
+}
+
+func (l *MaxPool2D) OutputShape(in []int) ([]int, error) {
+	wy, wx, err := l.Windows(in)
+	if err != nil {
+		return nil, err
+	}
+	return []int{wy.Out, wx.Out, in[2]}, nil
+}
+
+// Argmax returns the input index (into x.Data) that wins output cell
+// (oy, ox, c): the first maximum in row-major window order.
+func (l *MaxPool2D) Argmax(x *Tensor, oy, ox, c int) int {
+	wy, wx, _ := l.Windows(x.Shape)
+	W, C := x.Shape[1], x.Shape[2]
+	best, arg := float32(math.Inf(-1)), -1
+	for ky := 0; ky < l.PoolH; ky++ {
+		iy := oy*l.StrideH + ky - wy.Before
+		if iy < 0 || iy >= wy.In {
+			continue
+		}
+		for kx := 0; kx < l.PoolW; kx++ {
+			ix := ox*l.StrideW + kx - wx.Before
+			if ix < 0 || ix >= wx.In {
+				continue
+			}
+			i := (iy*W+ix)*C + c
+			if v := x.Data[i]; arg < 0 || v > best {
+				best, arg = v, i
+			}
+		}
+	}
+	return arg
+}
+
+func (l *MaxPool2D) Forward(x, y *Tensor) {
+	oh, ow, C := y.Shape[0], y.Shape[1], y.Shape[2]
+	for oy := 0; oy < oh; oy++ {
+		for ox := 0; ox < ow; ox++ {
+			for c := 0; c < C; c++ {
+				y.Data[(oy*ow+ox)*C+c] = x.Data[l.Argmax(x, oy, ox, c)]
+			}
+		}
+	}
+}
+
+// Backward sends each output gradient to the input cell that won its window.
+func (l *MaxPool2D) Backward(x, y, dy, dx *Tensor, _ [][]float32) {
+	if dx == nil {
+		return
+	}
+	clear(dx.Data)
+	oh, ow, C := y.Shape[0], y.Shape[1], y.Shape[2]
+	for oy := 0; oy < oh; oy++ {
+		for ox := 0; ox < ow; ox++ {
+			for c := 0; c < C; c++ {
+				dx.Data[l.Argmax(x, oy, ox, c)] += dy.Data[(oy*ow+ox)*C+c]
+			}
+		}
+	}
+}

@@ -1,0 +1,45 @@
+package engine
+
+// axpy: y += a*x. The loop is unrolled by four; the compiler removes bounds
+// checks after the length assertion.
+func axpy(y []float32, a float32, x []float32) {
+	x = x[:len(y)]
+	i := 0
+	for ; i+4 <= len(y); i += 4 {
+		y[i] += a * x[i]
+		y[i+1] += a * x[i+1]
+		y[i+2] += a * x[i+2]
+		y[i+3] += a * x[i+3]
+	}
+	for ; i < len(y); i++ {
+		y[i] += a * x[i]
+	}
+}
+
+// dot returns sum x[i]*y[i].
+func dot(x, y []float32) float32 {
+	y = y[:len(x)]
+	var s0, s1, s2, s3 float32
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		s0 += x[i] * y[i]
+		s1 += x[i+1] * y[i+1]
+		s2 += x[i+2] * y[i+2]
+		s3 += x[i+3] * y[i+3]
+	}
+	for ; i < len(x); i++ {
+		s0 += x[i] * y[i]
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// reluGrad returns dy masked where the ReLU output y is not positive.
+func reluGrad(y, dy []float32) []float32 {
+	dz := make([]float32, len(dy))
+	for i, v := range y {
+		if v > 0 {
+			dz[i] = dy[i]
+		}
+	}
+	return dz
+}
