@@ -13,6 +13,7 @@ const (
 	KindFlatten
 	KindDense
 	KindSoftmax
+	KindIdentity
 )
 
 var kindNames = [...]string{
@@ -22,6 +23,7 @@ var kindNames = [...]string{
 	KindFlatten:   "flatten",
 	KindDense:     "dense",
 	KindSoftmax:   "softmax",
+	KindIdentity:  "identity",
 }
 
 func (k Kind) String() string {
