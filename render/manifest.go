@@ -1,0 +1,99 @@
+package render
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sort"
+)
+
+// Figure describes one file under the figures directory: what it shows and
+// how its colours map back to values.
+type Figure struct {
+	File    string         `json:"file"` // slash path relative to the figures dir, e.g. "s/ankle-boot/conv_1_1/unit/3.png"
+	Kind    string         `json:"kind"` // "input", "input-channel", "activation", "kernel", "dense-weights", "overview", ...
+	Sample  string         `json:"sample,omitempty"`
+	Layer   string         `json:"layer,omitempty"`
+	Neuron  int            `json:"neuron"`          // -1 when not applicable
+	Channel int            `json:"channel"`         // -1 when not applicable
+	Range   [2]float32     `json:"range"`           // value range the colour scale spans
+	Scale   string         `json:"scale,omitempty"` // "rdbu", "greys", "brbg", "oranges", ...
+	Mode    string         `json:"mode,omitempty"`  // "unit", "module", "global" where it applies
+	Width   int            `json:"width"`
+	Height  int            `json:"height"`
+	Params  map[string]int `json:"params,omitempty"` // e.g. playground size/pad/kernel/stride, epoch
+	Note    string         `json:"note,omitempty"`   // e.g. a reason code for an invalid playground combination
+}
+
+// Manifest lists every figure of a render, sorted by File.
+type Manifest struct {
+	Figures []Figure `json:"figures"`
+}
+
+// Sort orders the figures by File, the order the manifest is written in.
+func (m *Manifest) Sort() {
+	sort.Slice(m.Figures, func(i, j int) bool { return m.Figures[i].File < m.Figures[j].File })
+}
+
+// Lookup returns the figure stored in file (a slash path). The manifest must
+// be sorted.
+func (m *Manifest) Lookup(file string) (Figure, bool) {
+	i := sort.Search(len(m.Figures), func(i int) bool { return m.Figures[i].File >= file })
+	if i < len(m.Figures) && m.Figures[i].File == file {
+		return m.Figures[i], true
+	}
+	return Figure{}, false
+}
+
+// Find returns the first figure, in File order, of the given kind, sample,
+// layer, neuron, channel and mode. Empty strings and -1 match only figures
+// that leave that field empty or at -1.
+func (m *Manifest) Find(kind, sample, layer string, neuron, channel int, mode string) (Figure, bool) {
+	for _, f := range m.Figures {
+		if f.Kind == kind && f.Sample == sample && f.Layer == layer &&
+			f.Neuron == neuron && f.Channel == channel && f.Mode == mode {
+			return f, true
+		}
+	}
+	return Figure{}, false
+}
+
+// Filter returns the figures keep accepts, in File order.
+func (m *Manifest) Filter(keep func(Figure) bool) []Figure {
+	var out []Figure
+	for _, f := range m.Figures {
+		if keep(f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// MarshalIndented encodes the manifest as the manifest.json file holds it:
+// sorted, two-space indented, ending in a newline. encoding/json writes
+// Params with sorted keys, so equal manifests give equal bytes.
+func (m *Manifest) MarshalIndented() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(m); err != nil {
+		return nil, fmt.Errorf("render: encode manifest: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// ParseManifest reads manifest.json bytes and checks that files are
+// unique and sorted.
+func ParseManifest(data []byte) (*Manifest, error) {
+	var m Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("render: manifest: %w", err)
+	}
+	for i := 1; i < len(m.Figures); i++ {
+		if m.Figures[i-1].File >= m.Figures[i].File {
+			return nil, fmt.Errorf("render: manifest: %q is out of order or repeated", m.Figures[i].File)
+		}
+	}
+	return &m, nil
+}

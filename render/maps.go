@@ -1,0 +1,250 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"math"
+	"strconv"
+	"strings"
+
+	"cnnexplainer/engine"
+)
+
+// Figure kinds written by the static plan.
+const (
+	KindInput        = "input"
+	KindInputChannel = "input-channel"
+	KindActivation   = "activation"
+	KindKernel       = "kernel"
+	KindKernelValues = "kernel-values"
+	KindDenseWeights = "dense-weights"
+	KindDenseValues  = "dense-values"
+	KindOverview     = "overview"
+	KindFlatten      = "flatten"
+	KindSoftmax      = "softmax"
+	KindLegend       = "legend"
+)
+
+// planStatic plans every figure that is a picture of a value: inputs,
+// activation maps, kernels, dense weights, diagrams and legends.
+func planStatic(m *engine.Model, samples []Sample) ([]job, error) {
+	if err := checkLayerNames(m); err != nil {
+		return nil, err
+	}
+	var jobs []job
+	for _, s := range samples {
+		js, err := planInput(m, s)
+		if err != nil {
+			return nil, err
+		}
+		jobs = append(jobs, js...)
+		if js, err = planActivations(m, s); err != nil {
+			return nil, err
+		}
+		jobs = append(jobs, js...)
+	}
+	return jobs, nil
+}
+
+// checkLayerNames makes sure every layer name can be a path element.
+func checkLayerNames(m *engine.Model) error {
+	for _, l := range m.Layers {
+		n := l.Name()
+		if n == "" || n == "." || n == ".." || strings.ContainsAny(n, `/\:*?"<>|`) {
+			return fmt.Errorf("render: layer name %q cannot name a figure folder", n)
+		}
+	}
+	return nil
+}
+
+// inputScale returns the range of the input tensor's values: pixels 0..255
+// times the model's input scale.
+func inputRange(m *engine.Model) float32 {
+	if m.Input.Scale > 0 {
+		return 255 * m.Input.Scale
+	}
+	return 1
+}
+
+// channelScheme is the scheme of input channel c of a C-channel input.
+func channelScheme(c, channels int) Scheme {
+	if channels == 3 {
+		return [3]Scheme{Red, Green, Blue}[c]
+	}
+	return Greys
+}
+
+// planInput plans the input picture and its channel views.
+func planInput(m *engine.Model, s Sample) ([]job, error) {
+	x := s.Trace.Input
+	if len(x.Shape) != 3 {
+		return nil, fmt.Errorf("render: sample %s: input shape %v is not (H, W, C)", s.ID, x.Shape)
+	}
+	h, w, cs := x.H(), x.W(), x.C()
+	top := inputRange(m)
+	var jobs []job
+	if cs == 1 || cs == 3 {
+		sc, err := NewScale(Greys, 0, top)
+		if err != nil {
+			return nil, err
+		}
+		jobs = append(jobs, job{
+			Figure: Figure{File: "s/" + s.ID + "/input.png", Kind: KindInput, Sample: s.ID,
+				Neuron: -1, Channel: -1, Range: sc.Range(), Scale: sc.Scheme.String(), Width: w, Height: h},
+			Draw: func() ([]byte, error) { return inputPNG(x, sc) },
+		})
+	}
+	for c := 0; c < cs; c++ {
+		sc, err := NewScale(channelScheme(c, cs), 0, top)
+		if err != nil {
+			return nil, err
+		}
+		jobs = append(jobs, job{
+			Figure: Figure{File: "s/" + s.ID + "/input/" + strconv.Itoa(c) + ".png", Kind: KindInputChannel,
+				Sample: s.ID, Neuron: -1, Channel: c, Range: sc.Range(), Scale: sc.Scheme.String(), Width: w, Height: h},
+			Draw: func() ([]byte, error) { return MapPNG(x, c, sc) },
+		})
+	}
+	return jobs, nil
+}
+
+// planActivations plans one PNG per map layer, neuron and range mode.
+func planActivations(m *engine.Model, s Sample) ([]job, error) {
+	ranges, err := NewRanges(m, s.Trace)
+	if err != nil {
+		return nil, fmt.Errorf("render: sample %s: %w", s.ID, err)
+	}
+	blocks, err := Blocks(m)
+	if err != nil {
+		return nil, err
+	}
+	var jobs []job
+	for _, b := range blocks {
+		for _, name := range b.Layers {
+			out := s.Trace.Output(name)
+			for n := 0; n < out.C(); n++ {
+				for _, mode := range Modes() {
+					sc, err := ranges.Scale(mode, name, n)
+					if err != nil {
+						return nil, err
+					}
+					jobs = append(jobs, job{
+						Figure: Figure{File: ActivationFile(s.ID, name, mode, n), Kind: KindActivation,
+							Sample: s.ID, Layer: name, Neuron: n, Channel: -1, Range: sc.Range(),
+							Scale: sc.Scheme.String(), Mode: mode.String(), Width: out.W(), Height: out.H()},
+						Draw: func() ([]byte, error) { return MapPNG(out, n, sc) },
+					})
+				}
+			}
+		}
+	}
+	return jobs, nil
+}
+
+// ActivationFile is the figure path of one neuron's map in one range mode.
+func ActivationFile(sample, layer string, mode Mode, neuron int) string {
+	return "s/" + sample + "/" + layer + "/" + mode.String() + "/" + strconv.Itoa(neuron) + ".png"
+}
+
+// MapPNG encodes channel c of an (H, W, C) tensor as a paletted PNG, one
+// pixel per value, through scale sc.
+func MapPNG(t *engine.Tensor, c int, sc Scale) ([]byte, error) {
+	if len(t.Shape) != 3 || c < 0 || c >= t.C() {
+		return nil, fmt.Errorf("no channel %d in a tensor of shape %v", c, t.Shape)
+	}
+	h, w, cs := t.H(), t.W(), t.C()
+	idx := make([]uint8, h*w)
+	for i := range idx {
+		idx[i] = sc.Index(t.Data[i*cs+c])
+	}
+	return IndexedPNG(w, h, idx, sc)
+}
+
+// GridPNG encodes a row-major h*w grid of values, one pixel per value.
+func GridPNG(w, h int, values []float32, sc Scale) ([]byte, error) {
+	if len(values) != w*h {
+		return nil, fmt.Errorf("%d values for a %dx%d grid", len(values), w, h)
+	}
+	idx := make([]uint8, len(values))
+	for i, v := range values {
+		idx[i] = sc.Index(v)
+	}
+	return IndexedPNG(w, h, idx, sc)
+}
+
+// IndexedPNG writes a paletted PNG whose pixel i has the colour of scale
+// index idx[i]. Only the palette entries in use are stored (in index order),
+// which keeps small maps small: a full palette alone is 768 bytes.
+func IndexedPNG(w, h int, idx []uint8, sc Scale) ([]byte, error) {
+	if w < 1 || h < 1 || len(idx) != w*h {
+		return nil, fmt.Errorf("bad image size %dx%d for %d pixels", w, h, len(idx))
+	}
+	var used [Steps]bool
+	for _, v := range idx {
+		used[v] = true
+	}
+	full := sc.Palette()
+	var remap [Steps]uint8
+	var pal color.Palette
+	for i, u := range used {
+		if u {
+			remap[i] = uint8(len(pal))
+			pal = append(pal, full[i])
+		}
+	}
+	img := image.NewPaletted(image.Rect(0, 0, w, h), pal)
+	for i, v := range idx {
+		img.Pix[i] = remap[v]
+	}
+	return encodePNG(img)
+}
+
+// inputPNG draws the input as the picture it came from: RGB for three
+// channels, grey for one.
+func inputPNG(x *engine.Tensor, sc Scale) ([]byte, error) {
+	h, w, cs := x.H(), x.W(), x.C()
+	var img image.Image
+	switch cs {
+	case 1:
+		g := image.NewGray(image.Rect(0, 0, w, h))
+		for i := range g.Pix {
+			g.Pix[i] = sc.Index(x.Data[i])
+		}
+		img = g
+	case 3:
+		rgba := image.NewNRGBA(image.Rect(0, 0, w, h))
+		for i := 0; i < w*h; i++ {
+			for c := 0; c < 3; c++ {
+				rgba.Pix[i*4+c] = sc.Index(x.Data[i*3+c])
+			}
+			rgba.Pix[i*4+3] = 255
+		}
+		img = rgba
+	default:
+		return nil, fmt.Errorf("an input picture needs 1 or 3 channels, not %d", cs)
+	}
+	return encodePNG(img)
+}
+
+func encodePNG(img image.Image) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := png.Encoder{CompressionLevel: png.BestCompression}
+	if err := enc.Encode(&buf, img); err != nil {
+		return nil, fmt.Errorf("encode png: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// maxAbs returns the largest finite |v| of values.
+func maxAbs(values []float32) float32 {
+	var m float32
+	for _, v := range values {
+		if a := abs32(v); a > m && !math.IsInf(float64(a), 0) {
+			m = a
+		}
+	}
+	return m
+}
