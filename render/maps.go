@@ -46,6 +46,11 @@ func planStatic(m *engine.Model, samples []Sample) ([]job, error) {
 		}
 		jobs = append(jobs, js...)
 	}
+	js, err := planKernels(m)
+	if err != nil {
+		return nil, err
+	}
+	jobs = append(jobs, js...)
 	return jobs, nil
 }
 
