@@ -26,6 +26,9 @@ func (e *Error) Error() string { return fmt.Sprintf("math: column %d: %s", e.Off
 // Convert returns the MathML for a formula. display selects a block
 // formula ($$...$$) over an inline one ($...$).
 func Convert(src string, display bool) (string, error) {
+	if !utf8.ValidString(src) {
+		return "", &Error{Offset: 0, Msg: "formula is not valid UTF-8"}
+	}
 	p := &texParser{src: src}
 	body, err := p.row(0)
 	if err != nil {
