@@ -45,6 +45,15 @@ func planStatic(m *engine.Model, samples []Sample) ([]job, error) {
 			return nil, err
 		}
 		jobs = append(jobs, js...)
+		jobs = append(jobs, planOverview(m, s)...)
+		if js, err = planFlatten(m, s); err != nil {
+			return nil, err
+		}
+		jobs = append(jobs, js...)
+		if js, err = planSoftmax(s); err != nil {
+			return nil, err
+		}
+		jobs = append(jobs, js...)
 	}
 	js, err := planKernels(m)
 	if err != nil {

@@ -59,6 +59,11 @@ func Render(ctx context.Context, m *engine.Model, samples []Sample, dir string, 
 	}
 	jobs = append(jobs, static...)
 
+	legends, err := planLegends(jobs)
+	if err != nil {
+		return nil, err
+	}
+	jobs = append(jobs, legends...)
 	man, err := run(ctx, jobs, dir, opt.Workers)
 	if err != nil {
 		return nil, err
