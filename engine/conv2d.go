@@ -71,37 +71,11 @@ func (l *Conv2D) FLOPs(in []int) int64 {
 	return 2 * int64(out[0]*out[1]*l.OutC) * int64(l.KH*l.KW*l.InC)
 }
 
+// Forward pads the input once and runs the blocked micro-kernel (see
+// kernels.go): AVX2+FMA assembly where the processor has it, Go elsewhere.
 func (l *Conv2D) Forward(x, y *Tensor) {
 	wy, wx, _ := l.Windows(x.Shape)
-	W, C, O := x.Shape[1], l.InC, l.OutC
-	for oy := 0; oy < wy.Out; oy++ {
-		for ox := 0; ox < wx.Out; ox++ {
-			acc := y.Data[(oy*wx.Out+ox)*O : (oy*wx.Out+ox+1)*O]
-			copy(acc, l.Bias)
-			for ky := 0; ky < l.KH; ky++ {
-				iy := oy*l.StrideH + ky - wy.Before
-				if iy < 0 || iy >= wy.In {
-					continue
-				}
-				for kx := 0; kx < l.KW; kx++ {
-					ix := ox*l.StrideW + kx - wx.Before
-					if ix < 0 || ix >= wx.In {
-						continue
-					}
-					xs := x.Data[(iy*W+ix)*C : (iy*W+ix+1)*C]
-					ks := l.Kernel[(ky*l.KW+kx)*C*O : (ky*l.KW+kx+1)*C*O]
-					for c, v := range xs {
-						axpy(acc, v, ks[c*O:(c+1)*O])
-					}
-				}
-			}
-			if l.Act == ActReLU {
-				for i, v := range acc {
-					acc[i] = max(v, 0)
-				}
-			}
-		}
-	}
+	convForward(l, x, y, wy, wx, bestConv())
 }
 
 func (l *Conv2D) Backward(x, y, dy, dx *Tensor, grads [][]float32) {

@@ -39,19 +39,14 @@ func (l *Dense) FLOPs(in []int) int64 { return 2 * int64(l.In) * int64(l.Out) }
 
 // Logits computes x K + b without the activation.
 func (l *Dense) Logits(x []float32, z []float32) {
-	copy(z, l.Bias)
-	for i, v := range x {
-		axpy(z, v, l.Kernel[i*l.Out:(i+1)*l.Out])
-	}
+	denseForward(x, l.Kernel, l.Bias, z, bestDense())
 }
 
 func (l *Dense) Forward(x, y *Tensor) {
 	l.Logits(x.Data, y.Data)
 	switch l.Act {
 	case ActReLU:
-		for i, v := range y.Data {
-			y.Data[i] = max(v, 0)
-		}
+		relu(y.Data)
 	case ActSoftmax:
 		softmax(y.Data, y.Data)
 	}

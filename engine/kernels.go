@@ -1,0 +1,171 @@
+package engine
+
+// The forward kernels. A convolution over a channels-last map is a small
+// matrix product per output pixel: for a fixed kernel row ky, the inputs a
+// pixel needs, x[iy, ix+kx, c] for all kx and c, are KW*C contiguous
+// floats, and the kernel rows K[ky, kx, c, :] are contiguous too. So with
+// the input padded by zeros first, every output pixel is
+//
+//	y[p, :] = b + sum over ky, t < KW*C of xrow_ky[p*S*C + t] * K[ky*KW*C + t, :]
+//
+// with no bounds tests. The micro-kernel computes 6 output pixels of one
+// row times 16 output channels at once, so 12 AVX registers hold the sums
+// while the kernel streams past; each input value is loaded once per pixel
+// and each kernel row once per 6 pixels. Output channels are processed in
+// blocks of 16 (the kernel is regrouped per call, zero-padded), and the
+// last block of a row overlaps the one before it instead of running short:
+// recomputing a pixel gives bit-identical values.
+//
+// Summation order per output value is fixed: bias, then ky, kx, c in
+// order. The assembly fuses multiply and add (one rounding), the pure-Go
+// kernel rounds twice; both agree with the plain definition to float32
+// accuracy, which kernels_test.go checks on many shapes.
+
+const (
+	blockPix = 6  // output pixels per micro-kernel call
+	blockOut = 16 // output channels per micro-kernel call
+)
+
+// convMicro computes blockPix output pixels x lanes output channels.
+// x starts at the first input value of pixel 0 in kernel row 0; pixel j's
+// inputs start xPix floats after pixel j-1's and kernel row r's xRow floats
+// after row r-1's. k holds kh*n rows of blockOut floats. y receives pixel j
+// at j*yPix, lanes values each.
+type convMicro func(x []float32, xPix, xRow int, k []float32, kh, n int, bias *[blockOut]float32, lanes int, y []float32, yPix int, relu bool)
+
+// convMicroGo is the portable micro-kernel, the reference the assembly one
+// is tested against.
+func convMicroGo(x []float32, xPix, xRow int, k []float32, kh, n int, bias *[blockOut]float32, lanes int, y []float32, yPix int, relu bool) {
+	var acc [blockPix][blockOut]float32
+	for j := range acc {
+		acc[j] = *bias
+	}
+	for r := 0; r < kh; r++ {
+		row := x[r*xRow:]
+		kr := k[r*n*blockOut : (r+1)*n*blockOut]
+		for t := 0; t < n; t++ {
+			kv := (*[blockOut]float32)(kr[t*blockOut:])[:lanes]
+			for j := range acc {
+				v := row[j*xPix+t]
+				a := acc[j][:lanes]
+				for o, w := range kv {
+					a[o] += v * w
+				}
+			}
+		}
+	}
+	for j := range acc {
+		out := y[j*yPix : j*yPix+lanes]
+		for o := range out {
+			v := acc[j][o]
+			if relu && v < 0 {
+				v = 0
+			}
+			out[o] = v
+		}
+	}
+}
+
+// padInput returns x with the window padding added as zeros, and its
+// width. Without padding it returns x's own data.
+func padInput(x *Tensor, wy, wx Window) ([]float32, int) {
+	H, W, C := x.Shape[0], x.Shape[1], x.Shape[2]
+	if wy.Before == 0 && wy.After == 0 && wx.Before == 0 && wx.After == 0 {
+		return x.Data, W
+	}
+	Wp := wx.Before + W + wx.After
+	xp := make([]float32, (wy.Before+H+wy.After)*Wp*C)
+	for iy := 0; iy < H; iy++ {
+		copy(xp[((wy.Before+iy)*Wp+wx.Before)*C:], x.Data[iy*W*C:(iy+1)*W*C])
+	}
+	return xp, Wp
+}
+
+// convForward runs the convolution l on x into y with the given
+// micro-kernel.
+func convForward(l *Conv2D, x, y *Tensor, wy, wx Window, micro convMicro) {
+	C, O := l.InC, l.OutC
+	xp, Wp := padInput(x, wy, wx)
+	n := l.KW * C
+	rows := l.KH * n
+	xRow, xPix := Wp*C, l.StrideW*C
+	relu := l.Act == ActReLU
+	if wx.Out < blockPix {
+		convRows(l, xp, xRow, xPix, y, wy, wx)
+		return
+	}
+	kp := make([]float32, rows*blockOut)
+	var bias [blockOut]float32
+	for o0 := 0; o0 < O; o0 += blockOut {
+		lanes := min(blockOut, O-o0)
+		for r := 0; r < rows; r++ {
+			copy(kp[r*blockOut:r*blockOut+lanes], l.Kernel[r*O+o0:r*O+o0+lanes])
+		}
+		bias = [blockOut]float32{}
+		copy(bias[:lanes], l.Bias[o0:o0+lanes])
+		for oy := 0; oy < wy.Out; oy++ {
+			xr := oy * l.StrideH * xRow
+			yr := oy*wx.Out*O + o0
+			for ox := 0; ox < wx.Out; ox += blockPix {
+				ox = min(ox, wx.Out-blockPix)
+				micro(xp[xr+ox*xPix:], xPix, xRow, kp, l.KH, n, &bias, lanes, y.Data[yr+ox*O:], O, relu)
+			}
+		}
+	}
+}
+
+// convRows handles maps narrower than one block, one pixel at a time.
+func convRows(l *Conv2D, xp []float32, xRow, xPix int, y *Tensor, wy, wx Window) {
+	O, n := l.OutC, l.KW*l.InC
+	for oy := 0; oy < wy.Out; oy++ {
+		for ox := 0; ox < wx.Out; ox++ {
+			acc := y.Data[(oy*wx.Out+ox)*O : (oy*wx.Out+ox+1)*O]
+			copy(acc, l.Bias)
+			for ky := 0; ky < l.KH; ky++ {
+				xs := xp[(oy*l.StrideH+ky)*xRow+ox*xPix:][:n]
+				ks := l.Kernel[ky*n*O : (ky+1)*n*O]
+				for t, v := range xs {
+					axpy(acc, v, ks[t*O:(t+1)*O])
+				}
+			}
+			if l.Act == ActReLU {
+				relu(acc)
+			}
+		}
+	}
+}
+
+// relu clips negative values to zero in place; NaN stays NaN.
+func relu(a []float32) {
+	for i, v := range a {
+		if v < 0 {
+			a[i] = 0
+		}
+	}
+}
+
+// denseMicro adds sum over i of x[i] * k[i*stride : i*stride+lanes] into
+// z[:lanes], for lanes <= blockOut.
+type denseMicro func(x, k []float32, stride, lanes int, z []float32)
+
+func denseMicroGo(x, k []float32, stride, lanes int, z []float32) {
+	var acc [blockOut]float32
+	a := acc[:lanes]
+	for i, v := range x {
+		for o, w := range k[i*stride : i*stride+lanes] {
+			a[o] += v * w
+		}
+	}
+	for o := range a {
+		z[o] += a[o]
+	}
+}
+
+// denseForward computes z = x K + b for K of shape (len(x), len(z)).
+func denseForward(x, kernel, bias, z []float32, micro denseMicro) {
+	copy(z, bias)
+	out := len(z)
+	for o0 := 0; o0 < out; o0 += blockOut {
+		micro(x, kernel[o0:], out, min(blockOut, out-o0), z[o0:])
+	}
+}

@@ -1,0 +1,83 @@
+package engine
+
+import "unsafe"
+
+// The AVX2+FMA kernels in kernels_amd64.s. They are used only when the
+// processor and the operating system support them (checked once, here);
+// elsewhere the pure-Go kernels run.
+
+//go:noescape
+func conv6x16FMA(x, k *float32, bias *[blockOut]float32, mask *[blockOut]int32, y *float32, xPix, xRow, kh, n, yPix int, relu bool)
+
+//go:noescape
+func dense16FMA(x, k *float32, n, stride int, mask *[blockOut]int32, z *float32)
+
+func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
+func xgetbv0() (eax uint32)
+
+// hasFMA is true when AVX2 and FMA instructions may be used: the CPU has
+// them and the OS saves the YMM registers. It is set once at start-up and
+// never changed.
+var hasFMA = detectFMA()
+
+func detectFMA() bool {
+	maxID, _, _, _ := cpuid(0, 0)
+	if maxID < 7 {
+		return false
+	}
+	_, _, ecx1, _ := cpuid(1, 0)
+	const fma, osxsave, avx = 1 << 12, 1 << 27, 1 << 28
+	if ecx1&(fma|osxsave|avx) != fma|osxsave|avx {
+		return false
+	}
+	if xgetbv0()&6 != 6 { // XMM and YMM state enabled by the OS
+		return false
+	}
+	_, ebx7, _, _ := cpuid(7, 0)
+	const avx2 = 1 << 5
+	return ebx7&avx2 != 0
+}
+
+// maskTable is read-only: its blockOut values starting at blockOut-lanes
+// are lanes all-ones words followed by zeros, the store mask for lanes.
+var maskTable = [2 * blockOut]int32{-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1}
+
+// laneMask returns a mask selecting the first lanes (1..blockOut) of blockOut.
+func laneMask(lanes int) *[blockOut]int32 {
+	return (*[blockOut]int32)(maskTable[blockOut-lanes:])
+}
+
+// convMicroFMA is the assembly micro-kernel behind the convMicro
+// signature. The slice expressions check, before any pointer is handed to
+// the assembly, that every value it will read or write is in range.
+func convMicroFMA(x []float32, xPix, xRow int, k []float32, kh, n int, bias *[blockOut]float32, lanes int, y []float32, yPix int, relu bool) {
+	_ = x[(blockPix-1)*xPix+(kh-1)*xRow+n-1]
+	_ = k[kh*n*blockOut-1]
+	_ = y[(blockPix-1)*yPix+lanes-1]
+	conv6x16FMA(unsafe.SliceData(x), unsafe.SliceData(k), bias, laneMask(lanes), unsafe.SliceData(y), xPix, xRow, kh, n, yPix, relu)
+}
+
+// denseMicroFMA is the assembly behind the denseMicro signature.
+func denseMicroFMA(x, k []float32, stride, lanes int, z []float32) {
+	if len(x) == 0 {
+		return
+	}
+	_ = k[(len(x)-1)*stride+lanes-1]
+	_ = z[lanes-1]
+	dense16FMA(unsafe.SliceData(x), unsafe.SliceData(k), len(x), stride, laneMask(lanes), unsafe.SliceData(z))
+}
+
+// bestConv and bestDense pick the fastest kernels this machine runs.
+func bestConv() convMicro {
+	if hasFMA {
+		return convMicroFMA
+	}
+	return convMicroGo
+}
+
+func bestDense() denseMicro {
+	if hasFMA {
+		return denseMicroFMA
+	}
+	return denseMicroGo
+}

@@ -1,0 +1,8 @@
+//go:build !amd64
+
+package engine
+
+// Without the amd64 assembly, the pure-Go kernels run.
+
+func bestConv() convMicro   { return convMicroGo }
+func bestDense() denseMicro { return denseMicroGo }
