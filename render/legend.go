@@ -25,7 +25,10 @@ func LegendFile(scheme string, r [2]float32) string {
 func LegendSVG(sc Scale) ([]byte, error) {
 	s := NewSVG(legendW, legendH)
 	s.Open("defs")
-	s.Open("linearGradient", A("id", "g"))
+	// Legends of one scheme share the id and the same stops, so several
+	// inlined in one page still resolve to an identical gradient.
+	id := "legend-" + sc.Scheme.String()
+	s.Open("linearGradient", A("id", id))
 	pal := sc.Palette()
 	for k := 0; k <= legendStops; k++ {
 		i := min(k*Steps/legendStops, Steps-1)
@@ -35,7 +38,7 @@ func LegendSVG(sc Scale) ([]byte, error) {
 	}
 	s.Close()
 	s.Close()
-	s.Elem("rect", F("width", legendW), F("height", legendBarH), A("fill", "url(#g)"))
+	s.Elem("rect", F("width", legendW), F("height", legendBarH), A("fill", "url(#"+id+")"))
 	s.Open("g", A("font-family", "sans-serif"), A("font-size", "8"), A("fill", "#333"))
 	s.Text("text", legendNumber(sc.Lo), F("x", 0), F("y", legendH-2))
 	s.Text("text", legendNumber(sc.Hi), F("x", legendW), F("y", legendH-2), A("text-anchor", "end"))
