@@ -136,11 +136,16 @@ func convRows(l *Conv2D, xp []float32, xRow, xPix int, y *Tensor, wy, wx Window)
 }
 
 // relu clips negative values to zero in place; NaN stays NaN.
-func relu(a []float32) {
-	for i, v := range a {
+func relu(a []float32) { reluInto(a, a) }
+
+// reluGo is the portable reluInto.
+func reluGo(y, x []float32) {
+	x = x[:len(y)]
+	for i, v := range x {
 		if v < 0 {
-			a[i] = 0
+			v = 0
 		}
+		y[i] = v
 	}
 }
 
@@ -167,5 +172,58 @@ func denseForward(x, kernel, bias, z []float32, micro denseMicro) {
 	out := len(z)
 	for o0 := 0; o0 < out; o0 += blockOut {
 		micro(x, kernel[o0:], out, min(blockOut, out-o0), z[o0:])
+	}
+}
+
+// poolMicro writes, for npix output pixels, the maximum over a ph x pw
+// window of lanes (<= blockOut) channels. Pixel j's window starts at
+// j*xPix in x, its rows are xRow apart and its cells cell apart; its output
+// goes to j*yPix in y. A value replaces the running maximum only when it is
+// strictly larger, as Argmax decides.
+type poolMicro func(x, y []float32, npix, xPix, xRow, ph, pw, cell, yPix, lanes int)
+
+func poolMicroGo(x, y []float32, npix, xPix, xRow, ph, pw, cell, yPix, lanes int) {
+	for j := 0; j < npix; j++ {
+		out := y[j*yPix : j*yPix+lanes]
+		copy(out, x[j*xPix:])
+		for r := 0; r < ph; r++ {
+			for q := 0; q < pw; q++ {
+				for c, v := range x[j*xPix+r*xRow+q*cell:][:lanes] {
+					if v > out[c] {
+						out[c] = v
+					}
+				}
+			}
+		}
+	}
+}
+
+// poolForward runs max-pool l on x into y. Windows that lie wholly inside
+// a row go to the micro-kernel a row at a time; windows cut by the padding
+// at the left or right are done one by one.
+func poolForward(l *MaxPool2D, x, y *Tensor, wy, wx Window, micro poolMicro) {
+	W, C := x.Shape[1], x.Shape[2]
+	// Interior columns: the window [ox*S-before, ox*S-before+PW) is inside [0, W).
+	oxa := min((wx.Before+l.StrideW-1)/l.StrideW, wx.Out)
+	oxb := oxa
+	if last := W + wx.Before - l.PoolW; last >= 0 {
+		oxb = min(max(last/l.StrideW+1, oxa), wx.Out)
+	}
+	for oy := 0; oy < wy.Out; oy++ {
+		y0 := max(oy*l.StrideH-wy.Before, 0)
+		y1 := min(oy*l.StrideH-wy.Before+l.PoolH, wy.In)
+		for ox := 0; ox < wx.Out; ox++ {
+			if ox == oxa && oxb > oxa {
+				for c0 := 0; c0 < C; c0 += blockOut {
+					micro(x.Data[(y0*W+oxa*l.StrideW-wx.Before)*C+c0:], y.Data[(oy*wx.Out+oxa)*C+c0:],
+						oxb-oxa, l.StrideW*C, W*C, y1-y0, l.PoolW, C, C, min(blockOut, C-c0))
+				}
+				ox = oxb - 1
+				continue
+			}
+			x0 := max(ox*l.StrideW-wx.Before, 0)
+			x1 := min(ox*l.StrideW-wx.Before+l.PoolW, wx.In)
+			poolMicroGo(x.Data[(y0*W+x0)*C:], y.Data[(oy*wx.Out+ox)*C:], 1, 0, W*C, y1-y0, x1-x0, C, 0, C)
+		}
 	}
 }

@@ -12,6 +12,12 @@ func conv6x16FMA(x, k *float32, bias *[blockOut]float32, mask *[blockOut]int32, 
 //go:noescape
 func dense16FMA(x, k *float32, n, stride int, mask *[blockOut]int32, z *float32)
 
+//go:noescape
+func relu8AVX(x, y *float32, n int)
+
+//go:noescape
+func maxpool16AVX(x, y *float32, npix, xPix, xRow, ph, pw, cell, yPix int, mask *[blockOut]int32)
+
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 func xgetbv0() (eax uint32)
 
@@ -80,4 +86,35 @@ func bestDense() denseMicro {
 		return denseMicroFMA
 	}
 	return denseMicroGo
+}
+
+// poolMicroAVX is the assembly behind the poolMicro signature.
+func poolMicroAVX(x, y []float32, npix, xPix, xRow, ph, pw, cell, yPix, lanes int) {
+	if npix < 1 || ph < 1 || pw < 1 {
+		return
+	}
+	_ = x[(npix-1)*xPix+(ph-1)*xRow+(pw-1)*cell+lanes-1]
+	_ = y[(npix-1)*yPix+lanes-1]
+	maxpool16AVX(unsafe.SliceData(x), unsafe.SliceData(y), npix, xPix, xRow, ph, pw, cell, yPix, laneMask(lanes))
+}
+
+func bestPool() poolMicro {
+	if hasFMA {
+		return poolMicroAVX
+	}
+	return poolMicroGo
+}
+
+// reluInto writes max(0, x) into y (same length): 0 for negative values,
+// x otherwise, so NaN stays NaN.
+func reluInto(y, x []float32) {
+	x = x[:len(y)]
+	n := 0
+	if hasFMA {
+		n = len(y) &^ 7
+		if n > 0 {
+			relu8AVX(unsafe.SliceData(x), unsafe.SliceData(y), n)
+		}
+	}
+	reluGo(y[n:], x[n:])
 }

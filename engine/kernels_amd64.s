@@ -209,3 +209,81 @@ sum:
 	VMASKMOVPS Y1, Y13, 32(DI)
 	VZEROUPPER
 	RET
+
+// func relu8AVX(x, y *float32, n int)
+//
+// y[i] = max(0, x[i]) for i < n, n a multiple of 8: 0 when x < 0, x
+// otherwise (NaN stays NaN).
+TEXT ·relu8AVX(SB), NOSPLIT, $0-24
+	MOVQ x+0(FP), SI
+	MOVQ y+8(FP), DI
+	MOVQ n+16(FP), CX
+	SHRQ $3, CX
+	JZ   reludone
+	VXORPS Y15, Y15, Y15
+
+reluloop:
+	VMOVUPS (SI), Y0
+	VMAXPS  Y0, Y15, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     reluloop
+
+reludone:
+	VZEROUPPER
+	RET
+
+// func maxpool16AVX(x, y *float32, npix, xPix, xRow, ph, pw, cell, yPix int, mask *[16]int32)
+//
+// For each of npix output pixels (inputs xPix floats apart, outputs yPix
+// floats apart), the maximum over a ph x pw window (rows xRow floats apart,
+// cells cell floats apart) of up to 16 channels. VMAXPS keeps the running
+// maximum unless the new value is strictly larger, as MaxPool2D.Argmax does.
+TEXT ·maxpool16AVX(SB), NOSPLIT, $0-80
+	MOVQ x+0(FP), SI
+	MOVQ y+8(FP), DI
+	MOVQ npix+16(FP), R15
+	MOVQ xPix+24(FP), R8
+	SHLQ $2, R8
+	MOVQ xRow+32(FP), R9
+	SHLQ $2, R9
+	MOVQ cell+56(FP), R10
+	SHLQ $2, R10
+	MOVQ yPix+64(FP), R11
+	SHLQ $2, R11
+	MOVQ mask+72(FP), AX
+	VMOVUPS (AX), Y12
+	VMOVUPS 32(AX), Y13
+
+pix:
+	VMASKMOVPS (SI), Y12, Y0
+	VMASKMOVPS 32(SI), Y13, Y1
+	MOVQ SI, AX
+	MOVQ ph+40(FP), DX
+
+prow:
+	MOVQ AX, BX
+	MOVQ pw+48(FP), CX
+
+pcell:
+	VMASKMOVPS (BX), Y12, Y2
+	VMASKMOVPS 32(BX), Y13, Y3
+	VMAXPS     Y0, Y2, Y0
+	VMAXPS     Y1, Y3, Y1
+	ADDQ       R10, BX
+	DECQ       CX
+	JNZ        pcell
+	ADDQ       R9, AX
+	DECQ       DX
+	JNZ        prow
+
+	VMASKMOVPS Y0, Y12, (DI)
+	VMASKMOVPS Y1, Y13, 32(DI)
+	ADDQ       R8, SI
+	ADDQ       R11, DI
+	DECQ       R15
+	JNZ        pix
+	VZEROUPPER
+	RET

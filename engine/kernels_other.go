@@ -8,3 +8,7 @@ const hasFMA = false
 
 func bestConv() convMicro   { return convMicroGo }
 func bestDense() denseMicro { return denseMicroGo }
+func bestPool() poolMicro   { return poolMicroGo }
+
+// reluInto writes max(0, x) into y (same length); NaN stays NaN.
+func reluInto(y, x []float32) { reluGo(y, x) }

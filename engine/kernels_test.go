@@ -211,30 +211,80 @@ func TestDenseKernels(t *testing.T) {
 	}
 }
 
-// TestMaxPoolMatchesArgmax checks the vectorised Forward against Argmax,
-// the cell-by-cell definition that Backward also uses.
+// TestMaxPoolMatchesArgmax checks Forward and each pool kernel against
+// Argmax, the cell-by-cell definition that Backward also uses, bit for bit:
+// values include ties, negative zero and NaN.
 func TestMaxPoolMatchesArgmax(t *testing.T) {
 	r := rand.New(rand.NewPCG(15, 16))
-	for range 40 {
+	special := []float32{float32(math.Copysign(0, -1)), float32(math.NaN())}
+	kernels := map[string]poolMicro{"go": poolMicroGo, "best": bestPool()}
+	for range 60 {
 		l := &MaxPool2D{LayerName: "pool", PoolH: 1 + r.IntN(4), PoolW: 1 + r.IntN(4), Padding: PadMode(r.IntN(2))}
 		l.StrideH, l.StrideW = 1+r.IntN(3), 1+r.IntN(3)
-		x := NewTensor(max(l.PoolH, 1+r.IntN(12)), max(l.PoolW, 1+r.IntN(12)), 1+r.IntN(5))
+		x := NewTensor(max(l.PoolH, 1+r.IntN(12)), max(l.PoolW, 1+r.IntN(12)), 1+r.IntN(20))
 		for i := range x.Data {
 			x.Data[i] = float32(r.IntN(7) - 5) // ties and negatives
+			if r.IntN(50) == 0 {
+				x.Data[i] = special[r.IntN(2)]
+			}
 		}
 		shape, err := l.OutputShape(x.Shape)
 		if err != nil {
 			t.Fatal(err)
 		}
-		y := NewTensor(shape...)
-		l.Forward(x, y)
-		for oy := 0; oy < shape[0]; oy++ {
-			for ox := 0; ox < shape[1]; ox++ {
-				for c := 0; c < shape[2]; c++ {
-					if want := x.Data[l.Argmax(x, oy, ox, c)]; y.At(oy, ox, c) != want {
-						t.Fatalf("%+v on %v: y[%d,%d,%d] = %v, want %v", *l, x.Shape, oy, ox, c, y.At(oy, ox, c), want)
+		wy, wx, _ := l.Windows(x.Shape)
+		outs := map[string]*Tensor{"Forward": NewTensor(shape...)}
+		l.Forward(x, outs["Forward"])
+		for name, k := range kernels {
+			outs[name] = NewTensor(shape...)
+			poolForward(l, x, outs[name], wy, wx, k)
+		}
+		for name, y := range outs {
+			for oy := 0; oy < shape[0]; oy++ {
+				for ox := 0; ox < shape[1]; ox++ {
+					for c := 0; c < shape[2]; c++ {
+						got, want := y.At(oy, ox, c), x.Data[l.Argmax(x, oy, ox, c)]
+						if math.Float32bits(got) != math.Float32bits(want) {
+							t.Fatalf("%s, %+v on %v: y[%d,%d,%d] = %v, want %v", name, *l, x.Shape, oy, ox, c, got, want)
+						}
 					}
 				}
+			}
+		}
+	}
+}
+
+func TestReLUKernels(t *testing.T) {
+	nan := float32(math.NaN())
+	for n := range 40 {
+		x := make([]float32, n)
+		for i := range x {
+			x[i] = float32(i%5) - 2
+		}
+		if n > 3 {
+			x[3] = nan
+		}
+		want := make([]float32, n)
+		for i, v := range x {
+			want[i] = v
+			if v < 0 {
+				want[i] = 0
+			}
+		}
+		for name, f := range map[string]func(y, x []float32){"go": reluGo, "best": reluInto} {
+			y := make([]float32, n)
+			f(y, x)
+			for i := range y {
+				if math.Float32bits(y[i]) != math.Float32bits(want[i]) {
+					t.Fatalf("%s, n=%d: y[%d] = %v, want %v", name, n, i, y[i], want[i])
+				}
+			}
+		}
+		layer := NewTensor(n)
+		(&ReLU{LayerName: "relu"}).Forward(&Tensor{Shape: []int{n}, Data: x}, layer)
+		for i := range want {
+			if math.Float32bits(layer.Data[i]) != math.Float32bits(want[i]) {
+				t.Fatalf("ReLU.Forward, n=%d: y[%d] = %v, want %v", n, i, layer.Data[i], want[i])
 			}
 		}
 	}

@@ -71,34 +71,11 @@ func (l *MaxPool2D) Argmax(x *Tensor, oy, ox, c int) int {
 }
 
 // Forward gives the same values as Argmax, cell by cell: each window starts
-// from its first cell inside the input and a later cell wins only when it is
-// strictly larger. Whole channel vectors are compared at once.
+// from its first cell and a later cell wins only when it is strictly larger
+// (kernels.go, poolForward). Whole channel vectors are compared at once.
 func (l *MaxPool2D) Forward(x, y *Tensor) {
 	wy, wx, _ := l.Windows(x.Shape)
-	W, C := x.Shape[1], x.Shape[2]
-	for oy := 0; oy < wy.Out; oy++ {
-		y0 := max(oy*l.StrideH-wy.Before, 0)
-		y1 := min(oy*l.StrideH-wy.Before+l.PoolH, wy.In)
-		for ox := 0; ox < wx.Out; ox++ {
-			x0 := max(ox*l.StrideW-wx.Before, 0)
-			x1 := min(ox*l.StrideW-wx.Before+l.PoolW, wx.In)
-			out := y.Data[(oy*wx.Out+ox)*C : (oy*wx.Out+ox+1)*C]
-			copy(out, x.Data[(y0*W+x0)*C:])
-			for iy := y0; iy < y1; iy++ {
-				for ix := x0; ix < x1; ix++ {
-					if iy == y0 && ix == x0 {
-						continue
-					}
-					in := x.Data[(iy*W+ix)*C:][:C]
-					for c, v := range in {
-						if v > out[c] {
-							out[c] = v
-						}
-					}
-				}
-			}
-		}
-	}
+	poolForward(l, x, y, wy, wx, bestPool())
 }
 
 // Backward sends each output gradient to the input cell that won its window.
@@ -107,11 +84,28 @@ func (l *MaxPool2D) Backward(x, y, dy, dx *Tensor, _ [][]float32) {
 		return
 	}
 	clear(dx.Data)
+	wy, wx, _ := l.Windows(x.Shape)
+	W := x.Shape[1]
 	oh, ow, C := y.Shape[0], y.Shape[1], y.Shape[2]
 	for oy := 0; oy < oh; oy++ {
+		y0, y1 := max(oy*l.StrideH-wy.Before, 0), min(oy*l.StrideH-wy.Before+l.PoolH, wy.In)
 		for ox := 0; ox < ow; ox++ {
+			x0, x1 := max(ox*l.StrideW-wx.Before, 0), min(ox*l.StrideW-wx.Before+l.PoolW, wx.In)
 			for c := 0; c < C; c++ {
-				dx.Data[l.Argmax(x, oy, ox, c)] += dy.Data[(oy*ow+ox)*C+c]
+				// The first maximum in row-major window order wins, as in Argmax.
+				arg := -1
+				var best float32
+				for iy := y0; iy < y1; iy++ {
+					for ix := x0; ix < x1; ix++ {
+						i := (iy*W+ix)*C + c
+						if v := x.Data[i]; arg < 0 || v > best {
+							best, arg = v, i
+						}
+					}
+				}
+				if arg >= 0 {
+					dx.Data[arg] += dy.Data[(oy*ow+ox)*C+c]
+				}
 			}
 		}
 	}
