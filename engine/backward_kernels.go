@@ -1,0 +1,197 @@
+package engine
+
+// The backward kernels. A convolution's two gradients are rewritten as the
+// operations the forward kernels already do fast:
+//
+//   - The kernel gradient is a matrix product. With the input padded and
+//     unrolled so that row p of X holds every value output pixel p reads
+//     (KH*KW*C values in kernel order), dK = X^T dZ. It is computed as
+//     dK^T[o, :] = sum over p of dZ[p, o] * X[p, :], which is exactly what
+//     the dense micro-kernel does (a vector times a strided matrix).
+//   - For stride 1 and equal padding on every side, the input gradient is a
+//     forward convolution of dZ with the kernel turned by 180 degrees and
+//     its channel axes swapped, padded by KH-1-P: the "transposed
+//     convolution". Other strides and paddings take the direct loop.
+//
+// Every sum runs in a fixed order, so the same inputs give the same bits.
+
+// Workspace holds scratch memory for backward passes, so that a trainer
+// calling Backward for every example does not allocate. It grows as needed
+// and is not safe for concurrent use: give each goroutine its own.
+type Workspace struct {
+	bufs [wsCount][]float32
+}
+
+const (
+	wsPadded = iota
+	wsCols
+	wsGradT
+	wsCols2
+	wsKernel
+	wsMasked
+	wsBias
+	wsCount
+)
+
+// buf returns buffer i with length n; its contents are left as they were.
+func (w *Workspace) buf(i, n int) []float32 {
+	if cap(w.bufs[i]) < n {
+		w.bufs[i] = make([]float32, n)
+	}
+	return w.bufs[i][:n]
+}
+
+// BackwardWith is Backward using ws for scratch memory.
+func (l *Conv2D) BackwardWith(ws *Workspace, x, y, dy, dx *Tensor, grads [][]float32) {
+	wy, wx, _ := l.Windows(x.Shape)
+	C, O := l.InC, l.OutC
+	P := wy.Out * wx.Out
+	dz := dy.Data
+	if l.Act == ActReLU {
+		m := ws.buf(wsMasked, len(dz))
+		for i, v := range y.Data {
+			if v > 0 {
+				m[i] = dz[i]
+			} else {
+				m[i] = 0
+			}
+		}
+		dz = m
+	}
+	gk, gb := grads[0], grads[1]
+	for p := 0; p < P; p++ {
+		g := dz[p*O : (p+1)*O]
+		for o, v := range g {
+			gb[o] += v
+		}
+	}
+
+	// Kernel gradient: unroll the padded input, transpose dZ, and let the
+	// dense micro-kernel form dK^T one output channel at a time.
+	xp, Wp := padInto(ws.buf(wsPadded, (wy.Before+wy.In+wy.After)*(wx.Before+wx.In+wx.After)*C), x, wy, wx)
+	n := l.KW * C
+	rows := l.KH * n
+	cols := ws.buf(wsCols, P*rows)
+	for oy := 0; oy < wy.Out; oy++ {
+		for ox := 0; ox < wx.Out; ox++ {
+			p := oy*wx.Out + ox
+			for ky := 0; ky < l.KH; ky++ {
+				src := ((oy*l.StrideH+ky)*Wp + ox*l.StrideW) * C
+				copy(cols[p*rows+ky*n:p*rows+(ky+1)*n], xp[src:src+n])
+			}
+		}
+	}
+	dzT := ws.buf(wsGradT, O*P)
+	for p := 0; p < P; p++ {
+		for o, v := range dz[p*O : (p+1)*O] {
+			dzT[o*P+p] = v
+		}
+	}
+	gkT := ws.buf(wsCols2, O*rows)
+	clear(gkT)
+	micro := bestDense()
+	for o := 0; o < O; o++ {
+		for r0 := 0; r0 < rows; r0 += blockOut {
+			micro(dzT[o*P:(o+1)*P], cols[r0:], rows, min(blockOut, rows-r0), gkT[o*rows+r0:])
+		}
+	}
+	for r := 0; r < rows; r++ {
+		g := gk[r*O : (r+1)*O]
+		for o := range g {
+			g[o] += gkT[o*rows+r]
+		}
+	}
+
+	if dx == nil {
+		return
+	}
+	pad := wy.Before
+	if l.StrideH == 1 && l.StrideW == 1 && l.KH == l.KW && pad < l.KH &&
+		wy.After == pad && wx.Before == pad && wx.After == pad {
+		// dX = dZ convolved with the flipped, transposed kernel.
+		kf := ws.buf(wsKernel, len(l.Kernel))
+		for ky := 0; ky < l.KH; ky++ {
+			for kx := 0; kx < l.KW; kx++ {
+				src := ((l.KH-1-ky)*l.KW + (l.KW - 1 - kx)) * C * O
+				dst := (ky*l.KW + kx) * O * C
+				for c := 0; c < C; c++ {
+					for o := 0; o < O; o++ {
+						kf[dst+o*C+c] = l.Kernel[src+c*O+o]
+					}
+				}
+			}
+		}
+		bias := ws.buf(wsBias, C)
+		clear(bias)
+		t := Conv2D{LayerName: l.LayerName, KH: l.KH, KW: l.KW, InC: O, OutC: C, StrideH: 1, StrideW: 1,
+			Padding: Explicit, Pad: l.KH - 1 - pad, Kernel: kf, Bias: bias}
+		t.Forward(&Tensor{Shape: dy.Shape, Data: dz}, dx)
+		return
+	}
+	l.inputGradDirect(x, dz, dx, wy, wx)
+}
+
+// inputGradDirect writes dX for any stride and padding by sending each
+// output gradient back through the kernel, window by window.
+func (l *Conv2D) inputGradDirect(x *Tensor, dz []float32, dx *Tensor, wy, wx Window) {
+	W, C, O := x.Shape[1], l.InC, l.OutC
+	clear(dx.Data)
+	for oy := 0; oy < wy.Out; oy++ {
+		for ox := 0; ox < wx.Out; ox++ {
+			g := dz[(oy*wx.Out+ox)*O : (oy*wx.Out+ox+1)*O]
+			for ky := 0; ky < l.KH; ky++ {
+				iy := oy*l.StrideH + ky - wy.Before
+				if iy < 0 || iy >= wy.In {
+					continue
+				}
+				for kx := 0; kx < l.KW; kx++ {
+					ix := ox*l.StrideW + kx - wx.Before
+					if ix < 0 || ix >= wx.In {
+						continue
+					}
+					off := (iy*W + ix) * C
+					kb := (ky*l.KW + kx) * C * O
+					for c := 0; c < C; c++ {
+						dx.Data[off+c] += dot(l.Kernel[kb+c*O:kb+(c+1)*O], g)
+					}
+				}
+			}
+		}
+	}
+}
+
+// padInto writes x with the windows' zero padding into buf and returns it
+// with its width.
+func padInto(buf []float32, x *Tensor, wy, wx Window) ([]float32, int) {
+	H, W, C := x.Shape[0], x.Shape[1], x.Shape[2]
+	Wp := wx.Before + W + wx.After
+	clear(buf)
+	for iy := 0; iy < H; iy++ {
+		copy(buf[((wy.Before+iy)*Wp+wx.Before)*C:], x.Data[iy*W*C:(iy+1)*W*C])
+	}
+	return buf, Wp
+}
+
+// BackwardLogits is Dense.Backward for a gradient dz taken with respect to
+// the pre-activation x K + b rather than the output. A trainer uses it when
+// the layer's fused softmax is folded into the loss: the cross-entropy
+// gradient at the logits is simply p - onehot, which is exact and stable,
+// where going through the softmax Jacobian would lose precision.
+func (l *Dense) BackwardLogits(x, dz, dx *Tensor, grads [][]float32) {
+	l.backwardPre(x.Data, dz.Data, dx, grads)
+}
+
+// backwardPre adds x^T dz into the kernel gradient and dz into the bias
+// gradient, and writes K dz into dx.
+func (l *Dense) backwardPre(x, dz []float32, dx *Tensor, grads [][]float32) {
+	gk, gb := grads[0], grads[1]
+	axpy(gb, 1, dz)
+	for i, v := range x {
+		if v != 0 {
+			axpy(gk[i*l.Out:(i+1)*l.Out], v, dz)
+		}
+		if dx != nil {
+			dx.Data[i] = dot(l.Kernel[i*l.Out:(i+1)*l.Out], dz)
+		}
+	}
+}
