@@ -1,6 +1,10 @@
 package engine
 
-import "unsafe"
+import (
+	"os"
+	"strings"
+	"unsafe"
+)
 
 // The AVX2+FMA kernels in kernels_amd64.s. They are used only when the
 // processor and the operating system support them (checked once, here);
@@ -22,9 +26,21 @@ func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 func xgetbv0() (eax uint32)
 
 // hasFMA is true when AVX2 and FMA instructions may be used: the CPU has
-// them and the OS saves the YMM registers. It is set once at start-up and
-// never changed.
-var hasFMA = detectFMA()
+// them, the OS saves the YMM registers, and GODEBUG does not turn them off
+// (cpu.avx2=off, cpu.fma=off or cpu.all=off, the switches the Go runtime
+// itself honours), which is how the pure-Go kernels are tested on a machine
+// that has the instructions. It is set once at start-up and never changed.
+var hasFMA = detectFMA() && !godebugOff(os.Getenv("GODEBUG"))
+
+func godebugOff(godebug string) bool {
+	for _, kv := range strings.Split(godebug, ",") {
+		switch strings.TrimSpace(kv) {
+		case "cpu.avx2=off", "cpu.fma=off", "cpu.all=off":
+			return true
+		}
+	}
+	return false
+}
 
 func detectFMA() bool {
 	maxID, _, _, _ := cpuid(0, 0)
