@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
+	"os/exec"
+	"strings"
 	"testing"
 )
 
@@ -287,5 +290,27 @@ func TestReLUKernels(t *testing.T) {
 				t.Fatalf("ReLU.Forward, n=%d: y[%d] = %v, want %v", n, i, layer.Data[i], want[i])
 			}
 		}
+	}
+}
+
+// TestPureGoPath re-runs the layer and kernel tests with the assembly
+// turned off (GODEBUG=cpu.avx2=off), so that Forward itself, not only the
+// Go micro-kernels, is tested on the path machines without AVX2 take.
+func TestPureGoPath(t *testing.T) {
+	if !hasFMA {
+		t.Skip("the assembly is off already: every test here runs the Go kernels")
+	}
+	if testing.Short() {
+		t.Skip("-short: not re-running without assembly")
+	}
+	const tests = "^(TestConv2DForward|TestMaxPool2DForward|TestDenseForward|TestModelForward.*|TestConvKernels|TestDenseKernels|TestMaxPoolMatchesArgmax|TestReLUKernels|TestBenchModels)$"
+	cmd := exec.Command(os.Args[0], "-test.run="+tests, "-test.count=1", "-test.v")
+	cmd.Env = append(os.Environ(), "GODEBUG="+strings.TrimPrefix(os.Getenv("GODEBUG")+",cpu.avx2=off", ","))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("tests without assembly failed: %v\n%s", err, out)
+	}
+	if n := strings.Count(string(out), "--- PASS: Test"); n < 9 {
+		t.Fatalf("only %d tests passed without assembly:\n%s", n, out)
 	}
 }
