@@ -21,6 +21,7 @@ const (
 	colHatch    = "#8c8c8c" // padding hatch lines
 	colLeftLine = "#b2182b" // leftover hatch lines
 	colWindow   = "#111111" // window and current-cell outline
+	colHalo     = "#ffffff" // around the outlines
 	colGrid     = "#ffffff" // grid lines
 )
 
@@ -117,8 +118,7 @@ func (a *Anim) SVG() ([]byte, error) {
 	s.Elem("rect", F("width", float64(pw*animCell)), F("height", float64(ph*animCell)), A("fill", "url(#cnnx-grid)"))
 	s.Open("g", animated, winRow)
 	s.Open("g", animated, winCol)
-	s.Elem("rect", A("class", "cnnx-window"), F("width", float64(a.KW*animCell)), F("height", float64(a.KH*animCell)),
-		A("fill", "none"), A("stroke", colWindow), F("stroke-width", 1.5))
+	outline(s, "cnnx-window", 0, float64(a.KW*animCell), float64(a.KH*animCell))
 	s.Close()
 	s.Close()
 	s.Close()
@@ -146,12 +146,20 @@ func (a *Anim) SVG() ([]byte, error) {
 	// does not clip it at the edges.
 	s.Open("g", animated, outRow)
 	s.Open("g", animated, outCol)
-	s.Elem("rect", A("class", "cnnx-current"), F("x", 0.75), F("y", 0.75), F("width", animCell-1.5), F("height", animCell-1.5),
-		A("fill", "none"), A("stroke", colWindow), F("stroke-width", 1.5))
+	outline(s, "cnnx-current", 1.25, animCell-2.5, animCell-2.5)
 	s.Close()
 	s.Close()
 	s.Close()
 	return s.Bytes()
+}
+
+// outline draws a dark rectangle outline over a light halo, so it shows on
+// the darkest and the lightest cells alike.
+func outline(s *SVG, class string, at, w, h float64) {
+	s.Open("g", A("class", class), A("fill", "none"))
+	s.Elem("rect", F("x", at), F("y", at), F("width", w), F("height", h), A("stroke", colHalo), F("stroke-width", 2.5))
+	s.Elem("rect", F("x", at), F("y", at), F("width", w), F("height", h), A("stroke", colWindow), F("stroke-width", 1.2))
+	s.Close()
 }
 
 // hatch defines a diagonal-line pattern, over a background colour unless

@@ -69,17 +69,26 @@ func (m *Manifest) Filter(keep func(Figure) bool) []Figure {
 	return out
 }
 
-// MarshalIndented encodes the manifest as the manifest.json file holds it:
-// sorted, two-space indented, ending in a newline. encoding/json writes
-// Params with sorted keys, so equal manifests give equal bytes.
+// MarshalIndented encodes the manifest as manifest.json holds it: one
+// figure per line, in File order, ending in a newline. Indenting every
+// field would double the size of a file with thousands of entries.
+// encoding/json writes Params with sorted keys, so equal manifests give
+// equal bytes.
 func (m *Manifest) MarshalIndented() ([]byte, error) {
 	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(m); err != nil {
-		return nil, fmt.Errorf("render: encode manifest: %w", err)
+	buf.WriteString("{\"figures\": [")
+	for i, f := range m.Figures {
+		line, err := json.Marshal(f)
+		if err != nil {
+			return nil, fmt.Errorf("render: encode manifest entry %s: %w", f.File, err)
+		}
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.WriteString("\n  ")
+		buf.Write(line)
 	}
+	buf.WriteString("\n]}\n")
 	return buf.Bytes(), nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 
 	"cnnexplainer/engine"
 )
@@ -243,9 +244,23 @@ func inputPNG(x *engine.Tensor, sc Scale) ([]byte, error) {
 	return encodePNG(img)
 }
 
+// pngBuffers recycles the encoders' zlib state, about 1 MB each, which
+// otherwise dominates the allocations of a render (thousands of tiny PNGs).
+// It is a cache only: what it holds never changes an output byte.
+var pngBuffers pngPool
+
+type pngPool struct{ p sync.Pool }
+
+func (p *pngPool) Get() *png.EncoderBuffer {
+	b, _ := p.p.Get().(*png.EncoderBuffer)
+	return b
+}
+
+func (p *pngPool) Put(b *png.EncoderBuffer) { p.p.Put(b) }
+
 func encodePNG(img image.Image) ([]byte, error) {
 	var buf bytes.Buffer
-	enc := png.Encoder{CompressionLevel: png.BestCompression}
+	enc := png.Encoder{CompressionLevel: png.BestCompression, BufferPool: &pngBuffers}
 	if err := enc.Encode(&buf, img); err != nil {
 		return nil, fmt.Errorf("encode png: %w", err)
 	}

@@ -124,6 +124,9 @@ func run(ctx context.Context, jobs []job, dir string, workers int) (*Manifest, e
 		}
 		seen[f] = true
 	}
+	if err := makeDirs(jobs, dir); err != nil {
+		return nil, err
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	errs := make([]error, len(jobs))
@@ -166,15 +169,29 @@ feed:
 	return man, nil
 }
 
+// makeDirs creates every folder the jobs write into, once, before the
+// workers start.
+func makeDirs(jobs []job, dir string) error {
+	made := map[string]bool{}
+	for _, j := range jobs {
+		d := path.Dir(j.Figure.File)
+		if made[d] {
+			continue
+		}
+		made[d] = true
+		if err := os.MkdirAll(filepath.Join(dir, filepath.FromSlash(d)), 0o755); err != nil {
+			return fmt.Errorf("render: %w", err)
+		}
+	}
+	return nil
+}
+
 func writeJob(j job, dir string) error {
 	data, err := j.Draw()
 	if err != nil {
 		return fmt.Errorf("render: %s: %w", j.Figure.File, err)
 	}
 	name := filepath.Join(dir, filepath.FromSlash(j.Figure.File))
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		return fmt.Errorf("render: %w", err)
-	}
 	if err := os.WriteFile(name, data, 0o644); err != nil {
 		return fmt.Errorf("render: %w", err)
 	}
