@@ -70,7 +70,7 @@ func TestCNNExplainerModel(t *testing.T) {
 	}
 
 	dir := t.TempDir()
-	man, err := Render(context.Background(), m, samples, dir, Options{})
+	man, err := Render(context.Background(), m, samples, nil, dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

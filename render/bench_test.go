@@ -15,7 +15,7 @@ func BenchmarkRenderCNNExplainer(b *testing.B) {
 	m, samples := loadAnchor(b, len(anchorImages))
 	benchRender(b, func() (int, error) {
 		dir := b.TempDir()
-		man, err := Render(context.Background(), m, samples, dir, Options{Workers: runtime.NumCPU()})
+		man, err := Render(context.Background(), m, samples, nil, dir, Options{Workers: runtime.NumCPU()})
 		if err != nil {
 			return 0, err
 		}
@@ -33,7 +33,7 @@ func BenchmarkRenderTestModel(b *testing.B) {
 	samples := testSamples(b, m, 4)
 	benchRender(b, func() (int, error) {
 		dir := b.TempDir()
-		man, err := Render(context.Background(), m, samples, dir, Options{})
+		man, err := Render(context.Background(), m, samples, nil, dir, Options{})
 		if err != nil {
 			return 0, err
 		}

@@ -83,7 +83,7 @@ func TestMapPixelsReadBack(t *testing.T) {
 	m := testModel(t)
 	samples := testSamples(t, m, 2)
 	dir := t.TempDir()
-	man, err := Render(context.Background(), m, samples, dir, Options{Workers: 2})
+	man, err := Render(context.Background(), m, samples, nil, dir, Options{Workers: 2})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 	"sync"
 
 	"cnnexplainer/engine"
+	"cnnexplainer/engine/train"
 )
 
 // Sample is one picture the site explains, with its forward trace.
@@ -44,8 +45,9 @@ type job struct {
 const ManifestFile = "manifest.json"
 
 // Render draws every figure for m and samples into dir and writes
-// dir/manifest.json. dir is created if needed; files are overwritten.
-func Render(ctx context.Context, m *engine.Model, samples []Sample, dir string, opt Options) (*Manifest, error) {
+// dir/manifest.json. dir is created if needed; files are overwritten. hist
+// is the model's training history, or nil for a model without one.
+func Render(ctx context.Context, m *engine.Model, samples []Sample, hist *train.History, dir string, opt Options) (*Manifest, error) {
 	if err := m.Check(); err != nil {
 		return nil, fmt.Errorf("render: %w", err)
 	}

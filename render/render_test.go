@@ -29,7 +29,7 @@ func renderTest(t *testing.T, workers int) (string, *Manifest) {
 	t.Helper()
 	m := testModel(t)
 	dir := t.TempDir()
-	man, err := Render(context.Background(), m, testSamples(t, m, 2), dir, Options{Workers: workers})
+	man, err := Render(context.Background(), m, testSamples(t, m, 2), nil, dir, Options{Workers: workers})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +157,7 @@ func TestRenderRejectsBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Render(context.Background(), tt.model, tt.samples, t.TempDir(), Options{})
+			_, err := Render(context.Background(), tt.model, tt.samples, nil, t.TempDir(), Options{})
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error %v, want one mentioning %q", err, tt.want)
 			}
@@ -169,7 +169,7 @@ func TestRenderStopsWhenCancelled(t *testing.T) {
 	m := testModel(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := Render(ctx, m, testSamples(t, m, 1), t.TempDir(), Options{})
+	_, err := Render(ctx, m, testSamples(t, m, 1), nil, t.TempDir(), Options{})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("error %v, want context.Canceled", err)
 	}
