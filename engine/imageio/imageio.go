@@ -192,6 +192,12 @@ func grayOf(img image.Image) (*image.Gray, bool) {
 func toRGBA(img image.Image) *image.RGBA {
 	b := img.Bounds()
 	out := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+	// Over an opaque source equals Src, but only Src has image/draw's fast
+	// path for JPEG's YCbCr.
+	if o, ok := img.(interface{ Opaque() bool }); ok && o.Opaque() {
+		draw.Draw(out, out.Bounds(), img, b.Min, draw.Src)
+		return out
+	}
 	draw.Draw(out, out.Bounds(), image.White, image.Point{}, draw.Src)
 	draw.Draw(out, out.Bounds(), img, b.Min, draw.Over)
 	return out
