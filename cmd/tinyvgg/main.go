@@ -3,6 +3,7 @@
 //	tinyvgg predict -model PATH -input FILE [-trace DIR]
 //	tinyvgg train   [flags]
 //	tinyvgg eval    -model PATH [-json]
+//	tinyvgg samples -model PATH -out DIR
 //
 // Run "tinyvgg COMMAND -h" for the flags of a command.
 package main
@@ -26,6 +27,7 @@ func commands() map[string]command {
 		"predict": {"classify an image and optionally write every layer's output", runPredict},
 		"train":   {"train a model on Fashion-MNIST or an image folder", runTrain},
 		"eval":    {"accuracy, per-class accuracy and confusion matrix on a test set", runEval},
+		"samples": {"pick and write the curated sample images and samples.json", runSamples},
 	}
 }
 

@@ -10,11 +10,13 @@ import (
 // Evaluation is a model's result on a labelled set.
 type Evaluation struct {
 	Examples  int
-	Loss      float64 // mean cross-entropy
-	Accuracy  float64 // 0..1
-	Confusion [][]int // [true class][predicted class]
-	Labels    []int   // the label of every example
-	Probs     [][]float32
+	Loss      float64     // mean cross-entropy
+	Accuracy  float64     // 0..1
+	Confusion [][]int     // [true class][predicted class]
+	Labels    []int       // the label of every example
+	Probs     [][]float32 // softmax output per example
+	Logits    [][]float32 // what went into the softmax, per example
+	Losses    []float64   // cross-entropy per example
 }
 
 // ClassAccuracy is the share of each true class predicted right (NaN-free:
@@ -47,9 +49,9 @@ func Evaluate(m *engine.Model, d Data, workers int) (*Evaluation, error) {
 		return nil, err
 	}
 	n := d.Len()
-	ev := &Evaluation{Examples: n, Labels: make([]int, n), Probs: make([][]float32, n)}
-	losses := make([]float64, n)
-	flat := make([]float32, n*t.classes)
+	ev := &Evaluation{Examples: n, Labels: make([]int, n), Probs: make([][]float32, n), Logits: make([][]float32, n), Losses: make([]float64, n)}
+	losses := ev.Losses
+	flat := make([]float32, 2*n*t.classes)
 	const per = 256
 	jobs := (n + per - 1) / per
 	jobErr := make([]error, jobs)
@@ -68,6 +70,9 @@ func Evaluate(m *engine.Model, d Data, workers int) (*Evaluation, error) {
 			p := flat[i*t.classes : (i+1)*t.classes : (i+1)*t.classes]
 			copy(p, s.probs)
 			ev.Probs[i] = p
+			z := flat[(n+i)*t.classes : (n+i+1)*t.classes : (n+i+1)*t.classes]
+			copy(z, s.logits)
+			ev.Logits[i] = z
 		}
 	})
 	for _, err := range jobErr {

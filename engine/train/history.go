@@ -1,7 +1,23 @@
 package train
 
 import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
 	"cnnexplainer/engine"
+	"cnnexplainer/engine/safetensors"
+)
+
+// File names of a saved History inside the model's folder.
+const (
+	HistoryJSON    = "history.json"
+	HistoryWeights = "history.safetensors"
 )
 
 // Settings records how a run was configured.
@@ -26,7 +42,10 @@ type History struct {
 	Settings  Settings     `json:"settings"`
 	Epochs    []EpochStats `json:"epochs"`
 	Confusion [][]int      `json:"confusion,omitempty"` // [true][predicted], test set, after the last epoch
-	Snapshots []Snapshot   `json:"-"`
+	// SnapshotEpochs lists the epochs whose weights history.safetensors
+	// holds (0 is the initialisation); it is filled in by Save.
+	SnapshotEpochs []int      `json:"snapshot_epochs,omitempty"`
+	Snapshots      []Snapshot `json:"-"`
 }
 
 // Snapshot is every parameter of the model at the end of an epoch.
@@ -61,4 +80,100 @@ func snapshot(m *engine.Model, epoch int) Snapshot {
 		}
 	}
 	return s
+}
+
+// snapshotName is the tensor name of one parameter in history.safetensors,
+// e.g. "epoch_03/conv_1_1/kernel".
+func snapshotName(epoch int, layer, param string) string {
+	return fmt.Sprintf("epoch_%02d/%s/%s", epoch, layer, param)
+}
+
+// Save writes h to dir/history.json and its snapshots, stored as float16
+// (plenty for pictures of kernels, and a quarter of the size), to
+// dir/history.safetensors.
+func (h *History) Save(dir string) error {
+	h.SnapshotEpochs = h.SnapshotEpochs[:0]
+	f := &safetensors.File{DType: safetensors.F16, Tensors: map[string]*engine.Tensor{},
+		Metadata: map[string]string{"format": "cnnexplainer training history", "model": h.Model}}
+	for _, s := range h.Snapshots {
+		h.SnapshotEpochs = append(h.SnapshotEpochs, s.Epoch)
+		for _, p := range s.Params {
+			t, err := engine.FromData(p.Data, p.Shape...)
+			if err != nil {
+				return fmt.Errorf("save history: epoch %d layer %s %s: %w", s.Epoch, p.Layer, p.Name, err)
+			}
+			f.Tensors[snapshotName(s.Epoch, p.Layer, p.Name)] = t
+		}
+	}
+	data, err := json.MarshalIndent(h, "", "  ")
+	if err != nil {
+		return fmt.Errorf("save history: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, HistoryJSON), append(data, '\n'), 0o644); err != nil {
+		return fmt.Errorf("save history: %w", err)
+	}
+	if len(h.Snapshots) == 0 {
+		return nil
+	}
+	if err := safetensors.WriteFile(filepath.Join(dir, HistoryWeights), f); err != nil {
+		return fmt.Errorf("save history: %w", err)
+	}
+	return nil
+}
+
+// LoadHistory reads the History that Save wrote into dir (the folder of
+// the model, or the path of its model.json). Snapshots are loaded when
+// history.safetensors exists, in epoch order, each parameter in the order
+// of the first snapshot's layers as named in the file.
+func LoadHistory(dir string) (*History, error) {
+	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+		dir = filepath.Dir(dir)
+	}
+	path := filepath.Join(dir, HistoryJSON)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("load history: %w", err)
+	}
+	h := &History{}
+	if err := json.Unmarshal(data, h); err != nil {
+		return nil, fmt.Errorf("load history %s: %w", path, err)
+	}
+	if len(h.Epochs) == 0 {
+		return nil, fmt.Errorf("load history %s: no epochs", path)
+	}
+	wpath := filepath.Join(dir, HistoryWeights)
+	f, err := safetensors.ReadFile(wpath)
+	if errors.Is(err, os.ErrNotExist) {
+		return h, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load history: %w", err)
+	}
+	byEpoch := map[int]*Snapshot{}
+	for _, name := range f.Names() {
+		parts := strings.Split(name, "/")
+		if len(parts) != 3 || !strings.HasPrefix(parts[0], "epoch_") {
+			return nil, fmt.Errorf("load history %s: unexpected tensor %q", wpath, name)
+		}
+		e, err := strconv.Atoi(strings.TrimPrefix(parts[0], "epoch_"))
+		if err != nil || e < 0 {
+			return nil, fmt.Errorf("load history %s: bad epoch in tensor %q", wpath, name)
+		}
+		s := byEpoch[e]
+		if s == nil {
+			s = &Snapshot{Epoch: e}
+			byEpoch[e] = s
+		}
+		t := f.Tensors[name]
+		s.Params = append(s.Params, ParamSnapshot{Layer: parts[1], Name: parts[2], Shape: t.Shape, Data: t.Data})
+	}
+	epochs := make([]int, 0, len(byEpoch))
+	for e := range byEpoch {
+		epochs = append(epochs, e)
+	}
+	slices.Sort(epochs)
+	for _, e := range epochs {
+		h.Snapshots = append(h.Snapshots, *byEpoch[e])
+	}
+	return h, nil
 }
