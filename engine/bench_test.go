@@ -104,15 +104,21 @@ func benchmarkForward(b *testing.B, m *Model) {
 	x := seededInput(m.Input.Shape)
 	flops := float64(m.FLOPs())
 	b.ReportAllocs()
-	b.ResetTimer()
+	cpu0, cpuOK := processCPUTime()
 	for b.Loop() {
 		if _, err := m.Forward(x); err != nil {
 			b.Fatal(err)
 		}
 	}
+	cpu1, _ := processCPUTime()
 	perOp := b.Elapsed().Seconds() / float64(b.N)
 	b.ReportMetric(perOp*1e3, "ms/forward")
 	b.ReportMetric(flops/perOp/1e9, "GFLOP/s")
+	if cpuOK {
+		// CPU time of the whole process: with -cpu 1 that is the forward
+		// passes and the garbage collection they cause.
+		b.ReportMetric((cpu1-cpu0).Seconds()/float64(b.N)*1e3, "cpu-ms/forward")
+	}
 }
 
 func BenchmarkForwardCNNExplainer64(b *testing.B) { benchmarkForward(b, cnnExplainerModel()) }
