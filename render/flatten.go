@@ -84,12 +84,17 @@ func FlattenFile(sample string) string { return "s/" + sample + "/flatten.svg" }
 // shows the channel-interleaved order. The vector's first and last index
 // are written beside it.
 func FlattenSVG(f FlattenLayout, maps *engine.Tensor, sc Scale) ([]byte, error) {
+	return flattenSVG(f, maps, sc, func(c int) ([]byte, error) { return MapPNG(maps, c, sc) })
+}
+
+// flattenSVG draws the figure with channel c's map PNG from mapPNG(c).
+func flattenSVG(f FlattenLayout, maps *engine.Tensor, sc Scale, mapPNG func(c int) ([]byte, error)) ([]byte, error) {
 	if len(maps.Shape) != 3 || maps.H() != f.H || maps.W() != f.W || maps.C() != f.C {
 		return nil, fmt.Errorf("flatten figure: map shape %v, layout (%d, %d, %d)", maps.Shape, f.H, f.W, f.C)
 	}
 	s := NewSVG(f.Width, f.Height)
 	for c, b := range f.Maps {
-		data, err := MapPNG(maps, c, sc)
+		data, err := mapPNG(c)
 		if err != nil {
 			return nil, err
 		}
@@ -127,7 +132,7 @@ func embedPNG(s *SVG, b Box, data []byte, extra ...Attr) {
 
 // planFlatten plans a sample's flatten figure, if m has a flatten layer
 // reading a map.
-func planFlatten(m *engine.Model, s Sample) ([]job, error) {
+func planFlatten(m *engine.Model, s Sample, shared mapCache) ([]job, error) {
 	f, ok := NewFlattenLayout(m)
 	if !ok {
 		return nil, nil
@@ -145,6 +150,8 @@ func planFlatten(m *engine.Model, s Sample) ([]job, error) {
 		Figure: Figure{File: FlattenFile(s.ID), Kind: KindFlatten, Sample: s.ID, Layer: f.Layer, Neuron: -1, Channel: -1,
 			Range: sc.Range(), Scale: sc.Scheme.String(), Mode: OverviewMode.String(),
 			Width: int(f.Width + 0.5), Height: int(f.Height + 0.5)},
-		Draw: func() ([]byte, error) { return FlattenSVG(f, maps, sc) },
+		Draw: func() ([]byte, error) {
+			return flattenSVG(f, maps, sc, func(c int) ([]byte, error) { return shared.get(s.Trace, ranges, f.From, c) })
+		},
 	}}, nil
 }

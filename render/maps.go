@@ -42,12 +42,13 @@ func planStatic(m *engine.Model, samples []Sample) ([]job, error) {
 			return nil, err
 		}
 		jobs = append(jobs, js...)
-		if js, err = planActivations(m, s); err != nil {
+		js, shared, err := planActivations(m, s)
+		if err != nil {
 			return nil, err
 		}
 		jobs = append(jobs, js...)
-		jobs = append(jobs, planOverview(m, s)...)
-		if js, err = planFlatten(m, s); err != nil {
+		jobs = append(jobs, planOverview(m, s, shared)...)
+		if js, err = planFlatten(m, s, shared); err != nil {
 			return nil, err
 		}
 		jobs = append(jobs, js...)
@@ -126,16 +127,38 @@ func planInput(m *engine.Model, s Sample) ([]job, error) {
 	return jobs, nil
 }
 
-// planActivations plans one PNG per map layer, neuron and range mode.
-func planActivations(m *engine.Model, s Sample) ([]job, error) {
-	ranges, err := NewRanges(m, s.Trace)
-	if err != nil {
-		return nil, fmt.Errorf("render: sample %s: %w", s.ID, err)
+// mapCache holds the encoders of one sample's maps in OverviewMode, keyed
+// by mapKey. The overview and flatten figures embed exactly these PNGs, so
+// each is encoded once and shared. It is filled while planning and only read
+// (concurrently) afterwards.
+type mapCache map[string]func() ([]byte, error)
+
+func mapKey(layer string, neuron int) string { return layer + "/" + strconv.Itoa(neuron) }
+
+// get returns the PNG of a neuron's map in OverviewMode, from the cache
+// when it is there, else encoded now.
+func (c mapCache) get(tr *engine.Trace, ranges Ranges, layer string, neuron int) ([]byte, error) {
+	if draw, ok := c[mapKey(layer, neuron)]; ok {
+		return draw()
 	}
-	blocks, err := Blocks(m)
+	sc, err := ranges.Scale(OverviewMode, layer, neuron)
 	if err != nil {
 		return nil, err
 	}
+	return MapPNG(tr.Output(layer), neuron, sc)
+}
+
+// planActivations plans one PNG per map layer, neuron and range mode.
+func planActivations(m *engine.Model, s Sample) ([]job, mapCache, error) {
+	ranges, err := NewRanges(m, s.Trace)
+	if err != nil {
+		return nil, nil, fmt.Errorf("render: sample %s: %w", s.ID, err)
+	}
+	blocks, err := Blocks(m)
+	if err != nil {
+		return nil, nil, err
+	}
+	shared := mapCache{}
 	var jobs []job
 	for _, b := range blocks {
 		for _, name := range b.Layers {
@@ -144,19 +167,24 @@ func planActivations(m *engine.Model, s Sample) ([]job, error) {
 				for _, mode := range Modes() {
 					sc, err := ranges.Scale(mode, name, n)
 					if err != nil {
-						return nil, err
+						return nil, nil, err
+					}
+					draw := func() ([]byte, error) { return MapPNG(out, n, sc) }
+					if mode == OverviewMode {
+						draw = sync.OnceValues(draw)
+						shared[mapKey(name, n)] = draw
 					}
 					jobs = append(jobs, job{
 						Figure: Figure{File: ActivationFile(s.ID, name, mode, n), Kind: KindActivation,
 							Sample: s.ID, Layer: name, Neuron: n, Channel: -1, Range: sc.Range(),
 							Scale: sc.Scheme.String(), Mode: mode.String(), Width: out.W(), Height: out.H()},
-						Draw: func() ([]byte, error) { return MapPNG(out, n, sc) },
+						Draw: draw,
 					})
 				}
 			}
 		}
 	}
-	return jobs, nil
+	return jobs, shared, nil
 }
 
 // ActivationFile is the figure path of one neuron's map in one range mode.

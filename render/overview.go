@@ -142,7 +142,9 @@ const OverviewMode = Module
 // OverviewSVG draws the overview of one sample: each neuron as its map
 // (embedded PNG, module range), curved edges, and the output column as
 // probability bars on the Oranges scale.
-func OverviewSVG(m *engine.Model, s Sample) ([]byte, error) {
+func OverviewSVG(m *engine.Model, s Sample) ([]byte, error) { return overviewSVG(m, s, nil) }
+
+func overviewSVG(m *engine.Model, s Sample, shared mapCache) ([]byte, error) {
 	lay := OverviewLayout(m)
 	if len(lay.Columns) == 0 {
 		return nil, fmt.Errorf("model %s has no overview layout", m.Name)
@@ -185,11 +187,7 @@ func OverviewSVG(m *engine.Model, s Sample) ([]byte, error) {
 					return nil, err
 				}
 			default:
-				sc, err := ranges.Scale(OverviewMode, col.Layer, k)
-				if err != nil {
-					return nil, err
-				}
-				data, err = MapPNG(s.Trace.Output(col.Layer), k, sc)
+				data, err = shared.get(s.Trace, ranges, col.Layer, k)
 				if err != nil {
 					return nil, err
 				}
@@ -202,11 +200,11 @@ func OverviewSVG(m *engine.Model, s Sample) ([]byte, error) {
 }
 
 // planOverview plans a sample's overview figure.
-func planOverview(m *engine.Model, s Sample) []job {
+func planOverview(m *engine.Model, s Sample, shared mapCache) []job {
 	lay := OverviewLayout(m)
 	return []job{{
 		Figure: Figure{File: OverviewFile(s.ID), Kind: KindOverview, Sample: s.ID, Neuron: -1, Channel: -1,
 			Mode: OverviewMode.String(), Width: int(lay.Width + 0.5), Height: int(lay.Height + 0.5)},
-		Draw: func() ([]byte, error) { return OverviewSVG(m, s) },
+		Draw: func() ([]byte, error) { return overviewSVG(m, s, shared) },
 	}}
 }
