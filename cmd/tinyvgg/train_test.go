@@ -1,0 +1,156 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"cnnexplainer/dataset"
+	"cnnexplainer/engine/train"
+)
+
+// needFashionMNIST skips a test when the dataset is not installed, except
+// in CI, where its absence is a failure.
+func needFashionMNIST(t *testing.T) {
+	t.Helper()
+	if _, err := dataset.FashionMNIST(dataset.FashionMNISTDir); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("Fashion-MNIST is required in CI: %v", err)
+		}
+		t.Skipf("Fashion-MNIST not installed (apt-get install dataset-fashion-mnist): %v", err)
+	}
+}
+
+func runOK(t *testing.T, args ...string) string {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	if code := Main(args, &stdout, &stderr); code != 0 {
+		t.Fatalf("tinyvgg %s: exit %d\n%s%s", strings.Join(args, " "), code, stdout.String(), stderr.String())
+	}
+	return stdout.String()
+}
+
+// TestTrainDeterministicAcrossWorkers is the reproducibility promise: the
+// same seed writes byte-identical weights with 1 and 2 workers.
+func TestTrainDeterministicAcrossWorkers(t *testing.T) {
+	needFashionMNIST(t)
+	var files [2][]byte
+	for i, workers := range []string{"1", "2"} {
+		dir := t.TempDir()
+		runOK(t, "train", "-limit", "2000", "-epochs", "1", "-workers", workers, "-out", dir)
+		b, err := os.ReadFile(filepath.Join(dir, "model.safetensors"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[i] = b
+		if _, err := train.LoadHistory(dir); err != nil {
+			t.Errorf("history: %v", err)
+		}
+	}
+	if !bytes.Equal(files[0], files[1]) {
+		t.Error("1 and 2 workers wrote different model.safetensors")
+	}
+}
+
+// TestEvalCommittedModel checks the model the site is built from.
+func TestEvalCommittedModel(t *testing.T) {
+	needFashionMNIST(t)
+	out := runOK(t, "eval", "-model", "../../samples/fashion-mnist", "-json")
+	var rep struct {
+		Accuracy   float64 `json:"accuracy"`
+		Parameters int     `json:"parameters"`
+		Examples   int     `json:"examples"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("eval -json: %v\n%s", err, out)
+	}
+	if rep.Accuracy < 0.90 || rep.Parameters != 7740 || rep.Examples != 10000 {
+		t.Errorf("committed model: accuracy %v, %d parameters, %d examples; want >= 0.90, 7740, 10000", rep.Accuracy, rep.Parameters, rep.Examples)
+	}
+}
+
+func TestTrainHelpAndErrors(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	for _, cmd := range []string{"train", "eval", "samples"} {
+		if code := Main([]string{cmd, "-h"}, &stdout, &stderr); code != 0 {
+			t.Errorf("%s -h: exit %d", cmd, code)
+		}
+	}
+	missing := t.TempDir()
+	for _, args := range [][]string{
+		{"train", "-data", missing, "-out", t.TempDir()},
+		{"train", "-preset", "resnet"},
+		{"train", "-optimizer", "rmsprop"},
+		{"eval"},
+		{"samples", "-model", "x"},
+	} {
+		stderr.Reset()
+		if code := Main(args, &stdout, &stderr); code == 0 {
+			t.Errorf("%v succeeded", args)
+		}
+	}
+	// The missing-data error says how to install the set.
+	stderr.Reset()
+	Main([]string{"train", "-data", missing}, &stdout, &stderr)
+	if !strings.Contains(stderr.String(), "fashion") && !strings.Contains(stderr.String(), "Fashion") {
+		t.Errorf("missing data: %q does not name the dataset", stderr.String())
+	}
+}
+
+func TestSlug(t *testing.T) {
+	for in, want := range map[string]string{
+		"T-shirt/top": "t-shirt-top", "Ankle boot": "ankle-boot", "Bag": "bag", "  a  b ": "a-b", "école": "cole", "///": "class",
+	} {
+		if got := slug(in); got != want {
+			t.Errorf("slug(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestCurate applies the sample rule to a made-up evaluation of six
+// examples over three classes.
+func TestCurate(t *testing.T) {
+	classes := []string{"A", "B", "C"}
+	// logits chosen so the losses order is obvious.
+	ev := &train.Evaluation{
+		Labels: []int{0, 0, 1, 1, 2, 2, 2},
+		Logits: [][]float32{
+			{2, 0, 0}, // A right
+			{5, 0, 0}, // A right, more confident: picked
+			{0, 3, 0}, // B right: picked
+			{4, 0, 0}, // B as A
+			{0, 6, 0}, // C as B, confident
+			{0, 1, 0}, // C as B
+			{0, 0, 1}, // C right: picked
+		},
+	}
+	ev.Probs = make([][]float32, len(ev.Logits))
+	ev.Losses = make([]float64, len(ev.Logits))
+	ev.Confusion = [][]int{{2, 0, 0}, {1, 1, 0}, {0, 2, 1}}
+	for i, z := range ev.Logits {
+		// Only the argmax of the probabilities matters to curate.
+		ev.Probs[i] = z
+		ev.Losses[i] = train.CrossEntropy(z, ev.Labels[i])
+	}
+	got := curate(ev, classes, 3)
+	var ids []string
+	var idx []int
+	for _, s := range got {
+		ids = append(ids, s.ID+":"+s.Note)
+		idx = append(idx, s.Index)
+	}
+	want := "a:correct b:correct c:correct mistake-c-as-b:mistake mistake-b-as-a:mistake"
+	if strings.Join(ids, " ") != want {
+		t.Errorf("picked %v, want %s", ids, want)
+	}
+	if wantIdx := []int{1, 2, 6, 4, 3}; !slices.Equal(idx, wantIdx) {
+		t.Errorf("indices %v, want %v", idx, wantIdx)
+	}
+	if got[3].File != "images/mistake-c-as-b.png" || got[3].Label != "C" || got[3].Predicted != "B" {
+		t.Errorf("entry %+v", got[3])
+	}
+}
