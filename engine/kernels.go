@@ -30,12 +30,15 @@ const (
 // x starts at the first input value of pixel 0 in kernel row 0; pixel j's
 // inputs start xPix floats after pixel j-1's and kernel row r's xRow floats
 // after row r-1's. k holds kh*n rows of blockOut floats. y receives pixel j
-// at j*yPix, lanes values each.
-type convMicro func(x []float32, xPix, xRow int, k []float32, kh, n int, bias *[blockOut]float32, lanes int, y []float32, yPix int, relu bool)
+// at j*yPix, lanes values each. With spill set the kernel may also write
+// anything into the blockOut-lanes values after each pixel's lanes (if y is
+// long enough): the caller sets it only where those values are written
+// again later, and it lets the kernel use plain full-width stores.
+type convMicro func(x []float32, xPix, xRow int, k []float32, kh, n int, bias *[blockOut]float32, lanes int, y []float32, yPix int, relu, spill bool)
 
 // convMicroGo is the portable micro-kernel, the reference the assembly one
 // is tested against.
-func convMicroGo(x []float32, xPix, xRow int, k []float32, kh, n int, bias *[blockOut]float32, lanes int, y []float32, yPix int, relu bool) {
+func convMicroGo(x []float32, xPix, xRow int, k []float32, kh, n int, bias *[blockOut]float32, lanes int, y []float32, yPix int, relu, _ bool) {
 	var acc [blockPix][blockOut]float32
 	for j := range acc {
 		acc[j] = *bias
@@ -108,7 +111,11 @@ func convForward(l *Conv2D, x, y *Tensor, wy, wx Window, micro convMicro) {
 			yr := oy*wx.Out*O + o0
 			for ox := 0; ox < wx.Out; ox += blockPix {
 				ox = min(ox, wx.Out-blockPix)
-				micro(xp[xr+ox*xPix:], xPix, xRow, kp, l.KH, n, &bias, lanes, y.Data[yr+ox*O:], O, relu)
+				// Pixels are written in order and a block's spill lands on
+				// pixels written after it, as long as there is only one
+				// channel block.
+				spill := O <= blockOut
+				micro(xp[xr+ox*xPix:], xPix, xRow, kp, l.KH, n, &bias, lanes, y.Data[yr+ox*O:], O, relu, spill)
 			}
 		}
 	}

@@ -11,7 +11,7 @@ import (
 // elsewhere the pure-Go kernels run.
 
 //go:noescape
-func conv6x16FMA(x, k *float32, bias *[blockOut]float32, mask *[blockOut]int32, y *float32, xPix, xRow, kh, n, yPix int, relu bool)
+func conv6x16FMA(x, k *float32, bias *[blockOut]float32, mask *[blockOut]int32, y *float32, xPix, xRow, kh, n, yPix int, relu, spill bool)
 
 //go:noescape
 func dense16FMA(x, k *float32, n, stride int, mask *[blockOut]int32, z *float32)
@@ -72,11 +72,12 @@ func laneMask(lanes int) *[blockOut]int32 {
 // convMicroFMA is the assembly micro-kernel behind the convMicro
 // signature. The slice expressions check, before any pointer is handed to
 // the assembly, that every value it will read or write is in range.
-func convMicroFMA(x []float32, xPix, xRow int, k []float32, kh, n int, bias *[blockOut]float32, lanes int, y []float32, yPix int, relu bool) {
+func convMicroFMA(x []float32, xPix, xRow int, k []float32, kh, n int, bias *[blockOut]float32, lanes int, y []float32, yPix int, relu, spill bool) {
 	_ = x[(blockPix-1)*xPix+(kh-1)*xRow+n-1]
 	_ = k[kh*n*blockOut-1]
 	_ = y[(blockPix-1)*yPix+lanes-1]
-	conv6x16FMA(unsafe.SliceData(x), unsafe.SliceData(k), bias, laneMask(lanes), unsafe.SliceData(y), xPix, xRow, kh, n, yPix, relu)
+	spill = spill && len(y) >= (blockPix-1)*yPix+blockOut
+	conv6x16FMA(unsafe.SliceData(x), unsafe.SliceData(k), bias, laneMask(lanes), unsafe.SliceData(y), xPix, xRow, kh, n, yPix, relu, spill)
 }
 
 // denseMicroFMA is the assembly behind the denseMicro signature.

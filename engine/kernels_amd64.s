@@ -18,12 +18,17 @@ TEXT ·xgetbv0(SB), NOSPLIT, $0-4
 	MOVL AX, eax+0(FP)
 	RET
 
-// func conv6x16FMA(x, k *float32, bias *[16]float32, mask *[16]int32, y *float32, xPix, xRow, kh, n, yPix int, relu bool)
+// func conv6x16FMA(x, k *float32, bias *[16]float32, mask *[16]int32, y *float32, xPix, xRow, kh, n, yPix int, relu, spill bool)
+//
+// With spill set, all 16 lanes of every pixel are stored with plain stores
+// (the caller guarantees that what lands past a pixel's own lanes is
+// overwritten later); otherwise only the masked lanes, with masked stores,
+// which are several times slower on some processors.
 //
 // Y0..Y11 hold 6 pixels x 16 channels (two registers a pixel), Y12/Y13 the
 // kernel row, Y14/Y15 the broadcast input values. AX walks pixels 0-2, BX
 // pixels 3-5 (AX + 3*xPix), R8 is xPix in bytes.
-TEXT ·conv6x16FMA(SB), NOSPLIT, $0-81
+TEXT ·conv6x16FMA(SB), NOSPLIT, $0-82
 	MOVQ x+0(FP), SI
 	MOVQ k+8(FP), DI
 	MOVQ bias+16(FP), AX
@@ -105,6 +110,30 @@ store:
 	MOVQ y+32(FP), DI
 	MOVQ yPix+72(FP), R8
 	SHLQ $2, R8
+	MOVBLZX spill+81(FP), AX
+	TESTQ   AX, AX
+	JZ      masked
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	ADDQ    R8, DI
+	VMOVUPS Y2, (DI)
+	VMOVUPS Y3, 32(DI)
+	ADDQ    R8, DI
+	VMOVUPS Y4, (DI)
+	VMOVUPS Y5, 32(DI)
+	ADDQ    R8, DI
+	VMOVUPS Y6, (DI)
+	VMOVUPS Y7, 32(DI)
+	ADDQ    R8, DI
+	VMOVUPS Y8, (DI)
+	VMOVUPS Y9, 32(DI)
+	ADDQ    R8, DI
+	VMOVUPS Y10, (DI)
+	VMOVUPS Y11, 32(DI)
+	VZEROUPPER
+	RET
+
+masked:
 	MOVQ mask+24(FP), AX
 	VMOVUPS (AX), Y12
 	VMOVUPS 32(AX), Y13

@@ -151,31 +151,40 @@ func TestConvKernelsAgree(t *testing.T) {
 }
 
 // TestConvKernelWritesOnlyItsLanes fills the output with a sentinel and
-// checks that a block of fewer than 16 channels leaves the channels of
-// other blocks (and the values after the output) alone.
+// checks which values a block writes. Without spill: only each pixel's
+// lanes. With spill: each pixel's lanes hold the right values (later pixels
+// overwrite what earlier ones spilled) and nothing past the last pixel's
+// blockOut values changes.
 func TestConvKernelWritesOnlyItsLanes(t *testing.T) {
 	const sentinel = 12345
 	for name, k := range map[string]convMicro{"go": convMicroGo, "best": bestConv()} {
-		for _, lanes := range []int{1, 7, 8, 9, 16} {
-			n, yPix := 3, lanes+2
-			x := make([]float32, blockPix*n)
-			for i := range x {
-				x[i] = 1
-			}
-			kp := make([]float32, n*blockOut)
-			for i := range kp {
-				kp[i] = 1
-			}
-			var bias [blockOut]float32
-			y := make([]float32, blockPix*yPix+4)
-			for i := range y {
-				y[i] = sentinel
-			}
-			k(x, n, n, kp, 1, n, &bias, lanes, y, yPix, false)
-			for i, v := range y {
-				inLanes := i < blockPix*yPix && i%yPix < lanes
-				if inLanes && v != 3 || !inLanes && v != sentinel {
-					t.Fatalf("%s, %d lanes: y[%d] = %v", name, lanes, i, v)
+		for _, lanes := range []int{1, 7, 8, 9, 10, 16} {
+			for _, spill := range []bool{false, true} {
+				n, yPix := 3, lanes+2
+				x := make([]float32, blockPix*n)
+				for i := range x {
+					x[i] = 1
+				}
+				kp := make([]float32, n*blockOut)
+				for i := range kp {
+					kp[i] = 1
+				}
+				var bias [blockOut]float32
+				y := make([]float32, (blockPix-1)*yPix+blockOut+4)
+				for i := range y {
+					y[i] = sentinel
+				}
+				k(x, n, n, kp, 1, n, &bias, lanes, y, yPix, false, spill)
+				for i, v := range y {
+					inLanes := i < blockPix*yPix && i%yPix < lanes
+					switch {
+					case inLanes && v != 3:
+						t.Fatalf("%s, %d lanes, spill %v: y[%d] = %v, want 3", name, lanes, spill, i, v)
+					case !inLanes && !spill && v != sentinel:
+						t.Fatalf("%s, %d lanes: y[%d] = %v, want it untouched", name, lanes, i, v)
+					case i >= (blockPix-1)*yPix+blockOut && v != sentinel:
+						t.Fatalf("%s, %d lanes, spill: y[%d] past the block = %v", name, lanes, i, v)
+					}
 				}
 			}
 		}
