@@ -68,6 +68,15 @@ type weightSpec struct {
 	Quantization json.RawMessage `json:"quantization"`
 }
 
+// supported reports whether the import understands a Keras layer class.
+func supported(class string) bool {
+	switch class {
+	case "InputLayer", "Conv2D", "Activation", "MaxPooling2D", "Flatten", "Dense", "Dropout":
+		return true
+	}
+	return false
+}
+
 // shardReader returns the shard named in a manifest (a path relative to
 // model.json), or an error wrapping errTooLong if it holds more than max
 // bytes.
@@ -108,6 +117,13 @@ func decode(file string, data []byte, shard shardReader) (*engine.Model, error) 
 	layers, name, err := d.sequential(mj.ModelTopology)
 	if err != nil {
 		return nil, err
+	}
+	// Refuse unknown layer types before reading any shard: that is the
+	// more useful message when both are wrong.
+	for _, l := range layers {
+		if !supported(l.ClassName) {
+			return nil, d.layerErr(l, "layer type %q is not supported (InputLayer, Conv2D, Activation, MaxPooling2D, Flatten, Dense, Dropout)", l.ClassName)
+		}
 	}
 	if err := d.readWeights(mj.WeightsManifest, shard); err != nil {
 		return nil, err

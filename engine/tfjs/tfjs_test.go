@@ -122,6 +122,7 @@ func TestBadModels(t *testing.T) {
 		{"graph model", [][2]string{{`"layers-model"`, `"graph-model"`}}, good, "graph models"},
 		{"functional", [][2]string{{`"Sequential"`, `"Functional"`}}, good, "only Sequential"},
 		{"unsupported layer", [][2]string{{`"Dropout"`, `"BatchNormalization"`}}, good, `layer "drop" (BatchNormalization): layer type "BatchNormalization" is not supported`},
+		{"unsupported layer and short shard", [][2]string{{`"Dropout"`, `"Conv3D"`}}, good[:4], `layer "drop" (Conv3D): layer type "Conv3D" is not supported`},
 		{"layer dtype", [][2]string{{`"dtype":"float32","filters"`, `"dtype":"float16","filters"`}}, good, `layer "conv" (Conv2D): dtype "float16"`},
 		{"weight dtype", [][2]string{{`"dtype":"float32","name":"conv/bias"`, `"dtype":"int32","name":"conv/bias"`}}, good, `weight "conv/bias": dtype "int32"`},
 		{"quantized", [][2]string{{`"name":"conv/bias"`, `"name":"conv/bias","quantization":{"dtype":"uint8"}`}}, good, "quantized"},
