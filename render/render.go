@@ -60,6 +60,17 @@ func Render(ctx context.Context, m *engine.Model, samples []Sample, hist *train.
 		return nil, err
 	}
 	jobs = append(jobs, static...)
+	anims, err := planAnimations(m, samples)
+	if err != nil {
+		return nil, err
+	}
+	jobs = append(jobs, anims...)
+	jobs = append(jobs, planPlayground()...)
+	story, err := planTraining(hist)
+	if err != nil {
+		return nil, err
+	}
+	jobs = append(jobs, story...)
 
 	legends, err := planLegends(jobs)
 	if err != nil {

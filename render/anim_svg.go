@@ -1,0 +1,217 @@
+package render
+
+import (
+	"encoding/base64"
+	"strconv"
+)
+
+// Geometry of an animation SVG in viewBox units.
+const (
+	animCell   = 10 // one grid cell
+	animMargin = 2  // room for the window outline at the grid's edge
+	animGap    = 20 // between the input and the output grid
+)
+
+// Colours of the parts of an animation that are not values.
+const (
+	colEmpty    = "#f0f0f0" // an output cell not yet computed
+	colPlainIn  = "#dde6ee" // a playground input cell
+	colPlainOut = "#6f9fc6" // a computed playground output cell
+	colPad      = "#d4d4d4" // under the padding hatch
+	colHatch    = "#8c8c8c" // padding hatch lines
+	colLeftLine = "#b2182b" // leftover hatch lines
+	colWindow   = "#111"    // window and current-cell outline
+	colHalo     = "#fff"    // around the outlines
+	colGrid     = "#fff"    // grid lines
+)
+
+// animCSS is the same in every animation, so when several SVGs are inlined
+// into one page their rules agree. Keyframe and class names spell out
+// every number their rule holds, so equal names always mean equal rules.
+const animCSS = ".cnnx-anim image{image-rendering:pixelated}" +
+	"@media (prefers-reduced-motion:reduce){.cnnx-anim g{animation-play-state:paused!important;" +
+	"animation-delay:var(--cnnx-end)!important}}"
+
+// SVG draws the animation as a self-contained animated SVG: CSS keyframes
+// with steps(), the grids as embedded PNGs, no script. Its size does not
+// grow with the number of output cells: the window moves by two nested
+// step animations (rows, and columns within a row), and the output is
+// revealed by two covers that move the same way.
+//
+// Contract with the page (also in docs/figures.md): the root has class
+// cnnx-anim, data-steps (number of steps) and data-cols (output width).
+// The animated elements are <g> elements that read three inherited CSS
+// variables: --step (time per step, default StepMS), --play (their
+// animation-play-state, default running) and --at (their animation-delay,
+// default 0s). To show step k and hold it, set --play: paused and --at:
+// calc(var(--step) * -(k + 0.5)) on the root or any ancestor. With
+// prefers-reduced-motion the final step is shown, paused.
+func (a *Anim) SVG() ([]byte, error) {
+	if err := a.check(); err != nil {
+		return nil, err
+	}
+	n, ph, pw := a.Steps(), a.PadH(), a.PadW()
+	lr, lc := a.Leftover()
+	rows := max(ph, a.Out.H)
+	w := float64(2*animMargin + pw*animCell + animGap + a.Out.W*animCell)
+	h := float64(2*animMargin + rows*animCell)
+	s := NewSVG(w, h, A("class", "cnnx-anim"), A("data-steps", strconv.Itoa(n)), A("data-cols", strconv.Itoa(a.Out.W)),
+		// The final step is held in its middle so rounding can show
+		// neither the step before nor the loop's restart.
+		A("style", "--cnnx-t:var(--step,"+strconv.Itoa(a.StepMS)+"ms);--cnnx-end:calc(var(--cnnx-t) * -"+Num(float64(n)-0.5)+")"))
+
+	// One class per distinct motion: axis, distance, steps and the number
+	// of steps the whole cycle lasts.
+	css := animCSS
+	seen := map[string]bool{}
+	motion := func(axis string, dist, steps, cycle int) Attr {
+		name := "cnnx-" + axis + strconv.Itoa(dist)
+		class := name + "-" + strconv.Itoa(steps) + "-" + strconv.Itoa(cycle)
+		if !seen[name] {
+			seen[name] = true
+			tr := strconv.Itoa(dist) + "px,0"
+			if axis == "y" {
+				tr = "0," + strconv.Itoa(dist) + "px"
+			}
+			css += "@keyframes " + name + "{to{transform:translate(" + tr + ")}}"
+		}
+		if !seen[class] {
+			seen[class] = true
+			css += "." + class + "{animation:" + name + " calc(var(--cnnx-t) * " + strconv.Itoa(cycle) + ") steps(" +
+				strconv.Itoa(steps) + ") var(--at,0s) infinite var(--play,running)}"
+		}
+		return A("class", class)
+	}
+	// Rows step once per output row over the whole cycle; columns step
+	// once per output column over one row.
+	winRow := motion("y", a.SH*animCell*a.Out.H, a.Out.H, n)
+	winCol := motion("x", a.SW*animCell*a.Out.W, a.Out.W, a.Out.W)
+	outRow := motion("y", animCell*a.Out.H, a.Out.H, n)
+	outCol := motion("x", animCell*a.Out.W, a.Out.W, a.Out.W)
+	s.Text("style", css)
+
+	s.Open("defs")
+	if a.Top+a.Left+a.Bottom+a.Right > 0 {
+		hatch(s, "cnnx-pad", colPad, colHatch)
+	}
+	if lr > 0 || lc > 0 {
+		hatch(s, "cnnx-left", "", colLeftLine) // lines only: values stay visible
+	}
+	gridPattern(s, "cnnx-grid", "")
+	gridPattern(s, "cnnx-empty", colEmpty)
+	s.Close()
+
+	// Input side: hatched padding, the values, the leftover cells, the grid
+	// and the window.
+	s.Open("g", A("transform", "translate("+Num(animMargin)+","+Num(float64(animMargin+(rows-ph)*animCell/2))+")"))
+	if a.Top+a.Left+a.Bottom+a.Right > 0 {
+		s.Elem("rect", F("width", float64(pw*animCell)), F("height", float64(ph*animCell)), A("fill", "url(#cnnx-pad)"))
+	}
+	if err := gridImage(s, a.In, a.Left*animCell, a.Top*animCell, colPlainIn); err != nil {
+		return nil, err
+	}
+	if lr > 0 || lc > 0 {
+		var d string
+		if lr > 0 {
+			d += rectPath(0, (ph-lr)*animCell, pw*animCell, lr*animCell)
+		}
+		if lc > 0 {
+			d += rectPath((pw-lc)*animCell, 0, lc*animCell, (ph-lr)*animCell)
+		}
+		s.Elem("path", A("class", "cnnx-leftover"), A("d", d), A("fill", "url(#cnnx-left)"))
+	}
+	s.Elem("rect", F("width", float64(pw*animCell)), F("height", float64(ph*animCell)), A("fill", "url(#cnnx-grid)"))
+	s.Open("g", winRow)
+	s.Open("g", winCol)
+	outline(s, "cnnx-window", 0, float64(a.KW*animCell), float64(a.KH*animCell))
+	s.Close()
+	s.Close()
+	s.Close()
+
+	// Output side, in a nested viewport that clips the moving covers. The
+	// covers are drawn as empty cells with their grid lines; their moves
+	// are whole cells, so the pattern stays on the grid.
+	ow, oh := a.Out.W*animCell, a.Out.H*animCell
+	s.Open("svg", F("x", float64(animMargin+pw*animCell+animGap)), F("y", float64(animMargin+(rows-a.Out.H)*animCell/2)),
+		F("width", float64(ow)), F("height", float64(oh)))
+	if err := gridImage(s, a.Out, 0, 0, colPlainOut); err != nil {
+		return nil, err
+	}
+	s.Elem("rect", F("width", float64(ow)), F("height", float64(oh)), A("fill", "url(#cnnx-grid)"))
+	// Cover of the rows below the current one.
+	s.Open("g", outRow)
+	s.Elem("rect", A("class", "cnnx-cover"), F("y", animCell), F("width", float64(ow)), F("height", float64(oh)), A("fill", "url(#cnnx-empty)"))
+	s.Close()
+	// Cover of the current row right of the current cell, and the outline
+	// of the current cell, drawn inside it so the viewport does not clip
+	// it at the edges.
+	s.Open("g", outRow)
+	s.Open("g", outCol)
+	s.Elem("rect", A("class", "cnnx-cover"), F("x", animCell), F("width", float64(ow)), F("height", animCell), A("fill", "url(#cnnx-empty)"))
+	outline(s, "cnnx-current", 1.25, animCell-2.5, animCell-2.5)
+	s.Close()
+	s.Close()
+	s.Close()
+	return s.Bytes()
+}
+
+// gridPattern defines the cell grid: white lines on the right and bottom
+// of each cell, over a background colour unless bg is empty.
+func gridPattern(s *SVG, id, bg string) {
+	s.Open("pattern", A("id", id), F("width", animCell), F("height", animCell), A("patternUnits", "userSpaceOnUse"))
+	if bg != "" {
+		s.Elem("rect", F("width", animCell), F("height", animCell), A("fill", bg))
+	}
+	s.Elem("path", A("d", "M"+Num(animCell)+" 0V"+Num(animCell)+"H0"), A("fill", "none"), A("stroke", colGrid),
+		F("stroke-width", 0.6), F("stroke-opacity", 0.7))
+	s.Close()
+}
+
+// outline draws a dark rectangle outline over a light halo, so it shows on
+// the darkest and the lightest cells alike.
+func outline(s *SVG, class string, at, w, h float64) {
+	pos := []Attr{F("width", w), F("height", h)}
+	if at != 0 {
+		pos = append(pos, F("x", at), F("y", at))
+	}
+	s.Open("g", A("class", class), A("fill", "none"), F("stroke-width", 2.5))
+	s.Elem("rect", append(pos, A("stroke", colHalo))...)
+	s.Elem("rect", append(pos, A("stroke", colWindow), F("stroke-width", 1.2))...)
+	s.Close()
+}
+
+// hatch defines a diagonal-line pattern, over a background colour unless
+// bg is empty.
+func hatch(s *SVG, id, bg, line string) {
+	s.Open("pattern", A("id", id), F("width", 4), F("height", 4), A("patternUnits", "userSpaceOnUse"))
+	if bg != "" {
+		s.Elem("rect", F("width", 4), F("height", 4), A("fill", bg))
+	}
+	s.Elem("path", A("d", "M0 4L4 0M-1 1L1 -1M3 5L5 3"), A("stroke", line), F("stroke-width", 0.8))
+	s.Close()
+}
+
+// rectPath is a closed rectangle as path data.
+func rectPath(x, y, w, h int) string {
+	return "M" + strconv.Itoa(x) + " " + strconv.Itoa(y) + "h" + strconv.Itoa(w) + "v" + strconv.Itoa(h) + "h-" + strconv.Itoa(w) + "z"
+}
+
+// gridImage draws a grid at (x, y): its values as an embedded paletted PNG
+// scaled up without smoothing, or a plain rectangle when it has none.
+func gridImage(s *SVG, g Grid, x, y int, plain string) error {
+	pos := []Attr{F("width", float64(g.W*animCell)), F("height", float64(g.H*animCell))}
+	if x != 0 || y != 0 {
+		pos = append(pos, F("x", float64(x)), F("y", float64(y)))
+	}
+	if g.Values == nil {
+		s.Elem("rect", append(pos, A("fill", plain))...)
+		return nil
+	}
+	data, err := GridPNG(g.W, g.H, g.Values, g.Scale)
+	if err != nil {
+		return err
+	}
+	s.Elem("image", append(pos, A("preserveAspectRatio", "none"),
+		A("href", "data:image/png;base64,"+base64.StdEncoding.EncodeToString(data)))...)
+	return nil
+}

@@ -1,0 +1,426 @@
+package render
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/base64"
+	"encoding/xml"
+	"fmt"
+	"image"
+	"image/png"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"cnnexplainer/engine"
+	"cnnexplainer/engine/train"
+)
+
+// svgDoc is what the tests read back from an animation SVG.
+type svgDoc struct {
+	steps, cols int
+	animated    []string // class of every moving element
+	css         string
+	images      []image.Image
+	elements    int
+}
+
+// parseAnimSVG checks that data is well-formed XML and collects the
+// animation's parts.
+func parseAnimSVG(t *testing.T, name string, data []byte) svgDoc {
+	t.Helper()
+	var d svgDoc
+	dec := xml.NewDecoder(bytes.NewReader(data))
+	depth := 0
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("%s: not well-formed: %v", name, err)
+		}
+		switch e := tok.(type) {
+		case xml.StartElement:
+			d.elements++
+			attr := map[string]string{}
+			for _, a := range e.Attr {
+				attr[a.Name.Local] = a.Value
+			}
+			if depth == 0 {
+				if e.Name.Local != "svg" || attr["class"] != "cnnx-anim" {
+					t.Fatalf("%s: root is <%s class=%q>", name, e.Name.Local, attr["class"])
+				}
+				d.steps, _ = strconv.Atoi(attr["data-steps"])
+				d.cols, _ = strconv.Atoi(attr["data-cols"])
+			}
+			if motionRE.MatchString(attr["class"]) {
+				d.animated = append(d.animated, attr["class"])
+			}
+			if e.Name.Local == "style" {
+				var css string
+				if err := dec.DecodeElement(&css, &e); err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				d.css += css
+				continue
+			}
+			if e.Name.Local == "image" {
+				const prefix = "data:image/png;base64,"
+				href := attr["href"]
+				if !strings.HasPrefix(href, prefix) {
+					t.Fatalf("%s: image is not an embedded PNG: %.40q", name, href)
+				}
+				raw, err := base64.StdEncoding.DecodeString(href[len(prefix):])
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				img, err := png.Decode(bytes.NewReader(raw))
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				d.images = append(d.images, img)
+			}
+			depth++
+		case xml.EndElement:
+			depth--
+		}
+	}
+	return d
+}
+
+var motionRE = regexp.MustCompile(`^cnnx-([xy])(\d+)-(\d+)-(\d+)$`)
+
+// checkSteps asserts that the moving elements move in exactly the expected
+// steps: rows in steps(oh) over all oh*ow steps, columns in steps(ow) over
+// one row, each class with its rule and keyframes in the style sheet.
+func checkSteps(t *testing.T, name string, d svgDoc, oh, ow int) {
+	t.Helper()
+	if d.steps != oh*ow || d.cols != ow {
+		t.Errorf("%s: data-steps %d data-cols %d, want %d and %d", name, d.steps, d.cols, oh*ow, ow)
+	}
+	// Window (row, column), rows-below cover, current-row cover and
+	// current-cell outline (row, column).
+	if len(d.animated) != 5 {
+		t.Fatalf("%s: %d moving elements, want 5", name, len(d.animated))
+	}
+	rows, cols := 0, 0
+	for _, class := range d.animated {
+		m := motionRE.FindStringSubmatch(class)
+		dist, _ := strconv.Atoi(m[2])
+		steps, _ := strconv.Atoi(m[3])
+		cycle, _ := strconv.Atoi(m[4])
+		key := "cnnx-" + m[1] + m[2]
+		rule := "." + class + "{animation:" + key + " calc(var(--cnnx-t) * " + m[4] + ") steps(" + m[3] +
+			") var(--at,0s) infinite var(--play,running)}"
+		to := "0," + m[2] + "px"
+		if m[1] == "x" {
+			to = m[2] + "px,0"
+		}
+		if !strings.Contains(d.css, rule) || !strings.Contains(d.css, "@keyframes "+key+"{to{transform:translate("+to+")}}") {
+			t.Errorf("%s: no rule or keyframes for %s in %s", name, class, d.css)
+		}
+		switch {
+		case m[1] == "y" && steps == oh && cycle == oh*ow && dist%(oh*animCell) == 0:
+			rows++
+		case m[1] == "x" && steps == ow && cycle == ow && dist%(ow*animCell) == 0:
+			cols++
+		default:
+			t.Errorf("%s: unexpected motion %s", name, class)
+		}
+	}
+	if rows != 3 || cols != 2 {
+		t.Errorf("%s: %d row and %d column motions, want 3 and 2", name, rows, cols)
+	}
+}
+
+// readBack maps every pixel of img back through sc and compares it with
+// want, within half a palette step.
+func readBack(t *testing.T, name string, img image.Image, sc Scale, want []float32) {
+	t.Helper()
+	b := img.Bounds()
+	if b.Dx()*b.Dy() != len(want) {
+		t.Fatalf("%s: image %dx%d for %d values", name, b.Dx(), b.Dy(), len(want))
+	}
+	tol := float64(sc.Hi-sc.Lo)/(Steps-1)/2 + 1e-6
+	for i, v := range want {
+		got := sc.Value(img.At(b.Min.X+i%b.Dx(), b.Min.Y+i/b.Dx()))
+		if math.Abs(float64(got-v)) > tol {
+			t.Fatalf("%s: cell %d reads %v, trace has %v (tolerance %v)", name, i, got, v, tol)
+		}
+	}
+}
+
+// TestAnimationsReadBack renders every animation of a sample and checks
+// the SVG, its step counts and every cell of both embedded maps against
+// the trace.
+func TestAnimationsReadBack(t *testing.T) {
+	m := testModel(t)
+	samples := testSamples(t, m, 1)
+	jobs, err := planAnimations(m, samples)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := samples[0].Trace
+	want := 0
+	for i, l := range m.Layers {
+		switch l := l.(type) {
+		case *engine.Conv2D:
+			want += l.InC * l.OutC
+		case *engine.ReLU, *engine.MaxPool2D:
+			want += tr.Layers[i].Output.C()
+		}
+	}
+	if len(jobs) != want {
+		t.Fatalf("%d animations planned, want %d", len(jobs), want)
+	}
+	for _, j := range jobs {
+		f := j.Figure
+		data, err := j.Draw()
+		if err != nil {
+			t.Fatalf("%s: %v", f.File, err)
+		}
+		d := parseAnimSVG(t, f.File, data)
+		i := layerIndex(t, m, f.Layer)
+		x, y := tr.LayerInput(i), tr.Layers[i].Output
+		checkSteps(t, f.File, d, y.H(), y.W())
+		if len(d.images) != 2 {
+			t.Fatalf("%s: %d images, want 2", f.File, len(d.images))
+		}
+		// The input side shows the map the layer reads, in that map's
+		// own figure's colours.
+		c := f.Channel
+		if c < 0 {
+			c = f.Neuron
+		}
+		var inScale Scale
+		if i == 0 {
+			inScale, err = NewScale(channelScheme(c, x.C()), 0, inputRange(m))
+		} else {
+			var r Ranges
+			if r, err = NewRanges(m, tr); err == nil {
+				inScale, err = r.Scale(Unit, m.Layers[i-1].Name(), c)
+			}
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		readBack(t, f.File+" input", d.images[0], inScale, x.Channel(c).Data)
+		// The output side: the channel's contribution for a convolution
+		// (computed here from the kernel, not by the engine), the layer's
+		// output otherwise.
+		var out []float32
+		switch l := m.Layers[i].(type) {
+		case *engine.Conv2D:
+			out = naiveContribution(l, x, f.Neuron, f.Channel)
+		default:
+			out = y.Channel(f.Neuron).Data
+		}
+		outScale, err := NewScale(RdBu, f.Range[0], f.Range[1])
+		if err != nil || f.Scale != "rdbu" {
+			t.Fatalf("%s: output scale %s %v: %v", f.File, f.Scale, f.Range, err)
+		}
+		readBack(t, f.File+" output", d.images[1], outScale, out)
+		if f.Params["steps"] != y.H()*y.W() || f.Width < 1 || f.Height < 1 {
+			t.Errorf("%s: params %v, size %dx%d", f.File, f.Params, f.Width, f.Height)
+		}
+	}
+}
+
+// naiveContribution is the convolution of one input channel with one
+// kernel slice, written out from the definition with explicit padding
+// checks.
+func naiveContribution(l *engine.Conv2D, x *engine.Tensor, o, c int) []float32 {
+	wy, wx, _ := l.Windows(x.Shape)
+	k := l.KernelSlice(o, c)
+	var out []float32
+	for oy := 0; oy < wy.Out; oy++ {
+		for ox := 0; ox < wx.Out; ox++ {
+			var s float64
+			for ky := 0; ky < l.KH; ky++ {
+				for kx := 0; kx < l.KW; kx++ {
+					iy, ix := oy*l.StrideH+ky-wy.Before, ox*l.StrideW+kx-wx.Before
+					if iy >= 0 && iy < x.H() && ix >= 0 && ix < x.W() {
+						s += float64(x.At(iy, ix, c)) * float64(k[ky*l.KW+kx])
+					}
+				}
+			}
+			out = append(out, float32(s))
+		}
+	}
+	return out
+}
+
+func layerIndex(t *testing.T, m *engine.Model, name string) int {
+	t.Helper()
+	for i, l := range m.Layers {
+		if l.Name() == name {
+			return i
+		}
+	}
+	t.Fatalf("no layer %s", name)
+	return -1
+}
+
+func TestNewAnimRejectsBadArguments(t *testing.T) {
+	m := testModel(t)
+	tr := testSamples(t, m, 1)[0].Trace
+	for _, c := range []struct {
+		layer           string
+		neuron, channel int
+		want            string
+	}{
+		{"nope", 0, 0, `no layer "nope"`},
+		{"conv_1_1", 4, 0, "no neuron 4"},
+		{"conv_1_1", -1, 0, "no neuron -1"},
+		{"conv_1_1", 0, 3, "no input channel 3"},
+		{"conv_1_1", 0, -1, "no input channel -1"},
+		{"relu_1_1", 1, 2, "channel must be -1 or the neuron"},
+		{"flatten", 0, -1, "does not map a map to a map"},
+		{"output", 0, -1, "does not map a map to a map"},
+	} {
+		if _, err := NewAnim(m, tr, c.layer, c.neuron, c.channel); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("NewAnim(%s, %d, %d) = %v, want an error with %q", c.layer, c.neuron, c.channel, err, c.want)
+		}
+	}
+	// The channel of ReLU and max-pool may be given as the neuron itself.
+	if _, err := NewAnim(m, tr, "max_pool_1", 2, 2); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestPaddedConvAnimation(t *testing.T) {
+	// Same padding with an even kernel pads unevenly (more after than
+	// before); the window, the output and the leftover must follow.
+	x := engine.NewTensor(5, 4, 1)
+	for i := range x.Data {
+		x.Data[i] = float32(i%7) - 3
+	}
+	l := &engine.Conv2D{LayerName: "c", KH: 2, KW: 2, InC: 1, OutC: 1, StrideH: 2, StrideW: 1, Padding: engine.Same,
+		Kernel: []float32{1, -1, 0.5, 2}, Bias: []float32{0}}
+	m := &engine.Model{Name: "pad", Input: engine.Input{Shape: []int{5, 4, 1}, Scale: 1}, Layers: []engine.Layer{l,
+		&engine.Flatten{LayerName: "f"}}}
+	tr, err := m.Forward(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := NewAnim(m, tr, "c", 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wy, wx, _ := l.Windows(x.Shape)
+	if a.Top != wy.Before || a.Bottom != wy.After || a.Left != wx.Before || a.Right != wx.After || a.Out.H != wy.Out || a.Out.W != wx.Out {
+		t.Fatalf("geometry %+v, windows %+v %+v", a, wy, wx)
+	}
+	if lr, lc := a.Leftover(); lr != a.PadH()-((wy.Out-1)*2+2) || lc != 0 {
+		t.Errorf("leftover %d, %d", lr, lc)
+	}
+	data, err := a.SVG()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := parseAnimSVG(t, "pad", data)
+	checkSteps(t, "pad", d, wy.Out, wx.Out)
+	readBack(t, "pad output", d.images[1], a.Out.Scale, naiveContribution(l, x, 0, 0))
+}
+
+// fashionSamples reads the first n Fashion-MNIST test pictures when the
+// dataset is installed, for measurements on real pictures.
+func fashionSamples(tb testing.TB, m *engine.Model, n int) []Sample {
+	tb.Helper()
+	f, err := os.Open("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz")
+	if err != nil {
+		tb.Skip("Fashion-MNIST is not installed:", err)
+	}
+	defer f.Close()
+	z, err := gzip.NewReader(f)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	buf := make([]byte, 16+n*28*28)
+	if _, err := io.ReadFull(z, buf); err != nil {
+		tb.Fatal(err)
+	}
+	var out []Sample
+	for i := 0; i < n; i++ {
+		x := engine.NewTensor(28, 28, 1)
+		for j := range x.Data {
+			x.Data[j] = float32(buf[16+i*784+j]) * m.Input.Scale
+		}
+		tr, err := m.Forward(x)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		out = append(out, Sample{ID: fmt.Sprintf("s%02d", i), Trace: tr})
+	}
+	return out
+}
+
+// tinyVGG28 is the project's TinyVGG for Fashion-MNIST with seeded weights.
+func tinyVGG28(tb testing.TB) *engine.Model {
+	tb.Helper()
+	m, err := train.TinyVGG("tinyvgg", train.TinyVGGArch())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := train.Init(m, 1); err != nil {
+		tb.Fatal(err)
+	}
+	return m
+}
+
+// BenchmarkAnimations draws every animation of 13 Fashion-MNIST pictures
+// through a 28x28 TinyVGG and reports their total size, the figure
+// docs/figures.md quotes.
+func BenchmarkAnimations(b *testing.B) {
+	m := tinyVGG28(b)
+	samples := fashionSamples(b, m, 13)
+	jobs, err := planAnimations(m, samples)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var total int
+	for b.Loop() {
+		total = 0
+		for _, j := range jobs {
+			data, err := j.Draw()
+			if err != nil {
+				b.Fatal(err)
+			}
+			total += len(data)
+		}
+	}
+	b.ReportMetric(float64(len(jobs)), "files")
+	b.ReportMetric(float64(total)/1e6, "MB")
+	b.ReportMetric(float64(total)/float64(len(jobs)), "B/file")
+}
+
+// randomAnim is a small valued animation for frame tests.
+func randomAnim(seed uint64, inH, inW, k, s, pad int) *Anim {
+	rng := rand.New(rand.NewPCG(seed, 9))
+	vals := func(n int) []float32 {
+		v := make([]float32, n)
+		for i := range v {
+			v[i] = rng.Float32()*2 - 1
+		}
+		return v
+	}
+	oh, ow := (inH+2*pad-k)/s+1, (inW+2*pad-k)/s+1
+	return &Anim{Kind: KindConvAnim, In: Grid{H: inH, W: inW, Values: vals(inH * inW), Scale: ActivationScale(1)},
+		Out: Grid{H: oh, W: ow, Values: vals(oh * ow), Scale: ActivationScale(0.5)},
+		Top: pad, Left: pad, Bottom: pad, Right: pad, KH: k, KW: k, SH: s, SW: s, StepMS: animStepMS}
+}
+
+func writeDebug(t *testing.T, name string, data []byte) {
+	if dir := os.Getenv("RENDER_DEBUG_DIR"); dir != "" {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Log(err)
+		}
+	}
+}

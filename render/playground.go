@@ -1,0 +1,96 @@
+package render
+
+import (
+	"fmt"
+	"strings"
+)
+
+// The hyperparameter playground's ranges, as CNN Explainer's widget offers
+// them: input sizes up to 7, padding up to 2, any kernel that fits the
+// padded input, strides up to 3.
+const (
+	PlaygroundMinSize = 3
+	PlaygroundMaxSize = 7
+	PlaygroundMaxPad  = 2
+	PlaygroundMaxStep = 3
+)
+
+// Reason codes in a playground figure's Note, comma-separated when several
+// apply. The site turns each into words.
+const (
+	// ReasonStrideUneven: (size + 2*pad - kernel) is not a multiple of the
+	// stride, so the last rows and columns are never under the window
+	// (drawn with the leftover hatch).
+	ReasonStrideUneven = "stride-uneven"
+	// ReasonPaddingOnly: pad >= kernel, so the first window (and others)
+	// sees nothing but padding.
+	ReasonPaddingOnly = "padding-only-window"
+)
+
+// Playground describes one combination of the playground.
+type Playground struct {
+	Size, Pad, Kernel, Stride int
+}
+
+// Out is the output size: floor((size + 2*pad - kernel) / stride) + 1.
+func (p Playground) Out() int { return (p.Size+2*p.Pad-p.Kernel)/p.Stride + 1 }
+
+// Reasons lists the reason codes that apply, in a fixed order.
+func (p Playground) Reasons() []string {
+	var r []string
+	if (p.Size+2*p.Pad-p.Kernel)%p.Stride != 0 {
+		r = append(r, ReasonStrideUneven)
+	}
+	if p.Pad >= p.Kernel {
+		r = append(r, ReasonPaddingOnly)
+	}
+	return r
+}
+
+// File is the figure path of the combination.
+func (p Playground) File() string {
+	return fmt.Sprintf("p/i%d-p%d-k%d-s%d.svg", p.Size, p.Pad, p.Kernel, p.Stride)
+}
+
+// Anim is the combination's animation: plain cells, hatched padding, the
+// uncovered cells hatched as leftover.
+func (p Playground) Anim() *Anim {
+	o := p.Out()
+	return &Anim{Kind: KindPlayground, In: Grid{H: p.Size, W: p.Size}, Out: Grid{H: o, W: o},
+		Top: p.Pad, Left: p.Pad, Bottom: p.Pad, Right: p.Pad,
+		KH: p.Kernel, KW: p.Kernel, SH: p.Stride, SW: p.Stride, StepMS: playgroundStepMS}
+}
+
+// Playgrounds lists every combination in file order of size, padding,
+// kernel and stride.
+func Playgrounds() []Playground {
+	var all []Playground
+	for size := PlaygroundMinSize; size <= PlaygroundMaxSize; size++ {
+		for pad := 0; pad <= PlaygroundMaxPad; pad++ {
+			for k := 1; k <= size+2*pad; k++ {
+				for s := 1; s <= PlaygroundMaxStep; s++ {
+					all = append(all, Playground{Size: size, Pad: pad, Kernel: k, Stride: s})
+				}
+			}
+		}
+	}
+	return all
+}
+
+// planPlayground plans one animated SVG per combination. Params hold the
+// combination, the output size and the leftover rows; Note holds the
+// reason codes.
+func planPlayground() []job {
+	var jobs []job
+	for _, p := range Playgrounds() {
+		a := p.Anim()
+		fig := animFigure(a)
+		fig.File = p.File()
+		left, _ := a.Leftover()
+		fig.Params["size"], fig.Params["pad"], fig.Params["kernel"], fig.Params["stride"] = p.Size, p.Pad, p.Kernel, p.Stride
+		fig.Params["out"], fig.Params["leftover"] = p.Out(), left
+		fig.Note = strings.Join(p.Reasons(), ",")
+		jobs = append(jobs, job{Figure: fig, Draw: a.SVG})
+	}
+	return jobs
+}
