@@ -26,3 +26,25 @@ func TestIdentity(t *testing.T) {
 		}
 	}
 }
+
+// A Dropout (Identity) after a softmax output must not make Forward apply
+// softmax a second time.
+func TestTrailingIdentityKeepsProbabilities(t *testing.T) {
+	d := &Dense{LayerName: "out", In: 2, Out: 3, Kernel: []float32{1, 0, -1, 0, 2, 1}, Bias: []float32{0.5, 0, 0}, Act: ActSoftmax}
+	m := &Model{Name: "t", Input: Input{Shape: []int{1, 1, 2}, Scale: 1}, Layers: []Layer{&Flatten{LayerName: "f"}, d, &Identity{LayerName: "drop"}}}
+	x, _ := FromData([]float32{1, 2}, 1, 1, 2)
+	tr, err := m.Forward(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// logits: 0.5+1*1+2*0 = 1.5, 0+0+2*2 = 4, 0-1+2*1 = 1
+	want := []float32{1.5, 4, 1}
+	for i, v := range want {
+		if tr.Logits[i] != v {
+			t.Fatalf("logits %v, want %v", tr.Logits, want)
+		}
+		if tr.Probs[i] != tr.Output("out").Data[i] {
+			t.Fatalf("probs %v differ from the softmax output %v", tr.Probs, tr.Output("out").Data)
+		}
+	}
+}

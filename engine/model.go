@@ -189,10 +189,14 @@ func (m *Model) Forward(x *Tensor) (*Trace, error) {
 // outputs finds the logits (what goes into the final softmax) and the
 // probabilities. A model that ends without a softmax gets one applied.
 func (m *Model) outputs(tr *Trace) (logits, probs []float32) {
+	// Trailing identities (a Dropout after the softmax, say) change nothing,
+	// so look through them to the layer that made the output.
 	n := len(m.Layers)
-	last := m.Layers[n-1]
+	for n > 1 && m.Layers[n-1].Kind() == KindIdentity {
+		n--
+	}
 	out := tr.Layers[n-1].Output.Data
-	switch l := last.(type) {
+	switch l := m.Layers[n-1].(type) {
 	case *Softmax:
 		return append([]float32(nil), tr.LayerInput(n-1).Data...), append([]float32(nil), out...)
 	case *Dense:

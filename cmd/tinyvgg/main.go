@@ -1,6 +1,6 @@
 // Command tinyvgg trains, evaluates and runs the engine's models.
 //
-//	tinyvgg predict -model PATH -input FILE [-trace DIR]
+//	tinyvgg predict -model PATH -input FILE [-trace DIR] [-top N]
 //	tinyvgg train   [flags]
 //	tinyvgg eval    -model PATH [-json]
 //	tinyvgg samples -model PATH -out DIR
