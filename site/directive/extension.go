@@ -42,7 +42,7 @@ type Extension struct {
 
 func (e *Extension) Extend(m goldmark.Markdown) {
 	m.Parser().AddOptions(parser.WithParagraphTransformers(util.Prioritized(&paragraphs{spec: e.Spec}, 50)))
-	m.Renderer().AddOptions(renderer.WithNodeRenderers(util.Prioritized(&figureRenderer{resolve: e.Resolve}, 50)))
+	m.Renderer().AddOptions(renderer.WithNodeRenderers(util.Prioritized(&figureRenderer{ext: e}, 50)))
 }
 
 type paragraphs struct{ spec Spec }
@@ -87,7 +87,9 @@ func Errors(doc ast.Node) []*Figure {
 	return bad
 }
 
-type figureRenderer struct{ resolve Resolver }
+// figureRenderer reads Resolve from the extension at render time, so one
+// parsed document can be rendered for several pages.
+type figureRenderer struct{ ext *Extension }
 
 func (r *figureRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(KindFigure, r.render)
@@ -101,10 +103,10 @@ func (r *figureRenderer) render(w util.BufWriter, _ []byte, n ast.Node, entering
 	if f.Err != nil {
 		return ast.WalkStop, fmt.Errorf("line %d: %w", f.Directive.Line, f.Err)
 	}
-	if r.resolve == nil {
+	if r.ext.Resolve == nil {
 		return ast.WalkStop, fmt.Errorf("line %d: no figure resolver", f.Directive.Line)
 	}
-	html, err := r.resolve(f.Directive)
+	html, err := r.ext.Resolve(f.Directive)
 	if err != nil {
 		return ast.WalkStop, err
 	}

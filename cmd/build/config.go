@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"cnnexplainer/site"
+)
+
+// Config is the command line: the site's settings plus how to run.
+type Config struct {
+	Site  site.Config
+	Serve bool
+	Addr  string
+}
+
+// ParseFlags reads the command line. It is kept apart from Run so tests
+// can build a Config directly.
+func ParseFlags(args []string, stderr io.Writer) (Config, error) {
+	var c Config
+	fs := flag.NewFlagSet("build", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.Site.Content, "content", "content", "content folder, one sub-folder per language")
+	fs.StringVar(&c.Site.Theme, "theme", "themes/default", "theme folder")
+	fs.StringVar(&c.Site.Layouts, "layouts", "layouts", "project layouts that override the theme's files of the same name")
+	fs.StringVar(&c.Site.Samples, "samples", "samples/fashion-mnist", "samples folder: pictures, samples.json and usually the model")
+	fs.StringVar(&c.Site.Model, "model", "", "model to explain instead of the samples folder's (ours or TF.js model.json, or its folder)")
+	fs.StringVar(&c.Site.Out, "out", "public", "output folder, replaced as a whole when the build succeeds")
+	fs.StringVar(&c.Site.Cache, "cache", ".cache", "figure cache folder")
+	fs.StringVar(&c.Site.BaseURL, "baseurl", "", "address the site is published at, e.g. https://USER.github.io/REPO/")
+	lang := fs.String("lang", "", "comma-separated languages to build (default: every folder in -content)")
+	fs.BoolVar(&c.Site.Drafts, "drafts", false, "include pages marked draft")
+	fs.BoolVar(&c.Serve, "serve", false, "preview on 127.0.0.1 and rebuild on change")
+	fs.StringVar(&c.Addr, "addr", "127.0.0.1:1313", "address for -serve (loopback only)")
+	fs.IntVar(&c.Site.Jobs, "j", 0, "workers (default: number of CPUs)")
+	fs.BoolVar(&c.Site.StrictI18n, "strict-i18n", false, "fail when a language lacks a page or a string")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if *lang != "" {
+		for _, l := range strings.Split(*lang, ",") {
+			if l = strings.TrimSpace(l); l != "" {
+				c.Site.Langs = append(c.Site.Langs, l)
+			}
+		}
+	}
+	if c.Site.Jobs < 0 {
+		return c, fmt.Errorf("-j must not be negative")
+	}
+	if c.Site.BaseURL != "" && !strings.HasSuffix(c.Site.BaseURL, "/") {
+		c.Site.BaseURL += "/"
+	}
+	return c, nil
+}
+
+// Run builds (or serves) and prints the report.
+func Run(ctx context.Context, c Config, stdout, stderr io.Writer) error {
+	c.Site.Log = stderr
+	if c.Serve {
+		return site.Serve(ctx, c.Site, c.Addr)
+	}
+	rep, err := site.Build(ctx, c.Site)
+	if err != nil {
+		return err
+	}
+	rep.WriteWarnings(stderr)
+	rep.WriteTranslationReport(stdout)
+	rep.WriteSummary(stdout)
+	return nil
+}
+
+// Main is the whole command; it returns the exit code.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	c, err := ParseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "build:", err)
+		return 2
+	}
+	if err := Run(ctx, c, stdout, stderr); err != nil {
+		fmt.Fprintln(stderr, "build:", err)
+		return 1
+	}
+	return 0
+}

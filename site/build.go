@@ -1,0 +1,559 @@
+package site
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"cnnexplainer/render"
+
+	"github.com/tdewolff/minify/v2"
+)
+
+// Report is what a build made, for the summary table.
+type Report struct {
+	Langs      []string
+	Pages      map[string]int
+	Bytes      map[string]int64
+	Figures    int
+	Shared     int64 // bytes of figures, pictures and data, shared by languages
+	Cached     bool
+	Warnings   []string
+	Missing    map[string]TranslationGaps
+	Elapsed    time.Duration
+	HomeWeight int64 // bytes of the home page's first load
+}
+
+// TranslationGaps is what one language lacks against the default.
+type TranslationGaps struct {
+	Pages   []string
+	Strings []string
+}
+
+// builder carries one build's state.
+type builder struct {
+	cfg      Config
+	langs    []*Language
+	theme    *theme
+	views    *views
+	tree     *tree
+	min      *minify.M
+	chapters map[string][]*chapter // by language code, fallbacks included
+	index    map[string]*chapter
+	report   *Report
+	warnMu   sync.Mutex
+	sitemap  []sitemapEntry
+	smMu     sync.Mutex
+}
+
+// Build makes the whole site and swaps it into cfg.Out. On any error the
+// previous output folder is left as it was.
+func Build(ctx context.Context, cfg Config) (*Report, error) {
+	start := time.Now()
+	cfg = cfg.withDefaults()
+	b := &builder{cfg: cfg, tree: newTree(), min: newMinifier(), chapters: map[string][]*chapter{}, index: map[string]*chapter{},
+		report: &Report{Pages: map[string]int{}, Bytes: map[string]int64{}, Missing: map[string]TranslationGaps{}}}
+	if err := b.load(ctx); err != nil {
+		return nil, err
+	}
+	if err := b.pages(ctx); err != nil {
+		return nil, err
+	}
+	if bad := brokenLinks(b.tree); len(bad) > 0 {
+		return nil, fmt.Errorf("site: %d broken links, first: %s", len(bad), bad[0])
+	}
+	if err := b.minifyAll(ctx); err != nil {
+		return nil, err
+	}
+	if cfg.StrictI18n {
+		for _, code := range sortedKeys(b.report.Missing) {
+			g := b.report.Missing[code]
+			if len(g.Pages)+len(g.Strings) > 0 {
+				return nil, fmt.Errorf("translation %s is incomplete: %d pages and %d strings missing (-strict-i18n)", code, len(g.Pages), len(g.Strings))
+			}
+		}
+	}
+	b.measure()
+	if err := writeAtomic(cfg.Out, b.tree); err != nil {
+		return nil, err
+	}
+	b.report.Elapsed = time.Since(start)
+	return b.report, nil
+}
+
+func (b *builder) warn(msg string) {
+	b.warnMu.Lock()
+	defer b.warnMu.Unlock()
+	b.report.Warnings = append(b.report.Warnings, msg)
+}
+
+func (b *builder) load(ctx context.Context) error {
+	cfg := b.cfg
+	langs, err := discoverLanguages(cfg.Content, cfg.DefaultLang, cfg.Langs)
+	if err != nil {
+		return err
+	}
+	b.langs = langs
+	missingStrings, err := loadStrings(langs)
+	if err != nil {
+		return err
+	}
+	for _, l := range langs {
+		b.report.Langs = append(b.report.Langs, l.Code)
+	}
+	th, err := loadTheme(cfg.Theme, cfg.Layouts)
+	if err != nil {
+		return err
+	}
+	b.theme = th
+	var defChapters []*chapter
+	for _, l := range langs {
+		own, idx, err := readChapters(l, cfg.Drafts)
+		if err != nil {
+			return err
+		}
+		if l.Default {
+			defChapters = own
+			if idx == nil {
+				return fmt.Errorf("%s: the home page text _index.md is missing", l.Dir)
+			}
+			b.chapters[l.Code], b.index[l.Code] = own, idx
+			continue
+		}
+		all, missing := withFallbacks(l, own, defChapters)
+		if idx == nil {
+			fb := *b.index[cfg.DefaultLang]
+			fb.lang, fb.fallback = l, true
+			idx = &fb
+			missing = append([]string{"_index.md"}, missing...)
+		}
+		b.chapters[l.Code], b.index[l.Code] = all, idx
+		b.report.Missing[l.Code] = TranslationGaps{Pages: missing, Strings: missingStrings[l.Code]}
+	}
+	set, err := LoadSamples(cfg.Samples)
+	if err != nil {
+		return err
+	}
+	net, err := loadNet(cfg, set)
+	if err != nil {
+		return err
+	}
+	figDir, man, cached, err := cachedFigures(ctx, cfg, net)
+	if err != nil {
+		return err
+	}
+	b.report.Cached = cached
+	b.report.Figures = len(man.Figures)
+	for _, f := range man.Figures {
+		b.tree.copy("figures/"+f.File, filepath.Join(figDir, filepath.FromSlash(f.File)))
+	}
+	b.tree.copy("figures/"+render.ManifestFile, filepath.Join(figDir, render.ManifestFile))
+	for _, r := range net.Runs {
+		b.tree.copy(r.Image, filepath.Join(set.Dir, filepath.FromSlash(r.File)))
+	}
+	b.views = &views{net: net, figs: newFigIndex(man)}
+	return nil
+}
+
+// job is one output file to make.
+type job func() error
+
+func (b *builder) pages(ctx context.Context) error {
+	var jobs []job
+	net := b.views.net
+	for _, l := range b.langs {
+		l := l
+		for _, r := range net.Runs {
+			r := r
+			jobs = append(jobs, func() error { return b.homePage(l, r) })
+			for li := range net.Model.Layers {
+				if !net.hasDetail(li) {
+					continue
+				}
+				shape := net.Shapes[li+1]
+				for n := 0; n < shape[len(shape)-1]; n++ {
+					li, n := li, n
+					jobs = append(jobs, func() error { return b.neuronPage(l, r, li, n) })
+				}
+			}
+		}
+		chs := b.chapters[l.Code]
+		for i := range chs {
+			i := i
+			jobs = append(jobs, func() error { return b.chapterPage(l, chs, i) })
+		}
+	}
+	jobs = append(jobs, b.notFound, b.assets, b.dataFiles)
+	if err := runJobs(ctx, b.cfg.Jobs, jobs); err != nil {
+		return err
+	}
+	base := b.cfg.BaseURL
+	robots := "User-agent: *\nAllow: /\n"
+	if strings.Contains(base, "://") {
+		robots += "Sitemap: " + absURL(base, "sitemap.xml") + "\n"
+	}
+	for p, data := range map[string][]byte{"sitemap.xml": sitemapXML(base, b.sitemap), "robots.txt": []byte(robots), ".nojekyll": {}} {
+		if err := b.tree.add(p, data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runJobs runs jobs on workers goroutines and returns the first error in
+// job order, so the message does not depend on scheduling.
+func runJobs(ctx context.Context, workers int, jobs []job) error {
+	errs := make([]error, len(jobs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < max(workers, 1); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				errs[i] = jobs[i]()
+			}
+		}()
+	}
+	for i := range jobs {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
+}
+
+// basePage fills what every page shares. key identifies the same page in
+// every language: a function from a language to its site path.
+func (b *builder) basePage(l *Language, kind, path string, samePage func(*Language) (string, bool)) *PageData {
+	p := &PageData{Lang: l, Kind: kind, Path: path, SiteTitle: l.T("site.title"), ModelName: b.views.net.Model.Name}
+	pc := pageCtx{lang: l, path: path}
+	p.Root = pc.rel("")
+	p.Home = pc.rel(l.Prefix + "index.html")
+	p.CSS = pc.rel("style.css")
+	p.JS = pc.rel("site.js")
+	if b.cfg.LiveReload {
+		p.LiveReload = pc.rel("livereload.js")
+	}
+	var alts []LangLink
+	for _, o := range b.langs {
+		target, real := samePage(o)
+		link := LangLink{Code: o.Code, Name: o.Name, Href: pc.rel(target), Current: o == l}
+		p.Langs = append(p.Langs, link)
+		if real {
+			alts = append(alts, LangLink{Code: o.Code, Name: o.Name, Href: target})
+		}
+	}
+	for _, c := range b.chapters[l.Code] {
+		p.Nav = append(p.Nav, NavLink{Title: c.fm.Title, Href: pc.rel(c.path), Current: c.path == path})
+	}
+	p.Canonical = b.canonical(pc, path)
+	if len(alts) > 1 {
+		for _, a := range alts {
+			p.Alternates = append(p.Alternates, LangLink{Code: a.Code, Href: b.canonical(pc, a.Href)})
+		}
+	}
+	if kind != "404" {
+		b.smMu.Lock()
+		b.sitemap = append(b.sitemap, sitemapEntry{path: path, alts: altsIf(alts)})
+		b.smMu.Unlock()
+	}
+	return p
+}
+
+func altsIf(alts []LangLink) []LangLink {
+	if len(alts) > 1 {
+		return alts
+	}
+	return nil
+}
+
+// canonical is the absolute address when the base URL is known, and a
+// relative link otherwise.
+func (b *builder) canonical(pc pageCtx, target string) string {
+	if strings.Contains(b.cfg.BaseURL, "://") {
+		return absURL(b.cfg.BaseURL, target)
+	}
+	return pc.rel(target)
+}
+
+func (b *builder) render(p *PageData) error {
+	html, err := b.theme.execute(p.Kind, p)
+	if err != nil {
+		return err
+	}
+	return b.tree.add(p.Path, html)
+}
+
+func (b *builder) homePage(l *Language, r *Run) error {
+	v := b.views
+	path := v.homePath(l, r)
+	p := b.basePage(l, "home", path, func(o *Language) (string, bool) { return v.homePath(o, r), true })
+	pc := pageCtx{lang: l, path: path}
+	ov, err := v.overview(pc, r)
+	if err != nil {
+		return err
+	}
+	p.Overview = ov
+	p.Title = l.T("site.title")
+	if r != v.net.Runs[0] {
+		p.Title = l.Tf("home.sample_title", "sample", ov.SampleTxt)
+	}
+	idx := b.index[l.Code]
+	p.Description = idx.fm.Description
+	body, err := b.markdown(p, idx)
+	if err != nil {
+		return err
+	}
+	p.Body = body
+	return b.render(p)
+}
+
+func (b *builder) neuronPage(l *Language, r *Run, li, n int) error {
+	v := b.views
+	layer := v.net.Model.Layers[li].Name()
+	path := v.neuronPath(l, r, layer, n)
+	p := b.basePage(l, "neuron", path, func(o *Language) (string, bool) { return v.neuronPath(o, r, layer, n), true })
+	d, err := v.detail(pageCtx{lang: l, path: path}, r, li, n)
+	if err != nil {
+		return fmt.Errorf("page %s: %w", path, err)
+	}
+	p.Detail = d
+	sample := r.ID
+	if r.Label != "" {
+		sample = l.Class(r.Label)
+	}
+	if d.Kind == "class" {
+		p.Title = l.Tf("detail.class_title", "class", d.Class.Class, "sample", sample)
+	} else {
+		p.Title = l.Tf("detail.title", "layer", layer, "n", n, "sample", sample)
+	}
+	p.Description = l.Tf("detail.description", "layer", layer, "n", n, "sample", sample)
+	return b.render(p)
+}
+
+func (b *builder) chapterPage(l *Language, chs []*chapter, i int) error {
+	c := chs[i]
+	p := b.basePage(l, "chapter", c.path, func(o *Language) (string, bool) {
+		for _, oc := range b.chapters[o.Code] {
+			if oc.name == c.name {
+				return oc.path, !oc.fallback
+			}
+		}
+		return o.Prefix + "index.html", false
+	})
+	p.Title, p.Description = c.fm.Title, c.fm.Description
+	pc := pageCtx{lang: l, path: c.path}
+	if i > 0 {
+		p.Prev = &NavLink{Title: chs[i-1].fm.Title, Href: pc.rel(chs[i-1].path)}
+	}
+	if i+1 < len(chs) {
+		p.Next = &NavLink{Title: chs[i+1].fm.Title, Href: pc.rel(chs[i+1].path)}
+	}
+	body, err := b.markdown(p, c)
+	if err != nil {
+		return err
+	}
+	p.Body = body
+	return b.render(p)
+}
+
+// markdown renders a chapter for page p. A fallback chapter is marked with
+// its own language, gets a notice, and points its canonical link at the
+// original.
+func (b *builder) markdown(p *PageData, c *chapter) (template.HTML, error) {
+	d, err := ParseDoc(c.file, c.src)
+	if err != nil {
+		return "", err
+	}
+	if c.fallback {
+		def := b.langs[0]
+		p.Untranslated, p.BodyLang = true, def.Code
+		orig := def.Prefix + strings.TrimPrefix(p.Path, p.Lang.Prefix)
+		p.Original = pageCtx{path: p.Path}.rel(orig)
+		p.Canonical = b.canonical(pageCtx{path: p.Path}, orig)
+		p.Alternates = nil
+	}
+	p.TOC = d.TOC
+	html, err := d.Render(b.resolver(p, c.file, b.warn))
+	if err != nil {
+		return "", err
+	}
+	return template.HTML(html), nil
+}
+
+func (b *builder) notFound() error {
+	def := b.langs[0]
+	p := &PageData{Lang: def, Kind: "404", Path: "404.html", Title: def.T("notfound.title"), SiteTitle: def.T("site.title")}
+	// GitHub Pages serves 404.html for any missing path, so its links must
+	// not be relative: they start from the base URL's path.
+	root := "/"
+	if i := strings.Index(b.cfg.BaseURL, "://"); i >= 0 {
+		rest := b.cfg.BaseURL[i+3:]
+		if j := strings.IndexByte(rest, '/'); j >= 0 {
+			root = rest[j:]
+		}
+	} else if strings.HasPrefix(b.cfg.BaseURL, "/") {
+		root = b.cfg.BaseURL
+	}
+	if !strings.HasSuffix(root, "/") {
+		root += "/"
+	}
+	p.Root, p.Home, p.CSS, p.JS = root, root+"index.html", root+"style.css", root+"site.js"
+	for _, l := range b.langs {
+		p.Langs = append(p.Langs, LangLink{Code: l.Code, Name: l.Name, Href: root + l.Prefix + "index.html", Current: l.Default})
+	}
+	return b.render(p)
+}
+
+// assets copies the theme's static files (CSS, script, favicon).
+func (b *builder) assets() error {
+	dir := b.theme.static
+	return filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return fmt.Errorf("theme: %w", err)
+		}
+		if d.IsDir() {
+			return nil
+		}
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		if rel == "livereload.js" && !b.cfg.LiveReload {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return fmt.Errorf("theme: %w", err)
+		}
+		return b.tree.add(rel, data)
+	})
+}
+
+// dataFiles writes the maps the detail pages replay, one file per layer
+// output and sample, with 4 significant digits.
+func (b *builder) dataFiles() error {
+	net := b.views.net
+	for _, r := range net.Runs {
+		tensors := map[string][]int{"input": nil}
+		for li := range net.Model.Layers {
+			if net.hasDetail(li) && li != net.Logits {
+				tensors[dataName(net.sourceLayer(li))] = nil
+			}
+		}
+		for _, name := range sortedKeys(tensors) {
+			t := r.Trace.Input
+			if name != "input" {
+				t = r.Trace.Output(name)
+			}
+			var sb strings.Builder
+			sb.WriteString(`{"shape":`)
+			sh, _ := json.Marshal(t.Shape)
+			sb.Write(sh)
+			sb.WriteString(`,"data":[`)
+			for i, v := range t.Data {
+				if i > 0 {
+					sb.WriteByte(',')
+				}
+				sb.WriteString(strconv.FormatFloat(float64(v), 'g', 4, 32))
+			}
+			sb.WriteString("]}")
+			if err := b.tree.add("data/"+r.ID+"/"+name+".json", []byte(sb.String())); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (b *builder) minifyAll(ctx context.Context) error {
+	names := sortedKeys(b.tree.files)
+	var jobs []job
+	var mu sync.Mutex
+	for _, n := range names {
+		n := n
+		jobs = append(jobs, func() error {
+			mu.Lock()
+			data := b.tree.files[n]
+			mu.Unlock()
+			out, err := minifyFile(b.min, n, data)
+			if err != nil {
+				return err
+			}
+			mu.Lock()
+			b.tree.files[n] = out
+			mu.Unlock()
+			return nil
+		})
+	}
+	return runJobs(ctx, b.cfg.Jobs, jobs)
+}
+
+// measure counts pages and bytes per language; figures, pictures and data
+// are shared by all languages and counted apart.
+func (b *builder) measure() {
+	langOf := func(p string) string {
+		for _, l := range b.langs[1:] {
+			if strings.HasPrefix(p, l.Prefix) {
+				return l.Code
+			}
+		}
+		return b.langs[0].Code
+	}
+	for p, data := range b.tree.files {
+		if strings.HasPrefix(p, "data/") {
+			b.report.Shared += int64(len(data))
+			continue
+		}
+		code := langOf(p)
+		b.report.Bytes[code] += int64(len(data))
+		if strings.HasSuffix(p, ".html") && p != "404.html" {
+			b.report.Pages[code]++
+		}
+	}
+	for _, src := range b.tree.copies {
+		if fi, err := os.Stat(src); err == nil {
+			b.report.Shared += fi.Size()
+		}
+	}
+	sort.Strings(b.report.Warnings)
+	b.report.HomeWeight = b.homeWeight()
+}
+
+// homeWeight adds up the home page, its stylesheet and script and every
+// image it shows on first load.
+func (b *builder) homeWeight() int64 {
+	home := b.tree.files["index.html"]
+	total := int64(len(home)) + int64(len(b.tree.files["style.css"])) + int64(len(b.tree.files["site.js"]))
+	seen := map[string]bool{}
+	for _, m := range imgSrc.FindAllSubmatch(home, -1) {
+		src := string(m[1])
+		if seen[src] {
+			continue
+		}
+		seen[src] = true
+		if data, ok := b.tree.files[src]; ok {
+			total += int64(len(data))
+		} else if f, ok := b.tree.copies[src]; ok {
+			if fi, err := os.Stat(f); err == nil {
+				total += fi.Size()
+			}
+		}
+	}
+	return total
+}

@@ -1,0 +1,61 @@
+package site
+
+import (
+	"io"
+	"runtime"
+
+	"cnnexplainer/engine"
+)
+
+// Config is everything a build needs. Zero values take the defaults that
+// `go run ./cmd/build` uses from the repository root.
+type Config struct {
+	Content string // content root holding one folder per language; "content"
+	Theme   string // theme folder; "themes/default"
+	Layouts string // project folder whose files override the theme's layouts; "layouts"
+	Samples string // samples folder (images, samples.json, usually the model); "samples/fashion-mnist"
+	Model   string // model to explain instead of the one in Samples (file or folder)
+	Out     string // output folder; "public"
+	Cache   string // figure cache; ".cache"
+
+	// BaseURL is the absolute address the site is published at, e.g.
+	// https://user.github.io/repo/. It is used only where a full URL is
+	// required (sitemap, canonical links); page links stay relative.
+	BaseURL string
+
+	Langs       []string // languages to build; empty builds every folder in Content
+	DefaultLang string   // the language at the site root; "en"
+	Drafts      bool     // include pages whose front matter says draft
+	Jobs        int      // workers; 0 means the number of CPUs
+	StrictI18n  bool     // a missing page or string fails the build
+	LiveReload  bool     // inject the live-reload script (serve mode only)
+
+	// LoadModel and LoadImage read the model and the sample pictures;
+	// nil means modelfile.Load and imageio.Load.
+	LoadModel func(path string) (*engine.Model, error)
+	LoadImage func(path string, in engine.Input) (*engine.Tensor, error)
+
+	Log io.Writer // warnings, the translation report and the summary; nil discards
+}
+
+func (c Config) withDefaults() Config {
+	def := func(s *string, v string) {
+		if *s == "" {
+			*s = v
+		}
+	}
+	def(&c.Content, "content")
+	def(&c.Theme, "themes/default")
+	def(&c.Layouts, "layouts")
+	def(&c.Samples, "samples/fashion-mnist")
+	def(&c.Out, "public")
+	def(&c.Cache, ".cache")
+	def(&c.DefaultLang, "en")
+	if c.Jobs <= 0 {
+		c.Jobs = runtime.NumCPU()
+	}
+	if c.Log == nil {
+		c.Log = io.Discard
+	}
+	return c
+}

@@ -1,0 +1,70 @@
+package site
+
+import (
+	"fmt"
+
+	"cnnexplainer/render"
+)
+
+// figKey names a figure the way pages ask for it.
+type figKey struct {
+	kind, sample, layer string
+	neuron, channel     int
+	mode                string
+}
+
+// figIndex finds render's figures by what they show.
+type figIndex struct {
+	byKey map[figKey]render.Figure
+	all   []render.Figure
+}
+
+func newFigIndex(m *render.Manifest) *figIndex {
+	ix := &figIndex{byKey: map[figKey]render.Figure{}}
+	if m == nil {
+		return ix
+	}
+	ix.all = m.Figures
+	for _, f := range m.Figures {
+		k := figKey{f.Kind, f.Sample, f.Layer, f.Neuron, f.Channel, f.Mode}
+		if _, dup := ix.byKey[k]; !dup {
+			ix.byKey[k] = f
+		}
+	}
+	return ix
+}
+
+func (ix *figIndex) find(kind, sample, layer string, neuron, channel int, mode string) (render.Figure, bool) {
+	f, ok := ix.byKey[figKey{kind, sample, layer, neuron, channel, mode}]
+	return f, ok
+}
+
+// first returns the first figure of a kind for a sample ("" for none).
+func (ix *figIndex) first(kind, sample string) (render.Figure, bool) {
+	for _, f := range ix.all {
+		if f.Kind == kind && f.Sample == sample {
+			return f, true
+		}
+	}
+	return render.Figure{}, false
+}
+
+// figURL is the site path of a figure file.
+func figURL(f render.Figure) string { return "figures/" + f.File }
+
+// activation returns the map of one neuron in one range mode, or the
+// input channel for the model input (layer "").
+func (ix *figIndex) activation(sample, layer string, neuron int, mode string) (render.Figure, bool) {
+	if layer == "" {
+		return ix.find(render.KindInputChannel, sample, "", -1, neuron, "")
+	}
+	return ix.find(render.KindActivation, sample, layer, neuron, -1, mode)
+}
+
+func (ix *figIndex) mustActivation(sample, layer string, neuron int, mode string) (render.Figure, error) {
+	f, ok := ix.activation(sample, layer, neuron, mode)
+	if !ok {
+		return f, fmt.Errorf("render made no %s map for sample %s, layer %q, neuron %d", mode, sample, layer, neuron)
+	}
+	return f, nil
+}

@@ -1,0 +1,243 @@
+package site
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+
+	"cnnexplainer/site/directive"
+	"cnnexplainer/site/mathml"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+	"go.abhg.dev/goldmark/frontmatter"
+)
+
+// FrontMatter is the head of a chapter.
+type FrontMatter struct {
+	Title       string
+	Weight      int
+	Slug        string
+	Description string
+	Draft       bool
+}
+
+// TOCEntry is one heading of a chapter's table of contents.
+type TOCEntry struct {
+	Level int
+	ID    string
+	Text  string
+}
+
+// Doc is one parsed Markdown file, ready to render.
+type Doc struct {
+	File  string
+	FM    FrontMatter
+	TOC   []TOCEntry
+	src   []byte
+	doc   ast.Node
+	md    goldmark.Markdown
+	fig   *directive.Extension
+	lines int // lines before the Markdown body starts, for error positions
+}
+
+// newMarkdown builds the goldmark pipeline. Raw HTML stays off (the
+// default, no html.WithUnsafe): chapters are Markdown only.
+func newMarkdown(fig *directive.Extension) goldmark.Markdown {
+	return goldmark.New(
+		goldmark.WithExtensions(
+			extension.Table,
+			extension.Strikethrough,
+			extension.Footnote,
+			extension.Typographer,
+			&frontmatter.Extender{},
+			mathml.Extension{},
+			fig,
+		),
+		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+	)
+}
+
+// ParseDoc reads front matter and Markdown. It reports malformed front
+// matter, bad directives and bad formulas as file:line errors. The
+// directives are resolved later, by Render, for each language and sample.
+func ParseDoc(file string, src []byte) (*Doc, error) {
+	d := &Doc{File: file, src: src, fig: &directive.Extension{Spec: directive.Figures()}}
+	d.md = newMarkdown(d.fig)
+	pc := parser.NewContext(parser.WithIDs(newHeadingIDs()))
+	d.doc = d.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
+	if err := d.readFrontMatter(pc); err != nil {
+		return nil, err
+	}
+	if bad := directive.Errors(d.doc); len(bad) > 0 {
+		return nil, fmt.Errorf("%s:%d: %w", file, bad[0].Directive.Line, bad[0].Err)
+	}
+	if bad := mathml.Errors(d.doc); len(bad) > 0 {
+		return nil, fmt.Errorf("%s:%d: %w", file, bad[0].Line, bad[0].Err)
+	}
+	d.TOC = tableOfContents(d.doc, src)
+	return d, nil
+}
+
+var yamlLine = regexp.MustCompile(`line (\d+)`)
+
+func (d *Doc) readFrontMatter(pc parser.Context) error {
+	data := frontmatter.Get(pc)
+	if data == nil {
+		if bytes.HasPrefix(d.src, []byte("---")) || bytes.HasPrefix(d.src, []byte("+++")) {
+			return fmt.Errorf("%s:1: front matter is not closed", d.File)
+		}
+		return fmt.Errorf("%s:1: front matter with a title is missing", d.File)
+	}
+	var raw map[string]any
+	if err := data.Decode(&raw); err != nil {
+		line := 1
+		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			line = n + 1 // the opening --- is line 1
+		}
+		return fmt.Errorf("%s:%d: front matter: %v", d.File, line, err)
+	}
+	keys := make([]string, 0, len(raw))
+	for k := range raw {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := raw[k]
+		line := d.keyLine(k)
+		bad := func(want string) error {
+			return fmt.Errorf("%s:%d: front matter: %s must be %s, got %v", d.File, line, k, want, v)
+		}
+		switch k {
+		case "title", "slug", "description":
+			s, ok := v.(string)
+			if !ok {
+				return bad("text")
+			}
+			switch k {
+			case "title":
+				d.FM.Title = s
+			case "slug":
+				if s != "" && !validSlug(s) {
+					return fmt.Errorf("%s:%d: front matter: slug %q may hold only letters, digits and '-'", d.File, line, s)
+				}
+				d.FM.Slug = s
+			case "description":
+				d.FM.Description = s
+			}
+		case "weight":
+			switch n := v.(type) {
+			case int:
+				d.FM.Weight = n
+			case int64:
+				d.FM.Weight = int(n)
+			default:
+				return bad("a whole number")
+			}
+		case "draft":
+			b, ok := v.(bool)
+			if !ok {
+				return bad("true or false")
+			}
+			d.FM.Draft = b
+		default:
+			return fmt.Errorf("%s:%d: front matter: unknown key %q (known: title, weight, slug, description, draft)", d.File, line, k)
+		}
+	}
+	if d.FM.Title == "" {
+		return fmt.Errorf("%s:1: front matter: title is missing", d.File)
+	}
+	return nil
+}
+
+// keyLine finds the line of a front matter key, for error messages.
+func (d *Doc) keyLine(key string) int {
+	for i, line := range bytes.Split(d.src, []byte("\n")) {
+		t := bytes.TrimSpace(line)
+		if bytes.HasPrefix(t, []byte(key+":")) || bytes.HasPrefix(t, []byte(key+" =")) || bytes.HasPrefix(t, []byte(key+"=")) {
+			return i + 1
+		}
+		if i > 0 && (bytes.Equal(t, []byte("---")) || bytes.Equal(t, []byte("+++"))) {
+			break
+		}
+	}
+	return 1
+}
+
+// validSlug accepts letters of any script, digits and '-', so a Chinese
+// slug is fine.
+func validSlug(s string) bool {
+	for _, r := range s {
+		if !(isWordRune(r) || r == '-') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// Render converts the document with resolve placing its figures.
+func (d *Doc) Render(resolve directive.Resolver) ([]byte, error) {
+	d.fig.Resolve = resolve
+	defer func() { d.fig.Resolve = nil }()
+	var buf bytes.Buffer
+	if err := d.md.Renderer().Render(&buf, d.src, d.doc); err != nil {
+		return nil, fmt.Errorf("%s:%w", d.File, lineError(err))
+	}
+	return buf.Bytes(), nil
+}
+
+var lineErr = regexp.MustCompile(`^line (\d+): `)
+
+// lineError turns "line N: msg" from the extensions into "N: msg" so the
+// caller's "file:" prefix gives file:N: msg.
+func lineError(err error) error {
+	if m := lineErr.FindStringSubmatch(err.Error()); m != nil {
+		return fmt.Errorf("%s: %s", m[1], err.Error()[len(m[0]):])
+	}
+	return fmt.Errorf(" %w", err)
+}
+
+func tableOfContents(doc ast.Node, src []byte) []TOCEntry {
+	var toc []TOCEntry
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		h, ok := n.(*ast.Heading)
+		if !ok || !entering {
+			return ast.WalkContinue, nil
+		}
+		if h.Level >= 2 && h.Level <= 3 {
+			id, _ := h.AttributeString("id")
+			idb, _ := id.([]byte)
+			toc = append(toc, TOCEntry{Level: h.Level, ID: string(idb), Text: plainText(h, src)})
+		}
+		return ast.WalkSkipChildren, nil
+	})
+	return toc
+}
+
+func plainText(n ast.Node, src []byte) string {
+	var b bytes.Buffer
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch t := c.(type) {
+		case *ast.Text:
+			b.Write(t.Segment.Value(src))
+			if t.SoftLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.Write(t.Value)
+		case *mathml.Math:
+			b.WriteString(t.TeX)
+		}
+		return ast.WalkContinue, nil
+	})
+	return b.String()
+}

@@ -1,0 +1,186 @@
+package site
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"path/filepath"
+	"strings"
+
+	"cnnexplainer/engine"
+	"cnnexplainer/engine/imageio"
+	"cnnexplainer/engine/modelfile"
+	"cnnexplainer/engine/train"
+)
+
+// Net is the model being explained with one forward trace per sample.
+type Net struct {
+	Model   *engine.Model
+	Shapes  [][]int // input shape, then each layer's output shape
+	Classes []string
+	Runs    []*Run
+	History *train.History // nil for a model without training history
+	// Logits is the index of the layer whose outputs are the class scores
+	// (the last dense layer), or -1.
+	Logits int
+}
+
+// Run is one sample with its trace and prediction.
+type Run struct {
+	Sample
+	Trace *engine.Trace
+	Pred  int
+	Image string // site path of the copied picture
+}
+
+func loadNet(cfg Config, set *SampleSet) (*Net, error) {
+	if cfg.LoadModel == nil {
+		cfg.LoadModel = modelfile.Load
+	}
+	if cfg.LoadImage == nil {
+		cfg.LoadImage = imageio.Load
+	}
+	modelPath := cfg.Model
+	if modelPath == "" {
+		modelPath = cfg.Samples
+	}
+	m, err := cfg.LoadModel(modelPath)
+	if err != nil {
+		return nil, fmt.Errorf("load model %s: %w", modelPath, err)
+	}
+	// Class names in the samples folder win: a TF.js model carries none
+	// (its loader numbers them), and the samples know what they show.
+	if len(set.Classes) > 0 {
+		m.Classes = set.Classes
+	}
+	if err := m.Check(); err != nil {
+		return nil, fmt.Errorf("model %s: %w", modelPath, err)
+	}
+	shapes, err := m.Shapes()
+	if err != nil {
+		return nil, fmt.Errorf("model %s: %w", modelPath, err)
+	}
+	n := &Net{Model: m, Shapes: shapes, Logits: -1}
+	if n.History, err = train.LoadHistory(modelPath); err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+		n.History = nil
+	}
+	out := shapes[len(shapes)-1][0]
+	n.Classes = make([]string, out)
+	for i := range n.Classes {
+		if i < len(m.Classes) {
+			n.Classes[i] = m.Classes[i]
+		} else {
+			n.Classes[i] = fmt.Sprint(i)
+		}
+	}
+	for i, l := range m.Layers {
+		if l.Kind() == engine.KindDense {
+			n.Logits = i
+		}
+	}
+	known := map[string]bool{}
+	for _, c := range n.Classes {
+		known[c] = true
+	}
+	for _, s := range set.Samples {
+		file := filepath.Join(set.Dir, filepath.FromSlash(s.File))
+		if s.Label != "" && !known[s.Label] {
+			return nil, fmt.Errorf("%s: sample %s: label %q is not a class of the model (%s)", filepath.Join(set.Dir, "samples.json"), s.ID, s.Label, strings.Join(n.Classes, ", "))
+		}
+		x, err := cfg.LoadImage(file, m.Input)
+		if err != nil {
+			return nil, fmt.Errorf("sample %s: %w", s.ID, err)
+		}
+		tr, err := m.Forward(x)
+		if err != nil {
+			return nil, fmt.Errorf("sample %s (%s): %w", s.ID, file, err)
+		}
+		for _, p := range tr.Probs {
+			if math.IsNaN(float64(p)) {
+				return nil, fmt.Errorf("sample %s (%s): the model gives NaN probabilities", s.ID, file)
+			}
+		}
+		run := &Run{Sample: s, Trace: tr, Pred: argmax(tr.Probs)}
+		run.Image = "samples/" + s.ID + strings.ToLower(filepath.Ext(s.File))
+		n.Runs = append(n.Runs, run)
+	}
+	return n, nil
+}
+
+func argmax(v []float32) int {
+	best := 0
+	for i, x := range v {
+		if x > v[best] {
+			best = i
+		}
+	}
+	return best
+}
+
+// run returns the sample with the given id ("" gives the first).
+func (n *Net) run(id string) *Run {
+	if id == "" {
+		return n.Runs[0]
+	}
+	for _, r := range n.Runs {
+		if r.ID == id {
+			return r
+		}
+	}
+	return nil
+}
+
+// layerIndex returns the index of the named layer, or -1.
+func (n *Net) layerIndex(name string) int {
+	for i, l := range n.Model.Layers {
+		if l.Name() == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// isMap reports whether layer i outputs an (H, W, C) map.
+func (n *Net) isMap(i int) bool { return len(n.Shapes[i+1]) == 3 }
+
+// hasDetail reports whether layer i has a detail page per neuron.
+func (n *Net) hasDetail(i int) bool {
+	switch n.Model.Layers[i].Kind() {
+	case engine.KindConv2D, engine.KindReLU, engine.KindMaxPool2D:
+		return n.isMap(i)
+	case engine.KindDense:
+		return i == n.Logits
+	}
+	return false
+}
+
+// sourceLayer is the layer whose output layer i reads ("" for the input).
+func (n *Net) sourceLayer(i int) string {
+	if i == 0 {
+		return ""
+	}
+	return n.Model.Layers[i-1].Name()
+}
+
+// mapSource walks back from layer i to the last layer that outputs a map
+// (flatten reads one); -1 means the model input.
+func (n *Net) mapSource(i int) int {
+	for j := i - 1; j >= 0; j-- {
+		if n.isMap(j) {
+			return j
+		}
+	}
+	return -1
+}
+
+func shapeText(s []int) string {
+	parts := make([]string, len(s))
+	for i, d := range s {
+		parts[i] = fmt.Sprint(d)
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
+}

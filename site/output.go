@@ -1,0 +1,249 @@
+package site
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/tdewolff/minify/v2"
+	"github.com/tdewolff/minify/v2/css"
+	"github.com/tdewolff/minify/v2/html"
+	"github.com/tdewolff/minify/v2/js"
+	"github.com/tdewolff/minify/v2/json"
+	"github.com/tdewolff/minify/v2/svg"
+	"github.com/tdewolff/minify/v2/xml"
+)
+
+// tree is the site being built, in memory: generated files by site path,
+// and files copied from disk (figures, sample pictures).
+type tree struct {
+	mu     sync.Mutex
+	files  map[string][]byte
+	copies map[string]string // site path -> source file
+}
+
+func newTree() *tree { return &tree{files: map[string][]byte{}, copies: map[string]string{}} }
+
+func (t *tree) add(p string, data []byte) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if _, dup := t.files[p]; dup {
+		return fmt.Errorf("site: two pages write %s", p)
+	}
+	if _, dup := t.copies[p]; dup {
+		return fmt.Errorf("site: two files write %s", p)
+	}
+	t.files[p] = data
+	return nil
+}
+
+func (t *tree) copy(p, src string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.copies[p] = src
+}
+
+func newMinifier() *minify.M {
+	m := minify.New()
+	m.Add("text/html", &html.Minifier{KeepDocumentTags: true, KeepEndTags: true, KeepQuotes: true, KeepDefaultAttrVals: true})
+	m.AddFunc("text/css", css.Minify)
+	m.AddFunc("application/javascript", js.Minify)
+	m.AddFunc("image/svg+xml", svg.Minify)
+	m.AddFunc("application/json", json.Minify)
+	m.AddFunc("application/xml", xml.Minify)
+	return m
+}
+
+var mediaTypes = map[string]string{
+	".html": "text/html", ".css": "text/css", ".js": "application/javascript",
+	".svg": "image/svg+xml", ".json": "application/json", ".xml": "application/xml",
+}
+
+// minifyFile minifies by extension; other files pass through.
+func minifyFile(m *minify.M, name string, data []byte) ([]byte, error) {
+	mt, ok := mediaTypes[path.Ext(name)]
+	if !ok {
+		return data, nil
+	}
+	out, err := m.Bytes(mt, data)
+	if err != nil {
+		return nil, fmt.Errorf("minify %s: %w", name, err)
+	}
+	return out, nil
+}
+
+// writeAtomic writes the tree into a new folder beside out and swaps it in,
+// so a failed build, or one killed half way, leaves the old out as it was.
+func writeAtomic(out string, t *tree) error {
+	out = filepath.Clean(out)
+	parent := filepath.Dir(out)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return fmt.Errorf("output: %w", err)
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(out)+".new-")
+	if err != nil {
+		return fmt.Errorf("output %s: %w", out, err)
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			os.RemoveAll(tmp)
+		}
+	}()
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return fmt.Errorf("output: %w", err)
+	}
+	for _, p := range sortedKeys(t.files) {
+		if err := writeFile(filepath.Join(tmp, filepath.FromSlash(p)), t.files[p]); err != nil {
+			return err
+		}
+	}
+	for _, p := range sortedKeys(t.copies) {
+		if err := copyFile(filepath.Join(tmp, filepath.FromSlash(p)), t.copies[p]); err != nil {
+			return err
+		}
+	}
+	old := ""
+	if _, err := os.Stat(out); err == nil {
+		old = tmp + ".old"
+		if err := os.Rename(out, old); err != nil {
+			return fmt.Errorf("output %s: %w", out, err)
+		}
+	}
+	if err := os.Rename(tmp, out); err != nil {
+		if old != "" {
+			_ = os.Rename(old, out)
+		}
+		return fmt.Errorf("output %s: %w", out, err)
+	}
+	ok = true
+	if old != "" {
+		return os.RemoveAll(old)
+	}
+	return nil
+}
+
+func writeFile(name string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return fmt.Errorf("output: %w", err)
+	}
+	if err := os.WriteFile(name, data, 0o644); err != nil {
+		return fmt.Errorf("output: %w", err)
+	}
+	return nil
+}
+
+// copyFile hard-links when it can (the figure cache is on the same disk)
+// and copies otherwise.
+func copyFile(dst, src string) error {
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return fmt.Errorf("output: %w", err)
+	}
+	if err := os.Link(src, dst); err == nil {
+		return nil
+	}
+	in, err := os.Open(src)
+	if err != nil {
+		return fmt.Errorf("output: %w", err)
+	}
+	defer in.Close()
+	o, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
+	if err != nil {
+		return fmt.Errorf("output: %w", err)
+	}
+	if _, err := io.Copy(o, in); err != nil {
+		o.Close()
+		return fmt.Errorf("output %s: %w", dst, err)
+	}
+	return o.Close()
+}
+
+// sitemap lists every page with its translations as hreflang alternates.
+type sitemapEntry struct {
+	path string
+	alts []LangLink // Href holds the site path here
+}
+
+func sitemapXML(base string, entries []sitemapEntry) []byte {
+	sort.Slice(entries, func(i, j int) bool { return entries[i].path < entries[j].path })
+	var b bytes.Buffer
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
+	b.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">` + "\n")
+	for _, e := range entries {
+		fmt.Fprintf(&b, "<url><loc>%s</loc>", xmlEscape(absURL(base, e.path)))
+		for _, a := range e.alts {
+			fmt.Fprintf(&b, `<xhtml:link rel="alternate" hreflang="%s" href="%s"/>`, a.Code, xmlEscape(absURL(base, a.Href)))
+		}
+		b.WriteString("</url>\n")
+	}
+	b.WriteString("</urlset>\n")
+	return b.Bytes()
+}
+
+func xmlEscape(s string) string {
+	var b bytes.Buffer
+	_ = xmlEscapeTo(&b, s)
+	return b.String()
+}
+
+func xmlEscapeTo(w io.Writer, s string) error {
+	r := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&apos;")
+	_, err := r.WriteString(w, s)
+	return err
+}
+
+// absURL joins the base URL and a site path, dropping "index.html" so the
+// address is the one a server shows.
+func absURL(base, p string) string {
+	p = strings.TrimSuffix(p, "index.html")
+	if base == "" {
+		return "/" + p
+	}
+	return strings.TrimSuffix(base, "/") + "/" + p
+}
+
+var linkAttr = regexp.MustCompile(`(?:href|src)="([^"]*)"`)
+
+// brokenLinks lists every relative href and src in the tree's HTML and CSS
+// that does not name a file of the tree.
+func brokenLinks(t *tree) []string {
+	exists := func(p string) bool {
+		if _, ok := t.files[p]; ok {
+			return true
+		}
+		_, ok := t.copies[p]
+		return ok
+	}
+	var bad []string
+	for _, p := range sortedKeys(t.files) {
+		if path.Ext(p) != ".html" || p == "404.html" {
+			continue
+		}
+		for _, m := range linkAttr.FindAllSubmatch(t.files[p], -1) {
+			u := string(m[1])
+			if u == "" || strings.HasPrefix(u, "#") || strings.Contains(u, "://") || strings.HasPrefix(u, "data:") || strings.HasPrefix(u, "mailto:") {
+				continue
+			}
+			if i := strings.IndexAny(u, "#?"); i >= 0 {
+				u = u[:i]
+			}
+			target := path.Join(path.Dir(p), u)
+			if strings.HasSuffix(u, "/") || u == "." || u == ".." {
+				target = path.Join(target, "index.html")
+			}
+			if !exists(target) {
+				bad = append(bad, p+": "+string(m[1]))
+			}
+		}
+	}
+	return bad
+}
+
+var imgSrc = regexp.MustCompile(`<img[^>]*?src="?([^" >]+)`)

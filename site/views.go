@@ -1,0 +1,276 @@
+package site
+
+import (
+	"fmt"
+	"html/template"
+	"math"
+	"strconv"
+	"strings"
+
+	"cnnexplainer/engine"
+	"cnnexplainer/render"
+)
+
+// views turns the model, traces and figures into what templates show, with
+// every link already relative to the page that shows it.
+type views struct {
+	net  *Net
+	figs *figIndex
+}
+
+func num(v float32, prec int) string {
+	s := strconv.FormatFloat(float64(v), 'f', prec, 32)
+	if strings.Trim(s, "-0.") == "" {
+		s = strings.TrimPrefix(s, "-")
+	}
+	return s
+}
+
+// Img is one figure placed on a page.
+type Img struct {
+	Src         string
+	Alt         string
+	W, H        int
+	Module      string // range-mode variants for the overview switch
+	Global      string
+	Pixelated   bool
+	Description string
+}
+
+// NeuronBox is one neuron in the overview.
+type NeuronBox struct {
+	Img
+	Href          string
+	Label         string
+	Style         template.CSS
+	Index         int
+	Min, Max      string
+	Prob          string
+	BarStyle      template.CSS
+	Class         string
+	Top           bool
+	Value         string
+	Column, Inner int
+}
+
+// ColumnView is one layer column of the overview.
+type ColumnView struct {
+	Layer, Kind, KindName, Shape string
+	Style                        template.CSS
+	Boxes                        []NeuronBox
+	Source                       int // overview column this one reads (-1 none)
+	OneToOne                     bool
+}
+
+// EdgeView is one line of the overview.
+type EdgeView struct {
+	D        string
+	From, To string // "col-box"
+}
+
+// OverviewView is the whole interactive overview for one sample.
+type OverviewView struct {
+	Sample    *Run
+	SampleTxt string
+	Columns   []ColumnView
+	Edges     []EdgeView
+	ViewBox   string
+	Ratio     template.CSS
+	Picker    []Pick
+	Pred      string
+	PredProb  string
+}
+
+// Pick is one entry of the sample picker.
+type Pick struct {
+	ID, Href, Src, Alt, Label string
+	Current                   bool
+}
+
+// page gives views what they need from the page being built.
+type pageCtx struct {
+	lang *Language
+	path string // site path of the page, e.g. "zh-CN/s/x/index.html"
+}
+
+func (p pageCtx) rel(to string) string { return relURL(p.path, to) }
+
+// relURL writes a link from one site path to another. Links name
+// index.html so that they work when the site is opened from disk.
+func relURL(from, to string) string {
+	depth := strings.Count(from, "/")
+	return strings.Repeat("../", depth) + to
+}
+
+func (v *views) kindName(p pageCtx, k string) string { return p.lang.T("layer." + k) }
+
+func (v *views) homePath(lang *Language, r *Run) string {
+	if r == v.net.Runs[0] {
+		return lang.Prefix + "index.html"
+	}
+	return lang.Prefix + "s/" + r.ID + "/index.html"
+}
+
+func (v *views) neuronPath(lang *Language, r *Run, layer string, n int) string {
+	return lang.Prefix + "s/" + r.ID + "/" + layer + "/" + strconv.Itoa(n) + "/index.html"
+}
+
+func (v *views) picker(p pageCtx, cur *Run, target func(*Run) string) []Pick {
+	var out []Pick
+	for _, r := range v.net.Runs {
+		label := r.ID
+		if r.Label != "" {
+			label = p.lang.Class(r.Label)
+		}
+		out = append(out, Pick{
+			ID: r.ID, Href: p.rel(target(r)), Src: p.rel(r.Image), Label: label, Current: r == cur,
+			Alt: p.lang.Tf("alt.sample", "label", label),
+		})
+	}
+	return out
+}
+
+// overview builds the interactive overview from render's layout.
+func (v *views) overview(p pageCtx, r *Run) (*OverviewView, error) {
+	lay := render.OverviewLayout(v.net.Model)
+	if len(lay.Columns) == 0 {
+		return nil, fmt.Errorf("model %s has no overview layout", v.net.Model.Name)
+	}
+	ov := &OverviewView{
+		Sample:  r,
+		ViewBox: fmt.Sprintf("0 0 %s %s", render.Num(lay.Width), render.Num(lay.Height)),
+		Ratio:   template.CSS(fmt.Sprintf("aspect-ratio:%s/%s", render.Num(lay.Width), render.Num(lay.Height))),
+		Picker:  v.picker(p, r, func(x *Run) string { return v.homePath(p.lang, x) }),
+	}
+	ov.SampleTxt = r.ID
+	if r.Label != "" {
+		ov.SampleTxt = p.lang.Class(r.Label)
+	}
+	ov.Pred = p.lang.Class(v.net.Classes[r.Pred])
+	ov.PredProb = num(r.Trace.Probs[r.Pred]*100, 1)
+	pct := func(x, total float64) string { return render.Num(x/total*100) + "%" }
+	for ci, c := range lay.Columns {
+		col := ColumnView{Layer: c.Layer, Kind: c.Kind, KindName: v.kindName(p, c.Kind), Shape: shapeText(c.Shape), Source: ci - 1}
+		li := v.net.layerIndex(c.Layer)
+		if c.Kind == "input" {
+			li = -1
+		}
+		if li >= 0 {
+			k := v.net.Model.Layers[li].Kind()
+			col.OneToOne = k == engine.KindReLU || k == engine.KindMaxPool2D
+		}
+		if len(c.Boxes) > 0 {
+			b0 := c.Boxes[0]
+			col.Style = template.CSS("left:" + pct(b0.X, lay.Width) + ";width:" + pct(b0.W, lay.Width))
+		}
+		for bi, b := range c.Boxes {
+			box := NeuronBox{Index: bi, Column: ci, Style: template.CSS(fmt.Sprintf("left:%s;top:%s;width:%s;height:%s",
+				pct(b.X, lay.Width), pct(b.Y, lay.Height), pct(b.W, lay.Width), pct(b.H, lay.Height)))}
+			switch c.Kind {
+			case "input":
+				f, ok := v.figs.activation(r.ID, "", bi, "")
+				if ok {
+					box.Img = Img{Src: p.rel(figURL(f)), W: f.Width, H: f.Height, Pixelated: true}
+				}
+				box.Label = p.lang.Tf("overview.input_channel", "channel", v.channelName(p, bi))
+				box.Alt = p.lang.Tf("alt.input_channel", "channel", v.channelName(p, bi))
+				t := r.Trace.Input.Channel(bi)
+				lo, hi := t.MinMax()
+				box.Min, box.Max = num(lo, 2), num(hi, 2)
+			case "output":
+				name := v.net.Classes[bi]
+				box.Class = p.lang.Class(name)
+				box.Prob = num(r.Trace.Probs[bi]*100, 1)
+				box.BarStyle = template.CSS("width:" + render.Num(float64(r.Trace.Probs[bi])*100) + "%")
+				box.Value = num(r.Trace.Logits[bi], 4)
+				box.Top = bi == r.Pred
+				box.Label = p.lang.Tf("overview.class", "class", box.Class, "prob", box.Prob)
+				if v.net.Logits >= 0 {
+					box.Href = p.rel(v.neuronPath(p.lang, r, v.net.Model.Layers[v.net.Logits].Name(), bi))
+				}
+			default:
+				unit, err := v.figs.mustActivation(r.ID, c.Layer, bi, "unit")
+				if err != nil {
+					return nil, err
+				}
+				box.Img = Img{Src: p.rel(figURL(unit)), W: unit.Width, H: unit.Height, Pixelated: true}
+				if f, ok := v.figs.activation(r.ID, c.Layer, bi, "module"); ok {
+					box.Module = p.rel(figURL(f))
+				}
+				if f, ok := v.figs.activation(r.ID, c.Layer, bi, "global"); ok {
+					box.Global = p.rel(figURL(f))
+				}
+				t := r.Trace.Output(c.Layer).Channel(bi)
+				lo, hi := t.MinMax()
+				box.Min, box.Max = num(lo, 2), num(hi, 2)
+				box.Label = p.lang.Tf("overview.neuron", "layer", c.Layer, "n", bi, "min", box.Min, "max", box.Max)
+				box.Alt = box.Label
+				if li >= 0 && v.net.hasDetail(li) {
+					box.Href = p.rel(v.neuronPath(p.lang, r, c.Layer, bi))
+				}
+			}
+			col.Boxes = append(col.Boxes, box)
+		}
+		ov.Columns = append(ov.Columns, col)
+	}
+	for _, e := range lay.Edges {
+		ov.Edges = append(ov.Edges, EdgeView{D: e.Path(), From: fmt.Sprintf("%d-%d", e.FromCol, e.FromBox), To: fmt.Sprintf("%d-%d", e.ToCol, e.ToBox)})
+	}
+	return ov, nil
+}
+
+func (v *views) channelName(p pageCtx, c int) string {
+	if v.net.Shapes[0][2] == 3 {
+		return p.lang.T([]string{"channel.red", "channel.green", "channel.blue"}[c])
+	}
+	if v.net.Shapes[0][2] == 1 {
+		return p.lang.T("channel.grey")
+	}
+	return strconv.Itoa(c)
+}
+
+// Grid is a small table of numbers (a kernel or a window).
+type Grid struct {
+	Rows    [][]Cell
+	Caption string
+}
+
+// Cell is one number of a Grid.
+type Cell struct {
+	Text  string
+	Class string // "pos", "neg", "pad", "win" (the part under the window)
+}
+
+func grid(vals []float32, h, w, prec int) Grid {
+	g := Grid{}
+	for y := 0; y < h; y++ {
+		var row []Cell
+		for x := 0; x < w; x++ {
+			v := vals[y*w+x]
+			c := Cell{Text: num(v, prec)}
+			switch {
+			case float32(math.Abs(float64(v))) < 0.005:
+			case v > 0:
+				c.Class = "pos"
+			default:
+				c.Class = "neg"
+			}
+			row = append(row, c)
+		}
+		g.Rows = append(g.Rows, row)
+	}
+	return g
+}
+
+// Box is an overlay rectangle in percent of an image.
+type Box struct{ Style template.CSS }
+
+func boxStyle(y0, x0, h, w, H, W int) template.CSS {
+	y0c, x0c := max(y0, 0), max(x0, 0)
+	y1, x1 := min(y0+h, H), min(x0+w, W)
+	if y1 <= y0c || x1 <= x0c {
+		return ""
+	}
+	f := func(a, b int) string { return render.Num(float64(a)/float64(b)*100) + "%" }
+	return template.CSS("left:" + f(x0c, W) + ";top:" + f(y0c, H) + ";width:" + f(x1-x0c, W) + ";height:" + f(y1-y0c, H))
+}
