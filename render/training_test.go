@@ -1,0 +1,351 @@
+package render
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"image"
+	"image/png"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"testing"
+
+	"cnnexplainer/engine/train"
+)
+
+// testHistory is a three-epoch run of testModel with snapshots at epochs
+// 0..3: the first convolution's weights drift by a known amount per epoch.
+func testHistory(t *testing.T) *train.History {
+	t.Helper()
+	m := testModel(t)
+	h := &train.History{Model: m.Name, Classes: m.Classes,
+		Confusion: [][]int{{50, 3, 0}, {7, 40, 3}, {0, 0, 0}}}
+	for e := 1; e <= 3; e++ {
+		h.Epochs = append(h.Epochs, train.EpochStats{Epoch: e, TrainLoss: 1.5 / float64(e), TestLoss: 1.7 / float64(e),
+			TrainAccuracy: 0.5 + 0.1*float64(e), TestAccuracy: 0.45 + 0.1*float64(e)})
+	}
+	for e := 0; e <= 3; e++ {
+		s := train.Snapshot{Epoch: e}
+		for _, l := range m.Layers {
+			for _, p := range l.Params() {
+				data := make([]float32, len(p.Data))
+				for i, v := range p.Data {
+					data[i] = v * (1 + 0.25*float32(e))
+				}
+				s.Params = append(s.Params, train.ParamSnapshot{Layer: l.Name(), Name: p.Name, Shape: p.Shape, Data: data})
+			}
+		}
+		h.Snapshots = append(h.Snapshots, s)
+	}
+	return h
+}
+
+func trainingJobs(t *testing.T, h *train.History) map[string]job {
+	t.Helper()
+	jobs, err := planTraining(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byFile := map[string]job{}
+	for _, j := range jobs {
+		byFile[j.Figure.File] = j
+	}
+	return byFile
+}
+
+func drawJob(t *testing.T, j job) []byte {
+	t.Helper()
+	data, err := j.Draw()
+	if err != nil {
+		t.Fatalf("%s: %v", j.Figure.File, err)
+	}
+	return data
+}
+
+// TestCurvesReadBack reads every marker of the loss and accuracy charts
+// back through the axis ticks and compares it with the history.
+func TestCurvesReadBack(t *testing.T) {
+	h := testHistory(t)
+	jobs := trainingJobs(t, h)
+	for _, c := range []struct {
+		file      string
+		train     func(train.EpochStats) float64
+		test      func(train.EpochStats) float64
+		tickScale float64
+	}{
+		{"t/loss.svg", func(e train.EpochStats) float64 { return e.TrainLoss }, func(e train.EpochStats) float64 { return e.TestLoss }, 1},
+		{"t/accuracy.svg", func(e train.EpochStats) float64 { return e.TrainAccuracy }, func(e train.EpochStats) float64 { return e.TestAccuracy }, 100},
+	} {
+		j, ok := jobs[c.file]
+		if !ok {
+			t.Fatalf("no %s", c.file)
+		}
+		data := drawJob(t, j)
+		ch := readChart(t, c.file, data)
+		// Tick labels and their y positions give the axis: value =
+		// label/tickScale at that y.
+		if len(ch.ticks) < 2 {
+			t.Fatalf("%s: %d y ticks", c.file, len(ch.ticks))
+		}
+		a, b := ch.ticks[0], ch.ticks[len(ch.ticks)-1]
+		valueAt := func(y float64) float64 {
+			return (a.label + (y-a.y)/(b.y-a.y)*(b.label-a.label)) / c.tickScale
+		}
+		for name, get := range map[string]func(train.EpochStats) float64{"cnnx-train": c.train, "cnnx-test": c.test} {
+			pts := ch.markers[name]
+			if len(pts) != len(h.Epochs) {
+				t.Fatalf("%s: %s has %d markers for %d epochs", c.file, name, len(pts), len(h.Epochs))
+			}
+			for i, e := range h.Epochs {
+				if got := valueAt(pts[i]); math.Abs(got-get(e)) > 0.002*math.Abs(b.label-a.label)/c.tickScale+1e-3 {
+					t.Errorf("%s: %s epoch %d reads %v, history %v", c.file, name, e.Epoch, got, get(e))
+				}
+			}
+		}
+		if strings.Join(ch.xLabels, " ") != "1 2 3" {
+			t.Errorf("%s: epoch ticks %v", c.file, ch.xLabels)
+		}
+	}
+}
+
+type tick struct{ label, y float64 }
+
+type chart struct {
+	ticks   []tick
+	xLabels []string
+	markers map[string][]float64 // series class -> marker centre y
+}
+
+func readChart(t *testing.T, name string, data []byte) chart {
+	t.Helper()
+	c := chart{markers: map[string][]float64{}}
+	dec := xml.NewDecoder(bytes.NewReader(data))
+	var class string
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		e, ok := tok.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		attr := map[string]float64{}
+		var anchor string
+		for _, a := range e.Attr {
+			attr[a.Name.Local], _ = strconv.ParseFloat(a.Value, 64)
+			if a.Name.Local == "class" {
+				class = a.Value
+			}
+			if a.Name.Local == "text-anchor" {
+				anchor = a.Value
+			}
+		}
+		switch e.Name.Local {
+		case "text":
+			var s string
+			if err := dec.DecodeElement(&s, &e); err != nil {
+				t.Fatal(err)
+			}
+			if anchor == "end" {
+				v, err := strconv.ParseFloat(s, 64)
+				if err != nil {
+					t.Fatalf("%s: tick %q", name, s)
+				}
+				c.ticks = append(c.ticks, tick{v, attr["y"]})
+			} else {
+				c.xLabels = append(c.xLabels, s)
+			}
+		// Tick labels sit 4 units below their line; put marker centres
+		// on the same footing.
+		case "circle":
+			c.markers[class] = append(c.markers[class], attr["cy"]+4)
+		case "rect":
+			c.markers[class] = append(c.markers[class], attr["y"]+3+4)
+		}
+	}
+	return c
+}
+
+func TestConfusionMatrix(t *testing.T) {
+	h := testHistory(t)
+	j := trainingJobs(t, h)["t/confusion.svg"]
+	data := drawJob(t, j)
+	sc, err := NewScale(Oranges, 0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := xml.NewDecoder(bytes.NewReader(data))
+	var fills []string
+	var counts []string
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e, ok := tok.(xml.StartElement); ok {
+			for _, a := range e.Attr {
+				if e.Name.Local == "rect" && a.Name.Local == "fill" {
+					fills = append(fills, a.Value)
+				}
+			}
+			if e.Name.Local == "text" {
+				var s string
+				if err := dec.DecodeElement(&s, &e); err != nil {
+					t.Fatal(err)
+				}
+				counts = append(counts, s)
+			}
+		}
+	}
+	n := len(h.Confusion)
+	// Class indices on both axes, then the counts row by row.
+	if len(counts) != 2*n+n*n || len(fills) != n*n {
+		t.Fatalf("%d texts and %d cells for %d classes", len(counts), len(fills), n)
+	}
+	for r, row := range h.Confusion {
+		total := 0
+		for _, v := range row {
+			total += v
+		}
+		for p, v := range row {
+			i := r*n + p
+			if counts[2*n+i] != strconv.Itoa(v) {
+				t.Errorf("cell (%d,%d) says %s, history %d", r, p, counts[2*n+i], v)
+			}
+			want := 0.0
+			if total > 0 {
+				want = float64(v) / float64(total)
+			}
+			if got := sc.Value(mustHex(fills[i])); math.Abs(float64(got)-want) > 1.0/(Steps-1) {
+				t.Errorf("cell (%d,%d) colour reads %v, share %v", r, p, got, want)
+			}
+		}
+	}
+	if j.Figure.Scale != "oranges" || j.Figure.Range != [2]float32{0, 1} {
+		t.Errorf("confusion figure %+v", j.Figure)
+	}
+	if _, err := newConfusion([][]int{{1, 2}, {3}}); err == nil {
+		t.Error("ragged confusion matrix accepted")
+	}
+}
+
+// TestKernelHistory checks every kernel PNG per epoch, the grid and the
+// values file against the snapshots.
+func TestKernelHistory(t *testing.T) {
+	h := testHistory(t)
+	jobs := trainingJobs(t, h)
+	snap0 := h.Snapshots[0].Param("conv_1_1", "kernel")
+	kh, kw, in, out := snap0.Shape[0], snap0.Shape[1], snap0.Shape[2], snap0.Shape[3]
+	var vj job
+	for _, j := range jobs {
+		if j.Figure.Kind == KindKernelHistoryV {
+			vj = j
+		}
+	}
+	var kv KernelHistoryValues
+	if err := json.Unmarshal(drawJob(t, vj), &kv); err != nil {
+		t.Fatal(err)
+	}
+	if kv.Layer != "conv_1_1" || len(kv.Kernels) != in*out || len(kv.Epochs) != 4 {
+		t.Fatalf("values file: layer %s, %d kernels, epochs %v", kv.Layer, len(kv.Kernels), kv.Epochs)
+	}
+	grid := decodeBytes(t, drawJob(t, jobs["t/kernels/conv_1_1/grid.png"]))
+	for _, snap := range h.Snapshots {
+		p := snap.Param("conv_1_1", "kernel")
+		for o := 0; o < out; o++ {
+			for c := 0; c < in; c++ {
+				j, ok := jobs[KernelEpochFile("conv_1_1", o, c, snap.Epoch)]
+				if !ok {
+					t.Fatalf("no kernel %d/%d at epoch %d", o, c, snap.Epoch)
+				}
+				// One range per kernel across epochs: the last epoch's
+				// weights are the largest here.
+				last := h.Snapshots[len(h.Snapshots)-1].Param("conv_1_1", "kernel")
+				var m float32
+				for ky := 0; ky < kh; ky++ {
+					for kx := 0; kx < kw; kx++ {
+						m = max(m, abs32(last.Data[((ky*kw+kx)*in+c)*out+o]))
+					}
+				}
+				if j.Figure.Range != [2]float32{-m, m} || j.Figure.Params["epoch"] != snap.Epoch {
+					t.Fatalf("kernel %d/%d epoch %d: range %v, want ±%v", o, c, snap.Epoch, j.Figure.Range, m)
+				}
+				sc := WeightScale(m)
+				img := decodeBytes(t, drawJob(t, j))
+				col := o*in + c
+				for ky := 0; ky < kh; ky++ {
+					for kx := 0; kx < kw; kx++ {
+						want := p.Data[((ky*kw+kx)*in+c)*out+o]
+						tol := float64(m) / (Steps - 1)
+						if got := sc.Value(img.At(kx, ky)); math.Abs(float64(got-want)) > tol {
+							t.Fatalf("kernel %d/%d epoch %d (%d,%d): PNG reads %v, snapshot %v", o, c, snap.Epoch, ky, kx, got, want)
+						}
+						if got := sc.Value(grid.At(col*(kw+1)+kx, snap.Epoch*(kh+1)+ky)); math.Abs(float64(got-want)) > tol {
+							t.Fatalf("grid kernel %d/%d epoch %d (%d,%d) reads %v, snapshot %v", o, c, snap.Epoch, ky, kx, got, want)
+						}
+						if kv.Kernels[col].Values[snap.Epoch][ky*kw+kx] != want {
+							t.Fatalf("values file kernel %d/%d epoch %d differs", o, c, snap.Epoch)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func decodeBytes(t *testing.T, data []byte) image.Image {
+	t.Helper()
+	img, err := png.Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+func TestTrainingWithoutTestSetOrSnapshots(t *testing.T) {
+	h := &train.History{Model: "m", Epochs: []train.EpochStats{{Epoch: 1, TrainLoss: 2, TrainAccuracy: 0.3}}}
+	jobs := trainingJobs(t, h)
+	if len(jobs) != 2 {
+		t.Fatalf("%d figures for a history with curves only", len(jobs))
+	}
+	ch := readChart(t, "loss", drawJob(t, jobs["t/loss.svg"]))
+	if len(ch.markers["cnnx-train"]) != 1 || len(ch.markers["cnnx-test"]) != 0 {
+		t.Errorf("markers %v", ch.markers)
+	}
+	if js, err := planTraining(nil); err != nil || len(js) != 0 {
+		t.Errorf("nil history planned %d figures, %v", len(js), err)
+	}
+	if _, err := planTraining(&train.History{Model: "m"}); err == nil {
+		t.Error("history without epochs accepted")
+	}
+	bad := testHistory(t)
+	bad.Snapshots[2].Params[0].Data = bad.Snapshots[2].Params[0].Data[:3]
+	if _, err := planTraining(bad); err == nil || !strings.Contains(err.Error(), "epoch 2") {
+		t.Errorf("short snapshot: %v", err)
+	}
+}
+
+func TestRenderWithHistory(t *testing.T) {
+	m := testModel(t)
+	dir := t.TempDir()
+	man, err := Render(context.Background(), m, testSamples(t, m, 1), testHistory(t), dir, Options{Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, kind := range []string{KindLossCurve, KindAccuracyCurve, KindKernelEpoch, KindKernelHistory, KindConfusion,
+		KindConvAnim, KindReLUAnim, KindPoolAnim, KindPlayground} {
+		if len(man.Filter(func(f Figure) bool { return f.Kind == kind })) == 0 {
+			t.Errorf("no %s figure rendered", kind)
+		}
+	}
+}
