@@ -44,7 +44,10 @@ type History struct {
 	Confusion [][]int      `json:"confusion,omitempty"` // [true][predicted], test set, after the last epoch
 	// SnapshotEpochs lists the epochs whose weights history.safetensors
 	// holds (0 is the initialisation); it is filled in by Save.
-	SnapshotEpochs []int      `json:"snapshot_epochs,omitempty"`
+	SnapshotEpochs []int `json:"snapshot_epochs,omitempty"`
+	// SnapshotParams lists the snapshot tensors of one epoch as
+	// "<layer>/<param>" in model order; LoadHistory keeps that order.
+	SnapshotParams []string   `json:"snapshot_params,omitempty"`
 	Snapshots      []Snapshot `json:"-"`
 }
 
@@ -92,7 +95,12 @@ func snapshotName(epoch int, layer, param string) string {
 // (plenty for pictures of kernels, and a quarter of the size), to
 // dir/history.safetensors.
 func (h *History) Save(dir string) error {
-	h.SnapshotEpochs = h.SnapshotEpochs[:0]
+	h.SnapshotEpochs, h.SnapshotParams = nil, nil
+	if len(h.Snapshots) > 0 {
+		for _, p := range h.Snapshots[0].Params {
+			h.SnapshotParams = append(h.SnapshotParams, p.Layer+"/"+p.Name)
+		}
+	}
 	f := &safetensors.File{DType: safetensors.F16, Tensors: map[string]*engine.Tensor{},
 		Metadata: map[string]string{"format": "cnnexplainer training history", "model": h.Model}}
 	for _, s := range h.Snapshots {
@@ -123,8 +131,8 @@ func (h *History) Save(dir string) error {
 
 // LoadHistory reads the History that Save wrote into dir (the folder of
 // the model, or the path of its model.json). Snapshots are loaded when
-// history.safetensors exists, in epoch order, each parameter in the order
-// of the first snapshot's layers as named in the file.
+// history.safetensors exists, in epoch order, each with its parameters in
+// model order.
 func LoadHistory(dir string) (*History, error) {
 	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
 		dir = filepath.Dir(dir)
@@ -172,8 +180,25 @@ func LoadHistory(dir string) (*History, error) {
 		epochs = append(epochs, e)
 	}
 	slices.Sort(epochs)
+	rank := map[string]int{}
+	for i, n := range h.SnapshotParams {
+		rank[n] = i + 1
+	}
 	for _, e := range epochs {
-		h.Snapshots = append(h.Snapshots, *byEpoch[e])
+		s := byEpoch[e]
+		// Model order from history.json; names it does not list go last,
+		// in name order (the file's order).
+		slices.SortStableFunc(s.Params, func(a, b ParamSnapshot) int {
+			ra, rb := rank[a.Layer+"/"+a.Name], rank[b.Layer+"/"+b.Name]
+			if ra == 0 {
+				ra = len(rank) + 1
+			}
+			if rb == 0 {
+				rb = len(rank) + 1
+			}
+			return ra - rb
+		})
+		h.Snapshots = append(h.Snapshots, *s)
 	}
 	return h, nil
 }

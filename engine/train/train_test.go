@@ -264,6 +264,11 @@ func TestHistoryRoundTrip(t *testing.T) {
 	}
 	for _, s := range got.Snapshots {
 		want := h.Snapshots[s.Epoch]
+		for i, p := range want.Params {
+			if s.Params[i].Layer != p.Layer || s.Params[i].Name != p.Name {
+				t.Fatalf("epoch %d: parameter %d is %s/%s, want %s/%s (model order)", s.Epoch, i, s.Params[i].Layer, s.Params[i].Name, p.Layer, p.Name)
+			}
+		}
 		for _, p := range want.Params {
 			q := s.Param(p.Layer, p.Name)
 			if q == nil || !slices.Equal(q.Shape, p.Shape) {
