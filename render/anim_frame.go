@@ -237,6 +237,18 @@ func (a *Anim) EachFrame(scale int, fn func(k int, img *image.RGBA) error) error
 	return nil
 }
 
+// EachFramePNG calls fn with every frame in order, 0..Steps, encoded as
+// PNG.
+func (a *Anim) EachFramePNG(scale int, fn func(k int, png []byte) error) error {
+	return a.EachFrame(scale, func(k int, img *image.RGBA) error {
+		data, err := encodePNG(img)
+		if err != nil {
+			return fmt.Errorf("frame %d: %w", k, err)
+		}
+		return fn(k, data)
+	})
+}
+
 // GIF encodes the whole animation as a looping animated GIF: one frame per
 // step, delayMS each, then the final state held for holdMS. Frames after
 // the first store only the rectangle that changed. The palette is built

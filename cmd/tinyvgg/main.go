@@ -28,6 +28,7 @@ func commands() map[string]command {
 		"train":   {"train a model on Fashion-MNIST or an image folder", runTrain},
 		"eval":    {"accuracy, per-class accuracy and confusion matrix on a test set", runEval},
 		"samples": {"pick and write the curated sample images and samples.json", runSamples},
+		"animate": {"draw a layer's sliding-window animation as GIF, PNG frames or SVG", runAnimate},
 	}
 }
 
