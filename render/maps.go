@@ -108,7 +108,7 @@ func planInput(m *engine.Model, s Sample) ([]job, error) {
 			return nil, err
 		}
 		jobs = append(jobs, job{
-			Figure: Figure{File: "s/" + s.ID + "/input.png", Kind: KindInput, Sample: s.ID,
+			Figure: Figure{File: InputFile(s.ID), Kind: KindInput, Sample: s.ID,
 				Neuron: -1, Channel: -1, Range: sc.Range(), Scale: sc.Scheme.String(), Width: w, Height: h},
 			Draw: func() ([]byte, error) { return inputPNG(x, sc) },
 		})
@@ -119,7 +119,7 @@ func planInput(m *engine.Model, s Sample) ([]job, error) {
 			return nil, err
 		}
 		jobs = append(jobs, job{
-			Figure: Figure{File: "s/" + s.ID + "/input/" + strconv.Itoa(c) + ".png", Kind: KindInputChannel,
+			Figure: Figure{File: InputChannelFile(s.ID, c), Kind: KindInputChannel,
 				Sample: s.ID, Neuron: -1, Channel: c, Range: sc.Range(), Scale: sc.Scheme.String(), Width: w, Height: h},
 			Draw: func() ([]byte, error) { return MapPNG(x, c, sc) },
 		})
@@ -185,6 +185,14 @@ func planActivations(m *engine.Model, s Sample) ([]job, mapCache, error) {
 		}
 	}
 	return jobs, shared, nil
+}
+
+// InputFile is the figure path of a sample's input picture.
+func InputFile(sample string) string { return "s/" + sample + "/input.png" }
+
+// InputChannelFile is the figure path of one channel of a sample's input.
+func InputChannelFile(sample string, c int) string {
+	return "s/" + sample + "/input/" + strconv.Itoa(c) + ".png"
 }
 
 // ActivationFile is the figure path of one neuron's map in one range mode.

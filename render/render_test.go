@@ -161,6 +161,7 @@ func TestRenderRejectsBadInput(t *testing.T) {
 		{"upper case id", m, []Sample{{ID: "Boot", Trace: good.Trace}}, "id"},
 		{"twice", m, []Sample{good, good}, "twice"},
 		{"no trace", m, []Sample{{ID: "x"}}, "no trace"},
+		{"trace of another model", m, []Sample{{ID: "x", Trace: &engine.Trace{Input: good.Trace.Input}}}, "no map output for layer conv_1_1"},
 		{"layer name", badName, []Sample{good}, "layer name"},
 	}
 	for _, tt := range tests {
