@@ -64,6 +64,25 @@ func TestSplineHitsControlsAtKnots(t *testing.T) {
 	}
 }
 
+// TestSplineMatchesD3 compares our interpolation with published outputs
+// of d3's interpolateRdBu at nine evenly spaced positions, as printed in
+// the documentation of a port of d3-scale-chromatic (scale from -1 to 1 in
+// steps of 0.25).
+func TestSplineMatchesD3(t *testing.T) {
+	want := [][3]uint8{
+		{103, 0, 31}, {184, 45, 53}, {228, 130, 104}, {250, 204, 180}, {242, 239, 238},
+		{191, 220, 235}, {107, 172, 208}, {42, 113, 174}, {5, 48, 97},
+	}
+	pts := mustControls(t, RdBu)
+	for i, w := range want {
+		pos := float64(i) / 8
+		got := splineColor(pts, pos)
+		if got.R != w[0] || got.G != w[1] || got.B != w[2] {
+			t.Errorf("RdBu(%v) = rgb(%d, %d, %d), d3 gives rgb(%d, %d, %d)", pos, got.R, got.G, got.B, w[0], w[1], w[2])
+		}
+	}
+}
+
 func mustControls(t *testing.T, s Scheme) [][3]float64 {
 	hex, ok := controls(s)
 	if !ok {
