@@ -76,8 +76,8 @@ func checkLayerNames(m *engine.Model) error {
 	return nil
 }
 
-// inputScale returns the range of the input tensor's values: pixels 0..255
-// times the model's input scale.
+// inputRange is the top of the input tensor's value range: pixel 255 times
+// the model's input scale.
 func inputRange(m *engine.Model) float32 {
 	if m.Input.Scale > 0 {
 		return 255 * m.Input.Scale

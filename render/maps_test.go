@@ -162,6 +162,33 @@ func expectedValue(t *testing.T, m *engine.Model, traces map[string]*Sample, f F
 	return nil
 }
 
+// TestNonFiniteActivations: a trace holding NaN and Inf still renders; the
+// range comes from the finite values and the odd ones draw at the ends
+// (Inf) or the middle (NaN) of the scale.
+func TestNonFiniteActivations(t *testing.T) {
+	m := testModel(t)
+	s := testSamples(t, m, 1)[0]
+	out := s.Trace.Output("conv_1_1")
+	want, _ := NewRanges(m, s.Trace)
+	wantMax, _ := want.MaxAbs(Unit, "conv_1_1", 0)
+	out.Data[0] = float32(math.NaN())
+	out.Data[4] = float32(math.Inf(1)) // neuron 0 at pixel (1, 0)
+	r, err := NewRanges(m, s.Trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := r.MaxAbs(Unit, "conv_1_1", 0); got > wantMax || got == 0 {
+		t.Errorf("unit max %v with NaN and Inf, want a finite value up to %v", got, wantMax)
+	}
+	man, err := Render(context.Background(), m, []Sample{s}, nil, t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := man.Find(KindActivation, s.ID, "conv_1_1", 0, -1, "unit"); !ok {
+		t.Error("no map for the neuron with NaN and Inf")
+	}
+}
+
 func TestInputPictureKeepsPixels(t *testing.T) {
 	m := testModel(t)
 	s := testSamples(t, m, 1)[0]

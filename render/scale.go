@@ -104,9 +104,14 @@ func ExplainerRange(maxAbs float32) (lo, hi float32) {
 	return -h, h
 }
 
-// ActivationScale is the RdBu scale over ExplainerRange(maxAbs).
+// ActivationScale is the RdBu scale over ExplainerRange(maxAbs). A
+// non-finite maxAbs counts as 0.
 func ActivationScale(maxAbs float32) Scale {
-	lo, hi := ExplainerRange(abs32(maxAbs))
+	m := abs32(maxAbs)
+	if m != m || isInf(m) {
+		m = 0
+	}
+	lo, hi := ExplainerRange(m)
 	s, _ := NewScale(RdBu, lo, hi) // a finite symmetric range never fails
 	return s
 }

@@ -100,8 +100,11 @@ func NewRanges(m *engine.Model, tr *engine.Trace) (Ranges, error) {
 			}
 			per := make([]float32, out.C())
 			for i, v := range out.Data {
-				c := i % out.C()
-				per[c] = max(per[c], abs32(v))
+				// A non-finite value cannot set a range; it draws at an
+				// end of the scale (or its middle, for NaN).
+				if a := abs32(v); a > per[i%out.C()] && !isInf(a) {
+					per[i%out.C()] = a
+				}
 			}
 			r.unit[name] = per
 			for _, v := range per {

@@ -156,6 +156,17 @@ func TestExplainerRange(t *testing.T) {
 	}
 }
 
+func TestScalesOfNonFiniteMaxima(t *testing.T) {
+	for _, m := range []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1))} {
+		if a := ActivationScale(m); a.Lo != -0.1 || a.Hi != 0.1 || a.lut == nil {
+			t.Errorf("ActivationScale(%v) = %+v, want [-0.1, 0.1]", m, a)
+		}
+		if w := WeightScale(m); w.Lo != -1 || w.Hi != 1 || w.lut == nil {
+			t.Errorf("WeightScale(%v) = %+v, want [-1, 1]", m, w)
+		}
+	}
+}
+
 func TestNewScaleRejectsBadRanges(t *testing.T) {
 	inf := float32(math.Inf(1))
 	nan := float32(math.NaN())
