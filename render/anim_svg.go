@@ -97,8 +97,16 @@ func (a *Anim) SVG() ([]byte, error) {
 	if lr > 0 || lc > 0 {
 		hatch(s, "cnnx-left", "", colLeftLine) // lines only: values stay visible
 	}
-	gridPattern(s, "cnnx-grid", "")
-	gridPattern(s, "cnnx-empty", colEmpty)
+	// Grid lines only where cells have no values to tell them apart (the
+	// playground); maps are read cell by cell through the window, and
+	// lines over thousands of figures would be most of their bytes.
+	grid := a.In.Values == nil
+	empty := colEmpty
+	if grid {
+		gridPattern(s, "cnnx-grid", "")
+		gridPattern(s, "cnnx-empty", colEmpty)
+		empty = "url(#cnnx-empty)"
+	}
 	s.Close()
 
 	// Input side: hatched padding, the values, the leftover cells, the grid
@@ -120,7 +128,9 @@ func (a *Anim) SVG() ([]byte, error) {
 		}
 		s.Elem("path", A("class", "cnnx-leftover"), A("d", d), A("fill", "url(#cnnx-left)"))
 	}
-	s.Elem("rect", F("width", float64(pw*animCell)), F("height", float64(ph*animCell)), A("fill", "url(#cnnx-grid)"))
+	if grid {
+		s.Elem("rect", F("width", float64(pw*animCell)), F("height", float64(ph*animCell)), A("fill", "url(#cnnx-grid)"))
+	}
 	s.Open("g", winRow)
 	s.Open("g", winCol)
 	outline(s, "cnnx-window", 0, float64(a.KW*animCell), float64(a.KH*animCell))
@@ -137,17 +147,19 @@ func (a *Anim) SVG() ([]byte, error) {
 	if err := gridImage(s, a.Out, 0, 0, colPlainOut); err != nil {
 		return nil, err
 	}
-	s.Elem("rect", F("width", float64(ow)), F("height", float64(oh)), A("fill", "url(#cnnx-grid)"))
+	if grid {
+		s.Elem("rect", F("width", float64(ow)), F("height", float64(oh)), A("fill", "url(#cnnx-grid)"))
+	}
 	// Cover of the rows below the current one.
 	s.Open("g", outRow)
-	s.Elem("rect", A("class", "cnnx-cover"), F("y", animCell), F("width", float64(ow)), F("height", float64(oh)), A("fill", "url(#cnnx-empty)"))
+	s.Elem("rect", F("y", animCell), F("width", float64(ow)), F("height", float64(oh)), A("fill", empty))
 	s.Close()
 	// Cover of the current row right of the current cell, and the outline
 	// of the current cell, drawn inside it so the viewport does not clip
 	// it at the edges.
 	s.Open("g", outRow)
 	s.Open("g", outCol)
-	s.Elem("rect", A("class", "cnnx-cover"), F("x", animCell), F("width", float64(ow)), F("height", animCell), A("fill", "url(#cnnx-empty)"))
+	s.Elem("rect", F("x", animCell), F("width", float64(ow)), F("height", animCell), A("fill", empty))
 	outline(s, "cnnx-current", 1.25, animCell-2.5, animCell-2.5)
 	s.Close()
 	s.Close()
@@ -211,7 +223,8 @@ func gridImage(s *SVG, g Grid, x, y int, plain string) error {
 	if err != nil {
 		return err
 	}
-	s.Elem("image", append(pos, A("preserveAspectRatio", "none"),
-		A("href", "data:image/png;base64,"+base64.StdEncoding.EncodeToString(data)))...)
+	// The box has the picture's aspect ratio, so the default
+	// preserveAspectRatio fills it exactly.
+	s.Elem("image", append(pos, A("href", "data:image/png;base64,"+base64.StdEncoding.EncodeToString(data)))...)
 	return nil
 }

@@ -386,18 +386,31 @@ func BenchmarkAnimations(b *testing.B) {
 		b.Fatal(err)
 	}
 	var total int
+	var files [][]byte
 	for b.Loop() {
-		total = 0
+		total, files = 0, files[:0]
 		for _, j := range jobs {
 			data, err := j.Draw()
 			if err != nil {
 				b.Fatal(err)
 			}
 			total += len(data)
+			files = append(files, data)
 		}
+	}
+	b.StopTimer()
+	// The size on the wire when the server gzips SVG (GitHub Pages does).
+	var zipped int
+	for _, data := range files {
+		var buf bytes.Buffer
+		z := gzip.NewWriter(&buf)
+		z.Write(data)
+		z.Close()
+		zipped += buf.Len()
 	}
 	b.ReportMetric(float64(len(jobs)), "files")
 	b.ReportMetric(float64(total)/1e6, "MB")
+	b.ReportMetric(float64(zipped)/1e6, "MB-gzip")
 	b.ReportMetric(float64(total)/float64(len(jobs)), "B/file")
 }
 
