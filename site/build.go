@@ -152,15 +152,35 @@ func (b *builder) load(ctx context.Context) error {
 	}
 	b.report.Cached = cached
 	b.report.Figures = len(man.Figures)
-	for _, f := range man.Figures {
-		b.tree.copy("figures/"+f.File, filepath.Join(figDir, filepath.FromSlash(f.File)))
+	if sameFigures(cfg.Out, figDir) {
+		b.tree.moves["figures"] = filepath.Join(cfg.Out, "figures")
+		for _, f := range man.Figures {
+			b.tree.known["figures/"+f.File] = true
+		}
+	} else {
+		for _, f := range man.Figures {
+			b.tree.copy("figures/"+f.File, filepath.Join(figDir, filepath.FromSlash(f.File)))
+		}
+		b.tree.copy("figures/"+render.ManifestFile, filepath.Join(figDir, render.ManifestFile))
 	}
-	b.tree.copy("figures/"+render.ManifestFile, filepath.Join(figDir, render.ManifestFile))
 	for _, r := range net.Runs {
 		b.tree.copy(r.Image, filepath.Join(set.Dir, filepath.FromSlash(r.File)))
 	}
 	b.views = &views{net: net, figs: newFigIndex(man)}
 	return nil
+}
+
+// sameFigures reports whether out/figures was linked from figDir by the
+// previous build: its manifest is the very file of the cache entry. Files
+// edited in place would have changed the cache too (they share storage),
+// so the folder can move into the new output whole.
+func sameFigures(out, figDir string) bool {
+	a, err := os.Stat(filepath.Join(out, "figures", render.ManifestFile))
+	if err != nil {
+		return false
+	}
+	b, err := os.Stat(filepath.Join(figDir, render.ManifestFile))
+	return err == nil && os.SameFile(a, b)
 }
 
 // job is one output file to make.

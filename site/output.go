@@ -27,9 +27,16 @@ type tree struct {
 	mu     sync.Mutex
 	files  map[string][]byte
 	copies map[string]string // site path -> source file
+	// moves are folders taken whole from the previous output, by site
+	// path: the figures, when they come from the same cache entry.
+	moves map[string]string
+	// known lists the files inside moved folders, for the link check.
+	known map[string]bool
 }
 
-func newTree() *tree { return &tree{files: map[string][]byte{}, copies: map[string]string{}} }
+func newTree() *tree {
+	return &tree{files: map[string][]byte{}, copies: map[string]string{}, moves: map[string]string{}, known: map[string]bool{}}
+}
 
 func (t *tree) add(p string, data []byte) error {
 	t.mu.Lock()
@@ -100,20 +107,50 @@ func writeAtomic(out string, t *tree) error {
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return fmt.Errorf("output: %w", err)
 	}
+	dirs := &dirMaker{made: map[string]bool{}}
 	for _, p := range sortedKeys(t.files) {
-		if err := writeFile(filepath.Join(tmp, filepath.FromSlash(p)), t.files[p]); err != nil {
+		name := filepath.Join(tmp, filepath.FromSlash(p))
+		if err := dirs.make(filepath.Dir(name)); err != nil {
 			return err
+		}
+		if err := os.WriteFile(name, t.files[p], 0o644); err != nil {
+			return fmt.Errorf("output: %w", err)
 		}
 	}
 	for _, p := range sortedKeys(t.copies) {
-		if err := copyFile(filepath.Join(tmp, filepath.FromSlash(p)), t.copies[p]); err != nil {
+		name := filepath.Join(tmp, filepath.FromSlash(p))
+		if err := dirs.make(filepath.Dir(name)); err != nil {
 			return err
 		}
+		if err := copyFile(name, t.copies[p]); err != nil {
+			return err
+		}
+	}
+	// Folders taken from the previous output move last, and move back if
+	// the swap fails, so the previous output is never left without them.
+	var moved [][2]string
+	undo := func() {
+		for i := len(moved) - 1; i >= 0; i-- {
+			_ = os.Rename(moved[i][1], moved[i][0])
+		}
+	}
+	for _, p := range sortedKeys(t.moves) {
+		dst := filepath.Join(tmp, filepath.FromSlash(p))
+		if err := dirs.make(filepath.Dir(dst)); err != nil {
+			undo()
+			return err
+		}
+		if err := os.Rename(t.moves[p], dst); err != nil {
+			undo()
+			return fmt.Errorf("output: %w", err)
+		}
+		moved = append(moved, [2]string{t.moves[p], dst})
 	}
 	old := ""
 	if _, err := os.Stat(out); err == nil {
 		old = tmp + ".old"
 		if err := os.Rename(out, old); err != nil {
+			undo()
 			return fmt.Errorf("output %s: %w", out, err)
 		}
 	}
@@ -121,6 +158,7 @@ func writeAtomic(out string, t *tree) error {
 		if old != "" {
 			_ = os.Rename(old, out)
 		}
+		undo()
 		return fmt.Errorf("output %s: %w", out, err)
 	}
 	ok = true
@@ -130,12 +168,22 @@ func writeAtomic(out string, t *tree) error {
 	return nil
 }
 
-func writeFile(name string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+// dirMaker creates each folder once: thousands of pages share a few
+// hundred folders, and MkdirAll's checks cost a system call each.
+type dirMaker struct{ made map[string]bool }
+
+func (d *dirMaker) make(dir string) error {
+	if d.made[dir] {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("output: %w", err)
 	}
-	if err := os.WriteFile(name, data, 0o644); err != nil {
-		return fmt.Errorf("output: %w", err)
+	for ; !d.made[dir]; dir = filepath.Dir(dir) {
+		d.made[dir] = true
+		if dir == filepath.Dir(dir) {
+			break
+		}
 	}
 	return nil
 }
@@ -143,9 +191,6 @@ func writeFile(name string, data []byte) error {
 // copyFile hard-links when it can (the figure cache is on the same disk)
 // and copies otherwise.
 func copyFile(dst, src string) error {
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return fmt.Errorf("output: %w", err)
-	}
 	if err := os.Link(src, dst); err == nil {
 		return nil
 	}
@@ -209,7 +254,29 @@ func absURL(base, p string) string {
 	return strings.TrimSuffix(base, "/") + "/" + p
 }
 
-var linkAttr = regexp.MustCompile(`(?:href|src)="([^"]*)"`)
+// links returns the values of every href="..." and src="..." attribute.
+// A plain scan: a regular expression over thousands of pages was the
+// slowest part of a rebuild.
+func links(page []byte) []string {
+	var out []string
+	for _, attr := range [][]byte{[]byte(` href="`), []byte(` src="`)} {
+		rest := page
+		for {
+			i := bytes.Index(rest, attr)
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(attr):]
+			j := bytes.IndexByte(rest, '"')
+			if j < 0 {
+				break
+			}
+			out = append(out, string(rest[:j]))
+			rest = rest[j:]
+		}
+	}
+	return out
+}
 
 // brokenLinks lists every relative href and src in the tree's HTML and CSS
 // that does not name a file of the tree.
@@ -219,15 +286,15 @@ func brokenLinks(t *tree) []string {
 			return true
 		}
 		_, ok := t.copies[p]
-		return ok
+		return ok || t.known[p]
 	}
 	var bad []string
 	for _, p := range sortedKeys(t.files) {
 		if path.Ext(p) != ".html" || p == "404.html" {
 			continue
 		}
-		for _, m := range linkAttr.FindAllSubmatch(t.files[p], -1) {
-			u := string(m[1])
+		for _, u := range links(t.files[p]) {
+			raw := u
 			if u == "" || strings.HasPrefix(u, "#") || strings.Contains(u, "://") || strings.HasPrefix(u, "data:") || strings.HasPrefix(u, "mailto:") {
 				continue
 			}
@@ -239,7 +306,7 @@ func brokenLinks(t *tree) []string {
 				target = path.Join(target, "index.html")
 			}
 			if !exists(target) {
-				bad = append(bad, p+": "+string(m[1]))
+				bad = append(bad, p+": "+raw)
 			}
 		}
 	}
