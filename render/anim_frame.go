@@ -257,12 +257,16 @@ func (a *Anim) GIF(scale, delayMS, holdMS int) ([]byte, error) {
 	if delayMS < 10 || holdMS < 10 {
 		return nil, fmt.Errorf("gif delays must be at least 10 ms, not %d and %d", delayMS, holdMS)
 	}
-	pal := a.gifPalette()
+	// The last entry is transparent: a pixel that did not change since the
+	// previous frame is left transparent, so the long unchanged run
+	// between the window and the output cell compresses to almost nothing.
+	pal := append(a.gifPalette(), color.RGBA{})
+	clear := uint8(len(pal) - 1)
 	index := map[color.RGBA]uint8{}
 	lookup := func(c color.RGBA) uint8 {
 		i, ok := index[c]
 		if !ok {
-			i = uint8(pal.Index(c))
+			i = uint8(pal[:clear].Index(c))
 			index[c] = i
 		}
 		return i
@@ -274,14 +278,19 @@ func (a *Anim) GIF(scale, delayMS, holdMS int) ([]byte, error) {
 		if prev != nil {
 			r = changed(prev, img)
 		}
-		prev = img
 		p := image.NewPaletted(r, pal)
 		for y := r.Min.Y; y < r.Max.Y; y++ {
 			for x := r.Min.X; x < r.Max.X; x++ {
 				o := img.PixOffset(x, y)
-				p.Pix[p.PixOffset(x, y)] = lookup(color.RGBA{img.Pix[o], img.Pix[o+1], img.Pix[o+2], img.Pix[o+3]})
+				px := img.Pix[o : o+4 : o+4]
+				if prev != nil && bytes.Equal(px, prev.Pix[o:o+4]) {
+					p.Pix[p.PixOffset(x, y)] = clear
+					continue
+				}
+				p.Pix[p.PixOffset(x, y)] = lookup(color.RGBA{px[0], px[1], px[2], px[3]})
 			}
 		}
+		prev = img
 		d := delayMS
 		if k == a.Steps() {
 			d = holdMS
@@ -302,17 +311,26 @@ func (a *Anim) GIF(scale, delayMS, holdMS int) ([]byte, error) {
 }
 
 // changed returns the smallest rectangle outside which a and b agree (one
-// pixel if they are equal: a GIF frame cannot be empty).
+// pixel if they are equal: a GIF frame cannot be empty). Rows are compared
+// whole first, which is most of them.
 func changed(a, b *image.RGBA) image.Rectangle {
 	r := image.Rectangle{}
+	w := b.Rect.Dx() * 4
 	for y := b.Rect.Min.Y; y < b.Rect.Max.Y; y++ {
-		row := b.PixOffset(b.Rect.Min.X, y)
-		for x := b.Rect.Min.X; x < b.Rect.Max.X; x++ {
-			o := row + 4*(x-b.Rect.Min.X)
-			if a.Pix[o] != b.Pix[o] || a.Pix[o+1] != b.Pix[o+1] || a.Pix[o+2] != b.Pix[o+2] || a.Pix[o+3] != b.Pix[o+3] {
-				r = r.Union(image.Rect(x, y, x+1, y+1))
-			}
+		o := b.PixOffset(b.Rect.Min.X, y)
+		ra, rb := a.Pix[o:o+w], b.Pix[o:o+w]
+		if bytes.Equal(ra, rb) {
+			continue
 		}
+		first, last := 0, w-1
+		for ra[first] == rb[first] {
+			first++
+		}
+		for ra[last] == rb[last] {
+			last--
+		}
+		x0, x1 := b.Rect.Min.X+first/4, b.Rect.Min.X+last/4+1
+		r = r.Union(image.Rect(x0, y, x1, y+1))
 	}
 	if r.Empty() {
 		return image.Rect(0, 0, 1, 1)
@@ -321,7 +339,8 @@ func changed(a, b *image.RGBA) image.Rectangle {
 }
 
 // gifPalette lists the fixed colours, then the scale colours the two grids
-// use. A GIF holds at most 256 colours; when the grids use more, each
+// use. A GIF holds at most 256 colours, one of them kept for transparency;
+// when the grids use more, each
 // grid's used palette indices are thinned to every q-th one, the smallest q
 // that fits, and cells take the nearest remaining colour.
 func (a *Anim) gifPalette() color.Palette {
@@ -353,7 +372,7 @@ func (a *Anim) gifPalette() color.Palette {
 				}
 			}
 		}
-		if len(pal) <= 256 {
+		if len(pal) <= 255 {
 			return pal
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"io"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -335,17 +336,53 @@ func TestTrainingWithoutTestSetOrSnapshots(t *testing.T) {
 	}
 }
 
+// TestRenderWithHistory renders everything with a history, twice with
+// different worker counts: every kind appears, the training figures come
+// out byte for byte the same, and their SVG text is numbers only.
 func TestRenderWithHistory(t *testing.T) {
 	m := testModel(t)
-	dir := t.TempDir()
-	man, err := Render(context.Background(), m, testSamples(t, m, 1), testHistory(t), dir, Options{Workers: 2})
-	if err != nil {
-		t.Fatal(err)
+	samples := testSamples(t, m, 1)
+	h := testHistory(t)
+	var trees []map[string][]byte
+	var man *Manifest
+	for _, workers := range []int{1, 2} {
+		dir := t.TempDir()
+		var err error
+		man, err = Render(context.Background(), m, samples, h, dir, Options{Workers: workers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		trees = append(trees, readTree(t, dir))
 	}
-	for _, kind := range []string{KindLossCurve, KindAccuracyCurve, KindKernelEpoch, KindKernelHistory, KindConfusion,
-		KindConvAnim, KindReLUAnim, KindPoolAnim, KindPlayground} {
+	for _, kind := range []string{KindLossCurve, KindAccuracyCurve, KindKernelEpoch, KindKernelHistory, KindKernelHistoryV,
+		KindConfusion, KindConvAnim, KindReLUAnim, KindPoolAnim, KindPlayground} {
 		if len(man.Filter(func(f Figure) bool { return f.Kind == kind })) == 0 {
 			t.Errorf("no %s figure rendered", kind)
+		}
+	}
+	number := regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
+	for _, f := range man.Filter(func(f Figure) bool { return strings.HasPrefix(f.File, "t/") }) {
+		data := trees[0][f.File]
+		if !bytes.Equal(data, trees[1][f.File]) {
+			t.Errorf("%s differs between renders", f.File)
+		}
+		if !strings.HasSuffix(f.File, ".svg") {
+			continue
+		}
+		dec := xml.NewDecoder(bytes.NewReader(data))
+		for {
+			tok, err := dec.Token()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", f.File, err)
+			}
+			if cd, ok := tok.(xml.CharData); ok {
+				if s := strings.TrimSpace(string(cd)); s != "" && !number.MatchString(s) {
+					t.Errorf("%s: text %q is not a number", f.File, s)
+				}
+			}
 		}
 	}
 }
