@@ -254,3 +254,19 @@ func writeDebugPNG(t *testing.T, name string, img image.Image) {
 		}
 	}
 }
+
+// BenchmarkGIF encodes the GIF of a 64x64 map under a 3x3 window, CNN
+// Explainer's first layer: 3,844 steps.
+func BenchmarkGIF(b *testing.B) {
+	a := randomAnim(5, 64, 64, 3, 1, 0)
+	var size int
+	for b.Loop() {
+		data, err := a.GIF(6, 20, 1000)
+		if err != nil {
+			b.Fatal(err)
+		}
+		size = len(data)
+	}
+	b.ReportMetric(float64(size)/1e6, "MB")
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/1e3/float64(b.N)/float64(a.Steps()+1), "ms/frame")
+}
