@@ -269,8 +269,10 @@ func planKernelHistory(h *train.History) ([]job, error) {
 	dir := "t/kernels/" + kv.Layer + "/"
 	jobs = append(jobs,
 		job{
+			// Each kernel has its own range (in history.json), hence the
+			// unit mode and no single range.
 			Figure: Figure{File: dir + "grid.png", Kind: KindKernelHistory, Layer: kv.Layer, Neuron: -1, Channel: -1,
-				Scale: BrBG.String(), Width: gw, Height: gh,
+				Scale: BrBG.String(), Mode: Unit.String(), Width: gw, Height: gh,
 				Params: map[string]int{"epochs": len(kv.Epochs), "kernels": len(kv.Kernels), "kh": kv.KH, "kw": kv.KW, "gap": 1}},
 			Draw: func() ([]byte, error) { return kernelGridPNG(kv) },
 		},

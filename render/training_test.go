@@ -360,6 +360,16 @@ func TestRenderWithHistory(t *testing.T) {
 			t.Errorf("no %s figure rendered", kind)
 		}
 	}
+	// Legends: one per kernel range and the confusion scale, none made up
+	// for the grid, whose ranges are per kernel.
+	if _, ok := man.Lookup(LegendFile("oranges", [2]float32{0, 1})); !ok {
+		t.Error("no legend for the confusion matrix")
+	}
+	for _, f := range man.Filter(func(f Figure) bool { return f.Kind == KindLegend }) {
+		if f.Range[0] == -0.5 && f.Range[1] == 0.5 {
+			t.Errorf("legend %s for an empty range", f.File)
+		}
+	}
 	number := regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
 	for _, f := range man.Filter(func(f Figure) bool { return strings.HasPrefix(f.File, "t/") }) {
 		data := trees[0][f.File]
