@@ -33,6 +33,7 @@ type ChannelStep struct {
 	Window  Grid
 	Product string // sum of window * kernel for this channel
 	Terms   []string
+	Anim    Img
 }
 
 // DetailView is what a neuron's page shows.
@@ -59,6 +60,7 @@ type DetailView struct {
 	Class     *ClassView
 	Softmax   *SoftmaxView
 	Neighbors []Pick
+	Anim      Img // render's animation of the whole layer step, when there is one
 }
 
 // DetailData is what the page script needs to replay the neuron (kept
@@ -167,6 +169,9 @@ func (v *views) detail(p pageCtx, r *Run, li, n int) (*DetailView, error) {
 			step.Input.Alt = p.lang.Tf("alt.input_map", "name", step.Name)
 			step.Kernel.Caption = p.lang.Tf("detail.kernel_caption", "c", c)
 			step.Window.Caption = p.lang.Tf("detail.window_caption", "c", c)
+			if f, ok := v.figs.anyMode(render.KindConvAnim, r.ID, l.Name(), n, c); ok {
+				step.Anim = Img{Src: p.rel(figURL(f)), W: f.Width, H: f.Height, Alt: p.lang.Tf("alt.conv_anim", "name", step.Name, "layer", l.Name(), "n", n)}
+			}
 			if f, ok := v.figs.find(render.KindKernel, "", l.Name(), n, c, ""); ok {
 				step.KImg = Img{Src: p.rel(figURL(f)), W: f.Width, H: f.Height, Pixelated: true, Alt: p.lang.Tf("alt.kernel", "layer", l.Name(), "n", n, "c", c)}
 			}
@@ -190,6 +195,9 @@ func (v *views) detail(p pageCtx, r *Run, li, n int) (*DetailView, error) {
 		d.Input = MapView{Img: iimg, Caption: v.layerLabel(p, src, n), Cell: Box{boxStyle(d.Pos.Y, d.Pos.X, 1, 1, in.H(), in.W())}}
 		d.Input.Alt = p.lang.Tf("alt.input_map", "name", d.Input.Caption)
 		d.Window = grid([]float32{x}, 1, 1, 4)
+		if f, ok := v.figs.anyMode(render.KindReLUAnim, r.ID, l.Name(), n, -1); ok {
+			d.Anim = Img{Src: p.rel(figURL(f)), W: f.Width, H: f.Height, Alt: p.lang.Tf("alt.relu_anim", "layer", l.Name(), "n", n)}
+		}
 		d.Data.K, d.Data.Stride = [2]int{1, 1}, [2]int{1, 1}
 		d.Formula, err = formula(fmt.Sprintf(`\max(0, %s) = %s`, texNum(num(x, 4)), texNum(d.Value)))
 		if err != nil {
@@ -209,6 +217,9 @@ func (v *views) detail(p pageCtx, r *Run, li, n int) (*DetailView, error) {
 		d.Input = MapView{Img: iimg, Caption: v.layerLabel(p, src, n), Window: Box{boxStyle(y0, x0, l.PoolH, l.PoolW, in.H(), in.W())}}
 		d.Input.Alt = p.lang.Tf("alt.input_map", "name", d.Input.Caption)
 		d.Window = grid(win, l.PoolH, l.PoolW, 3)
+		if f, ok := v.figs.anyMode(render.KindPoolAnim, r.ID, l.Name(), n, -1); ok {
+			d.Anim = Img{Src: p.rel(figURL(f)), W: f.Width, H: f.Height, Alt: p.lang.Tf("alt.maxpool_anim", "layer", l.Name(), "n", n)}
+		}
 		d.Data.K, d.Data.Stride, d.Data.Pad = [2]int{l.PoolH, l.PoolW}, [2]int{l.StrideH, l.StrideW}, [2]int{wy.Before, wx.Before}
 		var parts []string
 		for _, w := range win {

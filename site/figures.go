@@ -68,3 +68,38 @@ func (ix *figIndex) mustActivation(sample, layer string, neuron int, mode string
 	}
 	return f, nil
 }
+
+// anyMode finds a figure whatever its range mode (animations carry one).
+func (ix *figIndex) anyMode(kind, sample, layer string, neuron, channel int) (render.Figure, bool) {
+	for _, mode := range []string{"", "unit", "module", "global"} {
+		if f, ok := ix.find(kind, sample, layer, neuron, channel, mode); ok {
+			return f, true
+		}
+	}
+	return render.Figure{}, false
+}
+
+// playground finds the animation of one playground setting.
+func (ix *figIndex) playground(size, pad, kernel, stride int) (render.Figure, bool) {
+	for _, f := range ix.all {
+		if f.Kind == render.KindPlayground && f.Params["size"] == size && f.Params["pad"] == pad &&
+			f.Params["kernel"] == kernel && f.Params["stride"] == stride {
+			return f, true
+		}
+	}
+	return render.Figure{}, false
+}
+
+// kinds returns every figure of the given kinds, in manifest order, that
+// belongs to layer (any layer when layer is "").
+func (ix *figIndex) kinds(layer string, kinds ...string) []render.Figure {
+	var out []render.Figure
+	for _, f := range ix.all {
+		for _, k := range kinds {
+			if f.Kind == k && (layer == "" || f.Layer == layer) {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}

@@ -26,6 +26,7 @@ type FigData struct {
 	Playground *PlaygroundView
 	Legend     Img
 	Figure     Img
+	Figures    []Img
 	Link       string
 	LinkText   string
 }
@@ -225,7 +226,11 @@ func (b *builder) figure(pc pageCtx, p *PageData, d directive.Directive) (*FigDa
 			fd.Caption = pc.lang.Tf("figure.softmax_caption", "sample", fd.sampleName(pc, run), "class", pc.lang.Class(v.net.Classes[run.Pred]), "prob", num(run.Trace.Probs[run.Pred]*100, 1))
 		}
 	case "playground":
-		fd.Playground = playground(pc, directive.PlaygroundOf(d))
+		pg := directive.PlaygroundOf(d)
+		fd.Playground = playground(pc, pg)
+		if f, ok := v.figs.playground(pg.Size, pg.Padding, pg.Kernel, pg.Stride); ok {
+			fd.Figure = Img{Src: pc.rel(figURL(f)), W: f.Width, H: f.Height, Alt: fd.Playground.Summary}
+		}
 	case "legend":
 		scheme := map[string]string{"activation": "rdbu", "kernel": "brbg", "logit": "oranges", "input": "greys"}[d.Str("scale", "")]
 		for _, f := range v.figs.all {
@@ -239,11 +244,28 @@ func (b *builder) figure(pc pageCtx, p *PageData, d directive.Directive) (*FigDa
 		}
 		fd.Caption = pc.lang.T("legend." + d.Str("scale", ""))
 	case "curves", "kernel-history", "confusion":
-		f, ok := v.figs.first(d.Name, "")
-		if !ok {
+		if v.net.History == nil {
 			return nil, missingFigure{"the model has no training history"}
 		}
-		fd.Figure = Img{Src: pc.rel(figURL(f)), W: f.Width, H: f.Height, Alt: pc.lang.T("alt." + d.Name)}
+		var figs []render.Figure
+		switch d.Name {
+		case "curves":
+			figs = v.figs.kinds("", render.KindLossCurve, render.KindAccuracyCurve)
+		case "kernel-history":
+			figs = v.figs.kinds(d.Str("layer", ""), render.KindKernelHistory)
+			if len(figs) > 1 {
+				figs = figs[:1]
+			}
+		case "confusion":
+			figs = v.figs.kinds("", render.KindConfusion)
+		}
+		if len(figs) == 0 {
+			return nil, missingFigure{"render made no " + d.Name + " figure for this model"}
+		}
+		for _, f := range figs {
+			alt := pc.lang.T("alt." + f.Kind)
+			fd.Figures = append(fd.Figures, Img{Src: pc.rel(figURL(f)), W: f.Width, H: f.Height, Alt: alt})
+		}
 		fd.Caption = pc.lang.T("figure." + d.Name + "_caption")
 	default:
 		return nil, fmt.Errorf("no figure %q", d.Name)

@@ -269,9 +269,9 @@ func TestBuildIsDeterministic(t *testing.T) {
 
 func TestFailedBuildKeepsOutput(t *testing.T) {
 	tests := []struct {
-		name  string
+		name   string
 		break_ func(t *testing.T, cfg *Config)
-		want  string
+		want   string
 	}{
 		{"bad front matter", func(t *testing.T, cfg *Config) {
 			write(t, filepath.Join(cfg.Content, "en", "01-one.md"), "---\ntitle: \"x\"\nweight: [1\n---\n\nText.\n")
