@@ -20,16 +20,19 @@ import (
 
 // Report is what a build made, for the summary table.
 type Report struct {
-	Langs      []string
-	Pages      map[string]int
-	Bytes      map[string]int64
-	Figures    int
-	Shared     int64 // bytes of figures, pictures and data, shared by languages
-	Cached     bool
-	Warnings   []string
-	Missing    map[string]TranslationGaps
-	Elapsed    time.Duration
-	HomeWeight int64 // bytes of the home page's first load
+	Langs       []string
+	Pages       map[string]int
+	Bytes       map[string]int64
+	Figures     int
+	Shared      int64 // bytes of figures, pictures and data, shared by languages
+	Cached      bool
+	Warnings    []string
+	Missing     map[string]TranslationGaps
+	Elapsed     time.Duration
+	HomeWeight  int64 // bytes of the home page's first load
+	PagesCached bool  // overview and neuron pages came from the cache
+
+	figureBytes int64
 }
 
 // TranslationGaps is what one language lacks against the default.
@@ -52,6 +55,8 @@ type builder struct {
 	warnMu   sync.Mutex
 	sitemap  []sitemapEntry
 	smMu     sync.Mutex
+	pkey     string
+	pcache   *pageCache
 }
 
 // Build makes the whole site and swaps it into cfg.Out. On any error the
@@ -81,7 +86,17 @@ func Build(ctx context.Context, cfg Config) (*Report, error) {
 			}
 		}
 	}
+	generated := b.generatedPaths()
 	b.measure()
+	if b.pcache == nil {
+		var warnings []string
+		for _, w := range b.report.Warnings {
+			if strings.Contains(w, "_index.md:") {
+				warnings = append(warnings, w)
+			}
+		}
+		b.saveCache(b.pkey, generated, warnings)
+	}
 	if err := writeAtomic(cfg.Out, b.tree); err != nil {
 		return nil, err
 	}
@@ -146,10 +161,15 @@ func (b *builder) load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	figDir, man, cached, err := cachedFigures(ctx, cfg, net)
+	figDir, figKey, man, cached, err := cachedFigures(ctx, cfg, net)
 	if err != nil {
 		return err
 	}
+	if b.pkey, err = b.pagesKey(figKey); err != nil {
+		return err
+	}
+	b.pcache = loadPageCache(cfg.Cache, b.pkey)
+	b.report.PagesCached = b.pcache != nil
 	b.report.Cached = cached
 	b.report.Figures = len(man.Figures)
 	if sameFigures(cfg.Out, figDir) {
@@ -193,6 +213,9 @@ func (b *builder) pages(ctx context.Context) error {
 		l := l
 		for _, r := range net.Runs {
 			r := r
+			if b.pcache != nil {
+				break
+			}
 			jobs = append(jobs, func() error { return b.homePage(l, r) })
 			for li := range net.Model.Layers {
 				if !net.hasDetail(li) {
@@ -211,9 +234,15 @@ func (b *builder) pages(ctx context.Context) error {
 			jobs = append(jobs, func() error { return b.chapterPage(l, chs, i) })
 		}
 	}
-	jobs = append(jobs, b.notFound, b.assets, b.dataFiles)
+	jobs = append(jobs, b.notFound, b.assets)
+	if b.pcache == nil {
+		jobs = append(jobs, b.dataFiles)
+	}
 	if err := runJobs(ctx, b.cfg.Jobs, jobs); err != nil {
 		return err
+	}
+	if b.pcache != nil {
+		b.useCache(b.pcache)
 	}
 	base := b.cfg.BaseURL
 	robots := "User-agent: *\nAllow: /\n"
@@ -527,38 +556,76 @@ func (b *builder) minifyAll(ctx context.Context) error {
 // measure counts pages and bytes per language; figures, pictures and data
 // are shared by all languages and counted apart.
 func (b *builder) measure() {
-	langOf := func(p string) string {
-		for _, l := range b.langs[1:] {
-			if strings.HasPrefix(p, l.Prefix) {
-				return l.Code
+	r := b.report
+	add := func(p string, n int64) {
+		switch {
+		case strings.HasPrefix(p, "figures/"):
+			r.figureBytes += n
+		case strings.HasPrefix(p, "data/") || strings.HasPrefix(p, "samples/"):
+			r.Shared += n
+		default:
+			code := siteLang(b, p)
+			r.Bytes[code] += n
+			if strings.HasSuffix(p, ".html") && p != "404.html" {
+				r.Pages[code]++
 			}
 		}
-		return b.langs[0].Code
+	}
+	cachedSize := map[string]int64{}
+	if b.pcache != nil {
+		for _, f := range b.pcache.Files {
+			cachedSize[f.Path] = f.Size
+		}
 	}
 	for p, data := range b.tree.files {
-		if strings.HasPrefix(p, "data/") {
-			b.report.Shared += int64(len(data))
+		add(p, int64(len(data)))
+	}
+	for p, src := range b.tree.copies {
+		if n, ok := cachedSize[p]; ok {
+			add(p, n)
+			delete(cachedSize, p)
 			continue
 		}
-		code := langOf(p)
-		b.report.Bytes[code] += int64(len(data))
-		if strings.HasSuffix(p, ".html") && p != "404.html" {
-			b.report.Pages[code]++
-		}
-	}
-	for _, src := range b.tree.copies {
 		if fi, err := os.Stat(src); err == nil {
-			b.report.Shared += fi.Size()
+			add(p, fi.Size())
 		}
 	}
-	sort.Strings(b.report.Warnings)
-	b.report.HomeWeight = b.homeWeight()
+	for p, n := range cachedSize { // in folders moved from the previous output
+		add(p, n)
+	}
+	if _, moved := b.tree.moves["figures"]; moved && b.pcache != nil {
+		r.figureBytes = b.pcache.FigureBytes
+	}
+	r.Shared += r.figureBytes
+	sort.Strings(r.Warnings)
+	r.HomeWeight = b.homeWeight()
+}
+
+// generatedPaths lists the overview and neuron pages and the data files,
+// the part of the tree the page cache keeps.
+func (b *builder) generatedPaths() map[string]bool {
+	gen := map[string]bool{}
+	for p := range b.tree.files {
+		if strings.HasPrefix(p, "data/") {
+			gen[p] = true
+			continue
+		}
+		for _, l := range b.langs {
+			if p == l.Prefix+"index.html" || strings.HasPrefix(p, l.Prefix+"s/") {
+				gen[p] = true
+			}
+		}
+	}
+	return gen
 }
 
 // homeWeight adds up the home page, its stylesheet and script and every
 // image it shows on first load.
 func (b *builder) homeWeight() int64 {
 	home := b.tree.files["index.html"]
+	if home == nil {
+		home, _ = os.ReadFile(b.tree.copies["index.html"])
+	}
 	total := int64(len(home)) + int64(len(b.tree.files["style.css"])) + int64(len(b.tree.files["site.js"]))
 	seen := map[string]bool{}
 	for _, m := range imgSrc.FindAllSubmatch(home, -1) {

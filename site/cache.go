@@ -71,49 +71,38 @@ func hashFile(w io.Writer, name string) error {
 // cachedFigures returns the figures folder and manifest for the current
 // model and samples, rendering them into the cache first when needed.
 // It reports whether the figures came from the cache.
-func cachedFigures(ctx context.Context, cfg Config, net *Net) (string, *render.Manifest, bool, error) {
-	key, err := figureKey(cfg)
+func cachedFigures(ctx context.Context, cfg Config, net *Net) (dir, key string, man *render.Manifest, cached bool, err error) {
+	key, err = figureKey(cfg)
 	if err != nil {
-		return "", nil, false, err
+		return "", "", nil, false, err
 	}
-	dir := filepath.Join(cfg.Cache, "figures-"+key)
+	dir = filepath.Join(cfg.Cache, "figures-"+key)
 	if data, err := os.ReadFile(filepath.Join(dir, render.ManifestFile)); err == nil {
 		if man, err := render.ParseManifest(data); err == nil {
-			return dir, man, true, nil
+			return dir, key, man, true, nil
 		}
 	}
 	if err := os.MkdirAll(cfg.Cache, 0o755); err != nil {
-		return "", nil, false, fmt.Errorf("figure cache: %w", err)
+		return "", "", nil, false, fmt.Errorf("figure cache: %w", err)
 	}
 	tmp, err := os.MkdirTemp(cfg.Cache, ".figures-")
 	if err != nil {
-		return "", nil, false, fmt.Errorf("figure cache: %w", err)
+		return "", "", nil, false, fmt.Errorf("figure cache: %w", err)
 	}
 	samples := make([]render.Sample, len(net.Runs))
 	for i, r := range net.Runs {
 		samples[i] = render.Sample{ID: r.ID, Label: r.Label, Trace: r.Trace}
 	}
-	man, err := render.Render(ctx, net.Model, samples, net.History, tmp, render.Options{Workers: cfg.Jobs})
+	man, err = render.Render(ctx, net.Model, samples, net.History, tmp, render.Options{Workers: cfg.Jobs})
 	if err != nil {
 		os.RemoveAll(tmp)
-		return "", nil, false, err
+		return "", "", nil, false, err
 	}
 	os.RemoveAll(dir)
 	if err := os.Rename(tmp, dir); err != nil {
 		os.RemoveAll(tmp)
-		return "", nil, false, fmt.Errorf("figure cache: %w", err)
+		return "", "", nil, false, fmt.Errorf("figure cache: %w", err)
 	}
-	pruneCache(cfg.Cache, filepath.Base(dir))
-	return dir, man, false, nil
-}
-
-// pruneCache removes figure folders of older models and samples, keeping
-// the cache to one set.
-func pruneCache(cache, keep string) {
-	entries, _ := os.ReadDir(cache)
-	for _, e := range entries {
-		if e.IsDir() && e.Name() != keep && len(e.Name()) > 8 && e.Name()[:8] == "figures-" {
-			os.RemoveAll(filepath.Join(cache, e.Name()))
-		}
-	}
+	pruneEntries(cfg.Cache, "figures-", filepath.Base(dir))
+	return dir, key, man, false, nil
 }

@@ -108,7 +108,9 @@ func readChapters(l *Language, drafts bool) (chapters []*chapter, index *chapter
 		}
 		return chapters[i].name < chapters[j].name
 	})
-	seen := map[string]string{}
+	// These names are taken by the figures, the sample pages, the data the
+	// script replays, the pictures and the other languages.
+	seen := map[string]string{"s": "the sample pages", "figures": "the figures", "data": "the page data", "samples": "the sample pictures"}
 	for _, c := range chapters {
 		if other, dup := seen[c.slug()]; dup {
 			return nil, nil, fmt.Errorf("%s: slug %q is also used by %s", c.file, c.slug(), other)

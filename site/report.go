@@ -33,7 +33,11 @@ func (r *Report) WriteSummary(w io.Writer) {
 	if r.Cached {
 		cached = "from cache"
 	}
-	fmt.Fprintf(w, "Figures: %d (%s); shared files (figures, pictures, data): %s\n", r.Figures, cached, humanBytes(r.Shared))
+	pages := "built"
+	if r.PagesCached {
+		pages = "from cache"
+	}
+	fmt.Fprintf(w, "Figures: %d (%s); overview and neuron pages %s; shared files (figures, pictures, data): %s\n", r.Figures, cached, pages, humanBytes(r.Shared))
 	fmt.Fprintf(w, "Home page first load: %s\n", humanBytes(r.HomeWeight))
 	fmt.Fprintf(w, "Total in %d ms\n", r.Elapsed.Milliseconds())
 }

@@ -256,15 +256,38 @@ func TestBuildIsDeterministic(t *testing.T) {
 			t.Errorf("%s differs between two builds", name)
 		}
 	}
-	// A rebuild into the same folder, with the figures cached, changes nothing.
-	if _, err := Build(context.Background(), a); err != nil {
+	// A rebuild into the same folder, with the figures and pages cached,
+	// changes nothing.
+	rep, err := Build(context.Background(), a)
+	if err != nil {
 		t.Fatal(err)
 	}
-	for name, h := range treeHashes(t, a.Out) {
+	if !rep.Cached || !rep.PagesCached {
+		t.Errorf("rebuild: figures cached %v, pages cached %v; want both", rep.Cached, rep.PagesCached)
+	}
+	again := treeHashes(t, a.Out)
+	if len(again) != len(ha) {
+		t.Errorf("rebuild has %d files, first build %d", len(again), len(ha))
+	}
+	for name, h := range again {
 		if ha[name] != h {
 			t.Errorf("%s changed on rebuild", name)
 		}
 	}
+	// Editing a chapter's text keeps the cached pages; the chapter changes.
+	write(t, filepath.Join(a.Content, "en", "02-two.md"), "---\ntitle: \"Chapter two\"\nweight: 2\nslug: \"second\"\n---\n\nNew text.\n")
+	rep, err = Build(context.Background(), a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.PagesCached {
+		t.Error("editing a chapter's body rebuilt the overview and neuron pages")
+	}
+	page, _ := os.ReadFile(filepath.Join(a.Out, "second", "index.html"))
+	if !bytes.Contains(page, []byte("New text.")) {
+		t.Error("the edited chapter was not rebuilt")
+	}
+	checkTreeLinks(t, a.Out)
 }
 
 func TestFailedBuildKeepsOutput(t *testing.T) {
