@@ -33,11 +33,12 @@ type sampleEntry struct {
 //  1. For every class, in class order, the correctly classified test image
 //     with the smallest cross-entropy (the most confident right answer).
 //  2. Then mistakes: the off-diagonal cells of the test confusion matrix,
-//     largest count first (ties in row, then column order), skipping a
-//     pair of classes already used in either direction, until -mistakes
-//     are chosen; for each, the image of that true class predicted as that
-//     class with the highest predicted-class probability, measured as the
-//     smallest cross-entropy towards the predicted class.
+//     largest count first (ties in row, then column order), skipping any
+//     cell that involves a class an earlier mistake already used (as true
+//     or predicted class), until -mistakes are chosen. So the mistakes
+//     are the most common confusions, each about different classes. For
+//     each cell, the image with the highest probability for the wrong
+//     class, measured as the smallest cross-entropy towards it.
 //
 // Every tie goes to the lower test index, and the loss is computed in
 // float64 from the logits, so saturated float32 probabilities never tie.
@@ -123,15 +124,17 @@ func curate(ev *train.Evaluation, classes []string, mistakes int) []sampleEntry 
 		}
 	}
 	sort.SliceStable(cells, func(a, b int) bool { return cells[a].n > cells[b].n })
-	used := map[[2]int]bool{}
+	used := make([]bool, k)
+	chosen := 0
 	for _, c := range cells {
-		if len(picks) >= k+mistakes || mistakes <= 0 {
+		if chosen >= mistakes {
 			break
 		}
-		if used[[2]int{c.t, c.p}] || used[[2]int{c.p, c.t}] {
+		if used[c.t] || used[c.p] {
 			continue
 		}
-		used[[2]int{c.t, c.p}] = true
+		used[c.t], used[c.p] = true, true
+		chosen++
 		best, bestLoss := -1, 0.0
 		for i := range ev.Labels {
 			if ev.Labels[i] != c.t || ev.Predicted(i) != c.p {

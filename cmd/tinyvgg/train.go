@@ -25,6 +25,7 @@ const (
 	defaultLR       = 0.003
 	defaultSeed     = 1
 	defaultSchedule = "cosine"
+	defaultFlip     = false
 )
 
 func runTrain(args []string, stdout, stderr io.Writer) error {
@@ -51,6 +52,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("out", "model", "folder to write model.json, model.safetensors and the training history into")
 	limit := fs.Int("limit", 0, "train on the first N training examples only (0: all)")
 	snapshots := fs.Bool("snapshots", true, "keep per-epoch weight snapshots in history.safetensors")
+	flip := fs.Bool("flip", defaultFlip, "mirror training pictures left to right at random (augmentation)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -122,7 +124,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	prog := newProgress(stderr, *epochs, trainData.Len())
 	cfg := train.Config{
 		Epochs: *epochs, BatchSize: *batch, LR: *lr, Optimizer: opt, Momentum: *momentum, Schedule: sched,
-		Seed: *seed, Workers: *workers, Snapshots: *snapshots,
+		Seed: *seed, Workers: *workers, Snapshots: *snapshots, Flip: *flip,
 		OnBatch: prog.batch,
 		OnEpoch: func(s train.EpochStats) {
 			prog.epochDone()
@@ -145,8 +147,8 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		Epochs:       *epochs,
 		TestAccuracy: math.Round(last.TestAccuracy*1e4) / 1e4,
 		Licence:      "MIT",
-		Notes: fmt.Sprintf("%s, lr %g (%s schedule), batch %d, %d training examples, PyTorch-style uniform initialisation",
-			opt, *lr, sched, *batch, trainData.Len()),
+		Notes: fmt.Sprintf("%s, lr %g (%s schedule), batch %d, %d training examples%s, PyTorch-style uniform initialisation",
+			opt, *lr, sched, *batch, trainData.Len(), map[bool]string{true: ", random left-right flips"}[*flip]),
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err

@@ -111,26 +111,28 @@ func TestSlug(t *testing.T) {
 	}
 }
 
-// TestCurate applies the sample rule to a made-up evaluation of six
-// examples over three classes.
+// TestCurate applies the sample rule to a made-up evaluation of eight
+// examples over four classes.
 func TestCurate(t *testing.T) {
-	classes := []string{"A", "B", "C"}
-	// logits chosen so the losses order is obvious.
+	classes := []string{"A", "B", "C", "D"}
 	ev := &train.Evaluation{
-		Labels: []int{0, 0, 1, 1, 2, 2, 2},
+		Labels: []int{0, 0, 1, 1, 2, 2, 2, 3},
 		Logits: [][]float32{
-			{2, 0, 0}, // A right
-			{5, 0, 0}, // A right, more confident: picked
-			{0, 3, 0}, // B right: picked
-			{4, 0, 0}, // B as A
-			{0, 6, 0}, // C as B, confident
-			{0, 1, 0}, // C as B
-			{0, 0, 1}, // C right: picked
+			{2, 0, 0, 0}, // A right
+			{5, 0, 0, 0}, // A right, more confident: picked
+			{0, 3, 0, 0}, // B right: picked
+			{4, 0, 0, 0}, // B as A
+			{0, 6, 0, 0}, // C as B, confident: picked for C-as-B
+			{0, 1, 0, 0}, // C as B
+			{0, 0, 1, 0}, // C right: picked
+			{0, 0, 0, 1}, // D right: picked
 		},
+		// C->B (2) is the largest confusion; B->A (1) shares B with it and
+		// is skipped; nothing else is left.
+		Confusion: [][]int{{2, 0, 0, 0}, {1, 1, 0, 0}, {0, 2, 1, 0}, {0, 0, 0, 1}},
 	}
 	ev.Probs = make([][]float32, len(ev.Logits))
 	ev.Losses = make([]float64, len(ev.Logits))
-	ev.Confusion = [][]int{{2, 0, 0}, {1, 1, 0}, {0, 2, 1}}
 	for i, z := range ev.Logits {
 		// Only the argmax of the probabilities matters to curate.
 		ev.Probs[i] = z
@@ -143,14 +145,14 @@ func TestCurate(t *testing.T) {
 		ids = append(ids, s.ID+":"+s.Note)
 		idx = append(idx, s.Index)
 	}
-	want := "a:correct b:correct c:correct mistake-c-as-b:mistake mistake-b-as-a:mistake"
+	want := "a:correct b:correct c:correct d:correct mistake-c-as-b:mistake"
 	if strings.Join(ids, " ") != want {
 		t.Errorf("picked %v, want %s", ids, want)
 	}
-	if wantIdx := []int{1, 2, 6, 4, 3}; !slices.Equal(idx, wantIdx) {
+	if wantIdx := []int{1, 2, 6, 7, 4}; !slices.Equal(idx, wantIdx) {
 		t.Errorf("indices %v, want %v", idx, wantIdx)
 	}
-	if got[3].File != "images/mistake-c-as-b.png" || got[3].Label != "C" || got[3].Predicted != "B" {
-		t.Errorf("entry %+v", got[3])
+	if m := got[len(got)-1]; m.File != "images/mistake-c-as-b.png" || m.Label != "C" || m.Predicted != "B" {
+		t.Errorf("entry %+v", m)
 	}
 }

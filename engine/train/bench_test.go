@@ -37,7 +37,7 @@ func BenchmarkTrainTinyVGG(b *testing.B) {
 	cpu0, haveCPU := processCPU()
 	k := 0
 	for b.Loop() {
-		if _, _, err := t.step(d, idx[k%len(idx)], 1e-3); err != nil {
+		if _, _, err := t.step(d, idx[k%len(idx)], nil, 1e-3); err != nil {
 			b.Fatal(err)
 		}
 		k++

@@ -31,6 +31,7 @@ type Settings struct {
 	Seed      uint64  `json:"seed"`
 	Chunks    int     `json:"chunks"`
 	Examples  int     `json:"examples"`
+	Flip      bool    `json:"flip,omitempty"`
 }
 
 // History is what a training run leaves for the site: settings, per-epoch

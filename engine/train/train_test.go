@@ -227,6 +227,37 @@ func TestFitDeterministic(t *testing.T) {
 	}
 }
 
+func TestMirror(t *testing.T) {
+	x, _ := engine.FromData([]float32{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, 2, 3, 2)
+	mirror(x)
+	if want := []float32{5, 6, 3, 4, 1, 2, 11, 12, 9, 10, 7, 8}; !slices.Equal(x.Data, want) {
+		t.Errorf("mirror = %v, want %v", x.Data, want)
+	}
+}
+
+// TestFlipDeterministic: with augmentation the result still does not depend
+// on the workers, and it differs from a run without it.
+func TestFlipDeterministic(t *testing.T) {
+	data := newSynthetic(64, 12, 1, 4, 4)
+	var runs [][]float32
+	for _, c := range []struct {
+		workers int
+		flip    bool
+	}{{1, true}, {2, true}, {2, false}} {
+		m := newModel(t, smallArch(), 5)
+		if _, err := Fit(m, data, nil, Config{Epochs: 1, BatchSize: 16, Seed: 3, Workers: c.workers, Flip: c.flip}); err != nil {
+			t.Fatal(err)
+		}
+		runs = append(runs, params(m))
+	}
+	if !slices.Equal(runs[0], runs[1]) {
+		t.Error("flip: 1 and 2 workers differ")
+	}
+	if slices.Equal(runs[1], runs[2]) {
+		t.Error("flip made no difference")
+	}
+}
+
 func TestFitErrors(t *testing.T) {
 	m := newModel(t, smallArch(), 1)
 	data := newSynthetic(8, 12, 1, 4, 1)

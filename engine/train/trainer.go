@@ -38,6 +38,11 @@ type Config struct {
 	// Snapshots keeps a copy of every parameter before training and after
 	// each epoch in the History.
 	Snapshots bool
+	// Flip mirrors each training example left to right with probability
+	// 1/2 (a PCG stream from Seed decides, in the order examples are
+	// drawn), a common augmentation for pictures whose classes do not
+	// depend on left and right, such as Fashion-MNIST's clothes.
+	Flip bool
 
 	OnBatch func(BatchStats) // called after every batch, from Fit's goroutine
 	OnEpoch func(EpochStats) // called after every epoch's evaluation
@@ -109,7 +114,7 @@ func Fit(m *engine.Model, train, test Data, cfg Config) (*History, error) {
 	h := &History{Model: m.Name, Classes: append([]string(nil), m.Classes...),
 		Settings: Settings{Optimizer: string(cfg.Optimizer), LR: cfg.LR, Schedule: string(cfg.Schedule),
 			Momentum: cfg.Momentum, BatchSize: cfg.BatchSize, Epochs: cfg.Epochs, Seed: cfg.Seed,
-			Chunks: cfg.Chunks, Examples: train.Len()}}
+			Chunks: cfg.Chunks, Examples: train.Len(), Flip: cfg.Flip}}
 	if cfg.Snapshots {
 		h.Snapshots = append(h.Snapshots, snapshot(m, 0))
 	}
@@ -119,6 +124,8 @@ func Fit(m *engine.Model, train, test Data, cfg Config) (*History, error) {
 		perm[i] = i
 	}
 	shuffler := newRNG(cfg.Seed, 2)
+	flipper := newRNG(cfg.Seed, 3)
+	flips := make([]bool, cfg.BatchSize)
 	batches := (n + cfg.BatchSize - 1) / cfg.BatchSize
 	steps := batches * cfg.Epochs
 	for e := 1; e <= cfg.Epochs; e++ {
@@ -130,7 +137,14 @@ func Fit(m *engine.Model, train, test Data, cfg Config) (*History, error) {
 		for b := 0; b < batches; b++ {
 			idx := perm[b*cfg.BatchSize : min((b+1)*cfg.BatchSize, n)]
 			lr = cfg.Schedule.rate(cfg.LR, (e-1)*batches+b, steps)
-			bl, bc, err := t.step(train, idx, lr)
+			var fl []bool
+			if cfg.Flip {
+				fl = flips[:len(idx)]
+				for j := range fl {
+					fl[j] = flipper.src.Uint64()>>63 == 1
+				}
+			}
+			bl, bc, err := t.step(train, idx, fl, lr)
 			if err != nil {
 				return nil, fmt.Errorf("train: epoch %d batch %d: %w", e, b+1, err)
 			}
@@ -280,8 +294,9 @@ func newScratch(shapes [][]int, classes int) *scratch {
 }
 
 // step trains on the examples idx and returns their summed loss and the
-// number classified right before the update.
-func (t *trainer) step(d Data, idx []int, lr float64) (float64, int, error) {
+// number classified right before the update;
+// flips, if not nil, says which of them to mirror.
+func (t *trainer) step(d Data, idx []int, flips []bool, lr float64) (float64, int, error) {
 	n := len(idx)
 	nc := min(len(t.chunks), n)
 	for c := 0; c < nc; c++ {
@@ -291,8 +306,9 @@ func (t *trainer) step(d Data, idx []int, lr float64) (float64, int, error) {
 	}
 	work := func(s *scratch, c int) {
 		ch := t.chunks[c]
-		for _, i := range idx[c*n/nc : (c+1)*n/nc] {
-			loss, right, err := t.example(s, d, i, ch.layers)
+		for j := c * n / nc; j < (c+1)*n/nc; j++ {
+			flip := flips != nil && flips[j]
+			loss, right, err := t.example(s, d, idx[j], flip, ch.layers)
 			if err != nil {
 				ch.err = err
 				return
@@ -356,10 +372,26 @@ func (t *trainer) parallel(jobs int, work func(s *scratch, job int)) {
 	wg.Wait()
 }
 
-// example runs example i forward and backward, adding its parameter
+// mirror flips an (H, W, C) map left to right in place.
+func mirror(x *engine.Tensor) {
+	h, w, c := x.Shape[0], x.Shape[1], x.Shape[2]
+	for y := 0; y < h; y++ {
+		row := x.Data[y*w*c : (y+1)*w*c]
+		for a, b := 0, w-1; a < b; a, b = a+1, b-1 {
+			for k := 0; k < c; k++ {
+				row[a*c+k], row[b*c+k] = row[b*c+k], row[a*c+k]
+			}
+		}
+	}
+}
+
+// example runs example i (mirrored if flip) forward and backward, adding its parameter
 // gradients into grads, and returns its loss and whether it was right.
-func (t *trainer) example(s *scratch, d Data, i int, grads [][][]float32) (float64, bool, error) {
+func (t *trainer) example(s *scratch, d Data, i int, flip bool, grads [][][]float32) (float64, bool, error) {
 	label := d.Example(i, s.acts[0].Data)
+	if flip {
+		mirror(s.acts[0])
+	}
 	if label < 0 || label >= t.classes {
 		return 0, false, fmt.Errorf("example %d: label %d outside 0..%d", i, label, t.classes-1)
 	}
