@@ -640,6 +640,10 @@ func (b *builder) homeWeight() int64 {
 			if fi, err := os.Stat(f); err == nil {
 				total += fi.Size()
 			}
+		} else if i := strings.IndexByte(src, '/'); i > 0 && b.tree.moves[src[:i]] != "" {
+			if fi, err := os.Stat(filepath.Join(b.tree.moves[src[:i]], filepath.FromSlash(src[i+1:]))); err == nil {
+				total += fi.Size()
+			}
 		}
 	}
 	return total

@@ -94,6 +94,9 @@ func (d *Doc) readFrontMatter(pc parser.Context) error {
 		}
 		return fmt.Errorf("%s:1: front matter with a title is missing", d.File)
 	}
+	if !closedFrontMatter(d.src) {
+		return fmt.Errorf("%s:1: front matter is not closed (no second --- or +++ line)", d.File)
+	}
 	var raw map[string]any
 	if err := data.Decode(&raw); err != nil {
 		line := 1
@@ -154,6 +157,19 @@ func (d *Doc) readFrontMatter(pc parser.Context) error {
 		return fmt.Errorf("%s:1: front matter: title is missing", d.File)
 	}
 	return nil
+}
+
+// closedFrontMatter reports whether the opening delimiter line has a
+// matching closing line.
+func closedFrontMatter(src []byte) bool {
+	lines := bytes.Split(src, []byte("\n"))
+	open := bytes.TrimRight(lines[0], " \t\r")
+	for _, l := range lines[1:] {
+		if bytes.Equal(bytes.TrimRight(l, " \t\r"), open) {
+			return true
+		}
+	}
+	return false
 }
 
 // keyLine finds the line of a front matter key, for error messages.
