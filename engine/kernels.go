@@ -84,19 +84,40 @@ func padInput(x *Tensor, wy, wx Window) ([]float32, int) {
 	return xp, Wp
 }
 
+// conv10Micro is the special case for exactly 10 output channels (the
+// TinyVGG filter count), where 16-channel blocks would waste 6 lanes of 16:
+// 8 output pixels x 10 channels. Arguments as for convMicro; k rows and
+// bias are 16 floats: channels 0-7, then channels 8 and 9 four times over.
+// The output pixel stride is 10.
+type conv10Micro func(x []float32, xPix, xRow int, k []float32, kh, n int, bias *[blockOut]float32, y []float32, relu bool)
+
+const blockPix10 = 8 // output pixels per conv10Micro call
+
+// convKernels are the micro-kernels a convolution may use: block always,
+// block10 (when not nil) for layers with 10 output channels.
+type convKernels struct {
+	block   convMicro
+	block10 conv10Micro
+}
+
 // convForward runs the convolution l on x into y with the given
-// micro-kernel.
-func convForward(l *Conv2D, x, y *Tensor, wy, wx Window, micro convMicro) {
+// micro-kernels.
+func convForward(l *Conv2D, x, y *Tensor, wy, wx Window, kernels convKernels) {
 	C, O := l.InC, l.OutC
 	xp, Wp := padInput(x, wy, wx)
 	n := l.KW * C
 	rows := l.KH * n
 	xRow, xPix := Wp*C, l.StrideW*C
 	relu := l.Act == ActReLU
+	if kernels.block10 != nil && O == 10 && wx.Out >= blockPix10 {
+		conv10(l, xp, xRow, xPix, y, wy, wx, kernels.block10)
+		return
+	}
 	if wx.Out < blockPix {
 		convRows(l, xp, xRow, xPix, y, wy, wx)
 		return
 	}
+	micro := kernels.block
 	kp := make([]float32, rows*blockOut)
 	var bias [blockOut]float32
 	for o0 := 0; o0 < O; o0 += blockOut {
@@ -117,6 +138,37 @@ func convForward(l *Conv2D, x, y *Tensor, wy, wx Window, micro convMicro) {
 				spill := O <= blockOut
 				micro(xp[xr+ox*xPix:], xPix, xRow, kp, l.KH, n, &bias, lanes, y.Data[yr+ox*O:], O, relu, spill)
 			}
+		}
+	}
+}
+
+// conv10 runs a 10-channel convolution in blocks of 8 pixels; as in
+// convForward, the last block of a row overlaps the one before.
+func conv10(l *Conv2D, xp []float32, xRow, xPix int, y *Tensor, wy, wx Window, micro conv10Micro) {
+	const O = 10
+	n := l.KW * l.InC
+	rows := l.KH * n
+	kp := make([]float32, rows*blockOut)
+	for r := 0; r < rows; r++ {
+		k := l.Kernel[r*O : (r+1)*O]
+		dst := kp[r*blockOut : (r+1)*blockOut]
+		copy(dst, k[:8])
+		for q := 8; q < blockOut; q += 2 {
+			dst[q], dst[q+1] = k[8], k[9]
+		}
+	}
+	var bias [blockOut]float32
+	copy(bias[:8], l.Bias[:8])
+	for q := 8; q < blockOut; q += 2 {
+		bias[q], bias[q+1] = l.Bias[8], l.Bias[9]
+	}
+	relu := l.Act == ActReLU
+	for oy := 0; oy < wy.Out; oy++ {
+		xr := oy * l.StrideH * xRow
+		yr := oy * wx.Out * O
+		for ox := 0; ox < wx.Out; ox += blockPix10 {
+			ox = min(ox, wx.Out-blockPix10)
+			micro(xp[xr+ox*xPix:], xPix, xRow, kp, l.KH, n, &bias, y.Data[yr+ox*O:], relu)
 		}
 	}
 }

@@ -6,7 +6,7 @@ package engine
 
 const hasFMA = false
 
-func bestConv() convMicro   { return convMicroGo }
+func bestConv() convKernels { return convKernels{block: convMicroGo} }
 func bestDense() denseMicro { return denseMicroGo }
 func bestPool() poolMicro   { return poolMicroGo }
 

@@ -78,11 +78,14 @@ func convCases() []convCase {
 		{14, 14, 10, 10, 3, 1, Explicit, 1, Linear},
 		{5, 5, 2, 3, 3, 1, Valid, 0, Linear},
 		{7, 3, 2, 5, 2, 2, Same, 0, ActReLU},
+		{9, 8, 3, 10, 3, 1, Same, 0, ActReLU},
+		{11, 23, 2, 10, 2, 2, Explicit, 2, Linear},
+		{6, 17, 4, 10, 5, 1, Valid, 0, ActReLU},
 	}
 	r := rand.New(rand.NewPCG(7, 8))
 	for range 60 {
 		c := convCase{
-			h: 1 + r.IntN(20), w: 1 + r.IntN(20), c: 1 + r.IntN(5), o: 1 + r.IntN(40),
+			h: 1 + r.IntN(20), w: 1 + r.IntN(20), c: 1 + r.IntN(5), o: []int{1 + r.IntN(40), 10}[r.IntN(2)],
 			k: 1 + r.IntN(5), s: 1 + r.IntN(3), pad: PadMode(r.IntN(3)), act: Activation(r.IntN(2)),
 		}
 		if c.pad == Explicit {
@@ -110,7 +113,12 @@ func (c convCase) build(r *rand.Rand) (*Conv2D, *Tensor) {
 // TestConvKernels checks Conv2D.Forward and each micro-kernel this machine
 // can run against the plain definition.
 func TestConvKernels(t *testing.T) {
-	kernels := map[string]convMicro{"go": convMicroGo, "best": bestConv()}
+	best := bestConv()
+	kernels := map[string]convKernels{
+		"go":        {block: convMicroGo},
+		"best":      best,
+		"best 6x16": {block: best.block},
+	}
 	r := rand.New(rand.NewPCG(9, 10))
 	for _, c := range convCases() {
 		l, x := c.build(r)
@@ -142,7 +150,7 @@ func TestConvKernelsAgree(t *testing.T) {
 		l, x := c.build(r)
 		wy, wx, _ := l.Windows(x.Shape)
 		a, b := NewTensor(wy.Out, wx.Out, c.o), NewTensor(wy.Out, wx.Out, c.o)
-		convForward(l, x, a, wy, wx, convMicroGo)
+		convForward(l, x, a, wy, wx, convKernels{block: convMicroGo})
 		convForward(l, x, b, wy, wx, bestConv())
 		if e := relErr(a.Data, b.Data); e > 1e-6 {
 			t.Errorf("%v: assembly and Go kernels differ by %.2g (relative)", c, e)
@@ -157,7 +165,7 @@ func TestConvKernelsAgree(t *testing.T) {
 // blockOut values changes.
 func TestConvKernelWritesOnlyItsLanes(t *testing.T) {
 	const sentinel = 12345
-	for name, k := range map[string]convMicro{"go": convMicroGo, "best": bestConv()} {
+	for name, k := range map[string]convMicro{"go": convMicroGo, "best": bestConv().block} {
 		for _, lanes := range []int{1, 7, 8, 9, 10, 16} {
 			for _, spill := range []bool{false, true} {
 				n, yPix := 3, lanes+2
