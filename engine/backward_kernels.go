@@ -59,12 +59,6 @@ func (l *Conv2D) BackwardWith(ws *Workspace, x, y, dy, dx *Tensor, grads [][]flo
 		dz = m
 	}
 	gk, gb := grads[0], grads[1]
-	for p := 0; p < P; p++ {
-		g := dz[p*O : (p+1)*O]
-		for o, v := range g {
-			gb[o] += v
-		}
-	}
 
 	// Kernel gradient: unroll the padded input, transpose dZ, and let the
 	// dense micro-kernel form dK^T one output channel at a time.
@@ -86,6 +80,15 @@ func (l *Conv2D) BackwardWith(ws *Workspace, x, y, dy, dx *Tensor, grads [][]flo
 		for o, v := range dz[p*O : (p+1)*O] {
 			dzT[o*P+p] = v
 		}
+	}
+	// The bias gradient sums each output channel over the pixels, in pixel
+	// order, from the transposed rows.
+	for o := range gb {
+		s := gb[o]
+		for _, v := range dzT[o*P : (o+1)*P] {
+			s += v
+		}
+		gb[o] = s
 	}
 	gkT := ws.buf(wsCols2, O*rows)
 	clear(gkT)
@@ -192,6 +195,34 @@ func (l *Dense) backwardPre(x, dz []float32, dx *Tensor, grads [][]float32) {
 		}
 		if dx != nil {
 			dx.Data[i] = dot(l.Kernel[i*l.Out:(i+1)*l.Out], dz)
+		}
+	}
+}
+
+// maxPool2x2Backward is MaxPool2D.Backward for 2x2 windows at stride 2
+// that lie inside the map: the four candidates of a window are compared in
+// row-major order with the same strict test as Argmax, a whole channel
+// vector at a time.
+func maxPool2x2Backward(x, dy, dx []float32, W, oh, ow, C int) {
+	for oy := 0; oy < oh; oy++ {
+		for ox := 0; ox < ow; ox++ {
+			a := (2*oy*W + 2*ox) * C
+			b, c, d := a+C, a+W*C, a+W*C+C
+			x00, x01, x10, x11 := x[a:a+C], x[b:b+C], x[c:c+C], x[d:d+C]
+			g := dy[(oy*ow+ox)*C : (oy*ow+ox+1)*C]
+			for k, gv := range g {
+				best, arg := x00[k], a+k
+				if v := x01[k]; v > best {
+					best, arg = v, b+k
+				}
+				if v := x10[k]; v > best {
+					best, arg = v, c+k
+				}
+				if v := x11[k]; v > best {
+					arg = d + k
+				}
+				dx[arg] += gv
+			}
 		}
 	}
 }

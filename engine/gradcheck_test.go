@@ -199,3 +199,46 @@ func TestBackwardWorkspaceReuse(t *testing.T) {
 		}
 	}
 }
+
+// TestMaxPoolBackwardTies checks that Backward sends each gradient to the
+// cell Argmax names, also when a window holds equal values (few distinct
+// values, so ties are common), on the 2x2 fast path and the general path.
+func TestMaxPoolBackwardTies(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 9))
+	for _, tc := range []struct {
+		pool  *MaxPool2D
+		shape []int
+	}{
+		{&MaxPool2D{LayerName: "p", PoolH: 2, PoolW: 2, StrideH: 2, StrideW: 2}, []int{6, 6, 3}},
+		{&MaxPool2D{LayerName: "p", PoolH: 2, PoolW: 2, StrideH: 2, StrideW: 2}, []int{7, 5, 10}},
+		{&MaxPool2D{LayerName: "p", PoolH: 2, PoolW: 2, StrideH: 2, StrideW: 2, Padding: Same}, []int{7, 5, 2}},
+		{&MaxPool2D{LayerName: "p", PoolH: 3, PoolW: 2, StrideH: 1, StrideW: 2}, []int{6, 6, 2}},
+	} {
+		x := NewTensor(tc.shape...)
+		for i := range x.Data {
+			x.Data[i] = float32(r.IntN(3) - 1)
+		}
+		out, err := tc.pool.OutputShape(tc.shape)
+		if err != nil {
+			t.Fatal(err)
+		}
+		y := NewTensor(out...)
+		tc.pool.Forward(x, y)
+		dy, _ := FromData(gradRand(r, NumElements(out)), out...)
+		dx := NewTensor(tc.shape...)
+		tc.pool.Backward(x, y, dy, dx, nil)
+		want := NewTensor(tc.shape...)
+		for oy := 0; oy < out[0]; oy++ {
+			for ox := 0; ox < out[1]; ox++ {
+				for c := 0; c < out[2]; c++ {
+					want.Data[tc.pool.Argmax(x, oy, ox, c)] += dy.Data[(oy*out[1]+ox)*out[2]+c]
+				}
+			}
+		}
+		for i := range want.Data {
+			if math.Float32bits(dx.Data[i]) != math.Float32bits(want.Data[i]) {
+				t.Fatalf("%v %+v: dx[%d] = %v, want %v", tc.shape, *tc.pool, i, dx.Data[i], want.Data[i])
+			}
+		}
+	}
+}

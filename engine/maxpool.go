@@ -87,6 +87,11 @@ func (l *MaxPool2D) Backward(x, y, dy, dx *Tensor, _ [][]float32) {
 	wy, wx, _ := l.Windows(x.Shape)
 	W := x.Shape[1]
 	oh, ow, C := y.Shape[0], y.Shape[1], y.Shape[2]
+	if l.PoolH == 2 && l.PoolW == 2 && l.StrideH == 2 && l.StrideW == 2 && wy.Before == 0 && wx.Before == 0 &&
+		2*oh <= wy.In && 2*ow <= wx.In {
+		maxPool2x2Backward(x.Data, dy.Data, dx.Data, W, oh, ow, C)
+		return
+	}
 	for oy := 0; oy < oh; oy++ {
 		y0, y1 := max(oy*l.StrideH-wy.Before, 0), min(oy*l.StrideH-wy.Before+l.PoolH, wy.In)
 		for ox := 0; ox < ow; ox++ {
