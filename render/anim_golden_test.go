@@ -9,8 +9,9 @@ import (
 	"cnnexplainer/engine"
 )
 
-// TestAnimGolden compares one small animation (a padded, strided
-// convolution with a leftover column) and one playground figure with
+// TestAnimGolden compares small animations (a padded, strided convolution
+// with a leftover column, a ReLU, the bundle of a two-channel,
+// two-neuron convolution) and two playground figures with
 // testdata/golden/anim; run go test ./render -update to rewrite them.
 func TestAnimGolden(t *testing.T) {
 	x := engine.NewTensor(4, 5, 1)
@@ -33,18 +34,20 @@ func TestAnimGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, a := range map[string]*Anim{
-		"conv.svg":        conv,
-		"relu.svg":        relu,
-		"i5-p1-k3-s2.svg": Playground{Size: 5, Pad: 1, Kernel: 3, Stride: 2}.Anim(),
-		"i4-p2-k2-s3.svg": Playground{Size: 4, Pad: 2, Kernel: 2, Stride: 3}.Anim(),
+	bundle := goldenBundle(t)
+	for name, draw := range map[string]func() ([]byte, error){
+		"conv.svg":        conv.SVG,
+		"relu.svg":        relu.SVG,
+		"bundle.svg":      bundle.svg,
+		"i5-p1-k3-s2.svg": Playground{Size: 5, Pad: 1, Kernel: 3, Stride: 2}.Anim().SVG,
+		"i4-p2-k2-s3.svg": Playground{Size: 4, Pad: 2, Kernel: 2, Stride: 3}.Anim().SVG,
 	} {
 		t.Run(name, func(t *testing.T) {
-			got, err := a.SVG()
+			got, err := draw()
 			if err != nil {
 				t.Fatal(err)
 			}
-			again, _ := a.SVG()
+			again, _ := draw()
 			if !bytes.Equal(got, again) {
 				t.Fatal("two renders differ")
 			}
@@ -67,4 +70,36 @@ func TestAnimGolden(t *testing.T) {
 			}
 		})
 	}
+}
+
+// goldenBundle is the bundle of a 3x3 convolution, stride 1, no padding,
+// from two input channels into two neurons over a 4x4 picture: four
+// members, two shared input maps.
+func goldenBundle(t *testing.T) animBundle {
+	t.Helper()
+	x := engine.NewTensor(4, 4, 2)
+	for i := range x.Data {
+		x.Data[i] = float32((i*7)%11) / 10
+	}
+	k := make([]float32, 3*3*2*2)
+	for i := range k {
+		k[i] = float32(i%5)/4 - 0.5
+	}
+	l := &engine.Conv2D{LayerName: "conv", KH: 3, KW: 3, InC: 2, OutC: 2, StrideH: 1, StrideW: 1, Padding: engine.Valid,
+		Kernel: k, Bias: []float32{0, 0.1}}
+	m := &engine.Model{Name: "bundle", Input: engine.Input{Shape: []int{4, 4, 2}, Scale: 1.0 / 255},
+		Layers: []engine.Layer{l, &engine.Flatten{LayerName: "flat"}}}
+	tr, err := m.Forward(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ranges, err := NewRanges(m, tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := layerBundle(m, tr, ranges, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

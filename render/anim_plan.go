@@ -6,23 +6,30 @@ import (
 	"cnnexplainer/engine"
 )
 
-// AnimFile is the figure path of an animation: per input channel for a
-// convolution (channel >= 0), per neuron for ReLU and max-pool (channel
-// -1).
-func AnimFile(sample, layer string, neuron, channel int) string {
-	f := "s/" + sample + "/" + layer + "/anim/" + strconv.Itoa(neuron)
-	if channel >= 0 {
-		f += "/" + strconv.Itoa(channel)
-	}
-	return f + ".svg"
+// AnimFile is the figure path of the animation bundle of one layer for one
+// sample: every convolution neuron and input channel, or every ReLU or
+// max-pool neuron, in one SVG. AnimFragment names one of them.
+func AnimFile(sample, layer string) string {
+	return "s/" + sample + "/" + layer + "/anim.svg"
 }
 
-// planAnimations plans the animated SVG of every convolution neuron and
-// input channel, and of every ReLU and max-pool neuron, for every sample.
-// The Figure's Range and Scale are those of the output grid; the input
-// grid uses the scale of the map it shows (the input-channel figure for
-// the first layer, otherwise the unit-mode activation of the previous
-// layer).
+// AnimFragment is the fragment id that selects one animation of a bundle:
+// "n<neuron>c<channel>" for a convolution (channel >= 0), "n<neuron>" for
+// ReLU and max-pool (channel -1). The page loads AnimFile + "#" + this.
+func AnimFragment(neuron, channel int) string {
+	f := "n" + strconv.Itoa(neuron)
+	if channel >= 0 {
+		f += "c" + strconv.Itoa(channel)
+	}
+	return f
+}
+
+// planAnimations plans one animation bundle per sample and layer that has
+// animations, with one manifest entry per animation (File the bundle,
+// Fragment the member). The Figure's Range and Scale are those of the
+// output grid; the input grid uses the scale of the map it shows (the
+// input-channel figure for the first layer, otherwise the unit-mode
+// activation of the previous layer).
 func planAnimations(m *engine.Model, samples []Sample) ([]job, error) {
 	var jobs []job
 	for _, s := range samples {
@@ -38,44 +45,78 @@ func planAnimations(m *engine.Model, samples []Sample) ([]job, error) {
 			if len(x.Shape) != 3 || len(y.Shape) != 3 {
 				continue
 			}
-			channels := []int{-1}
-			if _, ok := l.(*engine.Conv2D); ok {
-				channels = make([]int, x.C())
-				for c := range channels {
-					channels[c] = c
-				}
+			// Build the geometry and output ranges now, for the
+			// manifest; the maps are computed again when the job
+			// draws, so that the planned bundles do not all hold
+			// their maps in memory at once.
+			b, err := layerBundle(m, s.Trace, ranges, i)
+			if err != nil {
+				return nil, err
 			}
-			for n := 0; n < y.C(); n++ {
-				for _, c := range channels {
-					// Build the geometry now, for the manifest; the
-					// values are computed again when the job draws, so
-					// that thousands of planned animations do not hold
-					// their maps in memory.
-					a, err := layerAnim(m, s.Trace, ranges, i, n, c)
-					if err != nil {
-						return nil, err
-					}
-					fig := animFigure(a)
-					fig.File, fig.Sample, fig.Layer, fig.Neuron, fig.Channel = AnimFile(s.ID, l.Name(), n, c), s.ID, l.Name(), n, c
-					tr, idx := s.Trace, i
-					jobs = append(jobs, job{Figure: fig, Draw: func() ([]byte, error) {
-						a, err := layerAnim(m, tr, ranges, idx, n, c)
-						if err != nil {
-							return nil, err
-						}
-						return a.SVG()
-					}})
+			file := AnimFile(s.ID, l.Name())
+			figs := make([]Figure, len(b.members))
+			for k, mem := range b.members {
+				fig := animFigure(b.shape)
+				if mem.out.Values != nil {
+					fig.Range, fig.Scale = mem.out.Scale.Range(), mem.out.Scale.Scheme.String()
 				}
+				fig.File, fig.Fragment, fig.Sample, fig.Layer = file, mem.id, s.ID, l.Name()
+				fig.Neuron, fig.Channel = mem.neuron, mem.channel
+				figs[k] = fig
 			}
+			tr, idx := s.Trace, i
+			jobs = append(jobs, job{Figure: figs[0], Also: figs[1:], Draw: func() ([]byte, error) {
+				b, err := layerBundle(m, tr, ranges, idx)
+				if err != nil {
+					return nil, err
+				}
+				return b.svg()
+			}})
 		}
 	}
 	return jobs, nil
+}
+
+// layerBundle builds the bundle of every animation of layer i: neuron by
+// neuron, and for a convolution input channel by input channel within
+// each neuron. Input map c is the one every member reading channel c
+// shares.
+func layerBundle(m *engine.Model, tr *engine.Trace, ranges Ranges, i int) (animBundle, error) {
+	x, y := tr.LayerInput(i), tr.Layers[i].Output
+	_, conv := m.Layers[i].(*engine.Conv2D)
+	b := animBundle{ins: make([]Grid, x.C())}
+	for n := 0; n < y.C(); n++ {
+		channels := []int{-1}
+		if conv {
+			channels = make([]int, x.C())
+			for c := range channels {
+				channels[c] = c
+			}
+		}
+		for _, c := range channels {
+			a, err := layerAnim(m, tr, ranges, i, n, c)
+			if err != nil {
+				return animBundle{}, err
+			}
+			if b.shape == nil {
+				b.shape = a
+			}
+			in := c
+			if !conv {
+				in = n
+			}
+			b.ins[in] = a.In
+			b.members = append(b.members, animMember{id: AnimFragment(n, c), neuron: n, channel: c, in: in, out: a.Out})
+		}
+	}
+	return b, nil
 }
 
 // animFigure fills the manifest fields an animation determines: kind,
 // output scale, viewBox size and the geometry a page needs to explain or
 // drive it.
 func animFigure(a *Anim) Figure {
+
 	rows := max(a.PadH(), a.Out.H)
 	f := Figure{
 		Kind: a.Kind, Neuron: -1, Channel: -1, Mode: Unit.String(),

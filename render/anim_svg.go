@@ -1,7 +1,6 @@
 package render
 
 import (
-	"encoding/base64"
 	"strconv"
 )
 
@@ -28,9 +27,17 @@ const (
 // animCSS is the same in every animation, so when several SVGs are inlined
 // into one page their rules agree. Keyframe and class names spell out
 // every number their rule holds, so equal names always mean equal rules.
-const animCSS = ".cnnx-anim image{image-rendering:pixelated}" +
+// Pixelated rendering is set on the root and inherited: a rule naming
+// <image> does not reach the copies of a strip that <use> shows.
+const animCSS = ".cnnx-anim{image-rendering:pixelated}" +
 	"@media (prefers-reduced-motion:reduce){.cnnx-anim g{animation-play-state:paused!important;" +
 	"animation-delay:var(--cnnx-end)!important}}"
+
+// animSelectCSS shows one member of a bundle: the one the URL's fragment
+// names, or the first. The first stays drawn under a named one; every
+// member's maps are opaque and cover the same cells, so it never shows
+// through, and no selector newer than :target is needed.
+const animSelectCSS = ".cnnx-sel>g{display:none}.cnnx-sel>g:first-child,.cnnx-sel>g:target{display:inline}"
 
 // SVG draws the animation as a self-contained animated SVG: CSS keyframes
 // with steps(), the grids as embedded PNGs, no script. Its size does not
@@ -47,7 +54,18 @@ const animCSS = ".cnnx-anim image{image-rendering:pixelated}" +
 // calc(var(--step) * -(k + 0.5)) on the root or any ancestor. With
 // prefers-reduced-motion the final step is shown, paused.
 func (a *Anim) SVG() ([]byte, error) {
-	if err := a.check(); err != nil {
+	return animBundle{shape: a, ins: []Grid{a.In}, members: []animMember{{out: a.Out}}}.svg()
+}
+
+// svg draws every member of the bundle over one shared moving layer: the
+// members' maps sit in one group, each member in a child group (with its
+// fragment id when there are several), and CSS shows the :target member,
+// or the first when the URL names none. The window, covers and outlines
+// are drawn once, after the maps, since their geometry and timing are the
+// same for every member.
+func (b animBundle) svg() ([]byte, error) {
+	a := b.shape
+	if err := b.check(); err != nil {
 		return nil, err
 	}
 	n, ph, pw := a.Steps(), a.PadH(), a.PadW()
@@ -63,6 +81,9 @@ func (a *Anim) SVG() ([]byte, error) {
 	// One class per distinct motion: axis, distance, steps and the number
 	// of steps the whole cycle lasts.
 	css := animCSS
+	if len(b.members) > 1 {
+		css += animSelectCSS
+	}
 	seen := map[string]bool{}
 	motion := func(axis string, dist, steps, cycle int) Attr {
 		name := "cnnx-" + axis + strconv.Itoa(dist)
@@ -90,6 +111,20 @@ func (a *Anim) SVG() ([]byte, error) {
 	outCol := motion("x", animCell*a.Out.W, a.Out.W, a.Out.W)
 	s.Text("style", css)
 
+	// Where the maps go, in root coordinates.
+	inX, inY := animMargin, animMargin+(rows-ph)*animCell/2
+	valX, valY := inX+a.Left*animCell, inY+a.Top*animCell
+	outX, outY := animMargin+pw*animCell+animGap, animMargin+(rows-a.Out.H)*animCell/2
+	ins, err := b.inSide(valX, valY)
+	if err != nil {
+		return nil, err
+	}
+	outs, err := b.outSide(outX, outY)
+	if err != nil {
+		return nil, err
+	}
+	clip := ins.shared() || outs.shared()
+
 	s.Open("defs")
 	if a.Top+a.Left+a.Bottom+a.Right > 0 {
 		hatch(s, "cnnx-pad", colPad, colHatch)
@@ -107,17 +142,42 @@ func (a *Anim) SVG() ([]byte, error) {
 		gridPattern(s, "cnnx-empty", colEmpty)
 		empty = "url(#cnnx-empty)"
 	}
+	if clip {
+		// Strips of several maps show one map at a time through the
+		// two map areas.
+		s.Open("clipPath", A("id", "cnnx-clip"))
+		s.Elem("rect", F("x", float64(valX)), F("y", float64(valY)), F("width", float64(a.In.W*animCell)), F("height", float64(a.In.H*animCell)))
+		s.Elem("rect", F("x", float64(outX)), F("y", float64(outY)), F("width", float64(a.Out.W*animCell)), F("height", float64(a.Out.H*animCell)))
+		s.Close()
+	}
+	ins.defs(s)
+	outs.defs(s)
 	s.Close()
 
-	// Input side: hatched padding, the values, the leftover cells, the grid
-	// and the window.
-	s.Open("g", A("transform", "translate("+Num(animMargin)+","+Num(float64(animMargin+(rows-ph)*animCell/2))+")"))
 	if a.Top+a.Left+a.Bottom+a.Right > 0 {
-		s.Elem("rect", F("width", float64(pw*animCell)), F("height", float64(ph*animCell)), A("fill", "url(#cnnx-pad)"))
+		s.Elem("rect", append(pos(inX, inY), F("width", float64(pw*animCell)), F("height", float64(ph*animCell)), A("fill", "url(#cnnx-pad)"))...)
 	}
-	if err := gridImage(s, a.In, a.Left*animCell, a.Top*animCell, colPlainIn); err != nil {
-		return nil, err
+	// The maps: one group per member, its input map and its output map.
+	sel := []Attr{A("class", "cnnx-sel")}
+	if clip {
+		sel = append(sel, A("clip-path", "url(#cnnx-clip)"))
 	}
+	s.Open("g", sel...)
+	for i, m := range b.members {
+		if m.id != "" {
+			s.Open("g", A("id", m.id))
+		} else {
+			s.Open("g")
+		}
+		ins.draw(s, m.in)
+		outs.draw(s, i)
+		s.Close()
+	}
+	s.Close()
+
+	// Input side over the maps: the leftover cells, the grid and the
+	// window.
+	s.Open("g", A("transform", "translate("+Num(float64(inX))+","+Num(float64(inY))+")"))
 	if lr > 0 || lc > 0 {
 		var d string
 		if lr > 0 {
@@ -138,15 +198,12 @@ func (a *Anim) SVG() ([]byte, error) {
 	s.Close()
 	s.Close()
 
-	// Output side, in a nested viewport that clips the moving covers. The
-	// covers are drawn as empty cells with their grid lines; their moves
-	// are whole cells, so the pattern stays on the grid.
+	// Output side over its map, in a nested viewport that clips the
+	// moving covers. The covers are drawn as empty cells (with their grid
+	// lines in the playground); their moves are whole cells, so the
+	// pattern stays on the grid.
 	ow, oh := a.Out.W*animCell, a.Out.H*animCell
-	s.Open("svg", F("x", float64(animMargin+pw*animCell+animGap)), F("y", float64(animMargin+(rows-a.Out.H)*animCell/2)),
-		F("width", float64(ow)), F("height", float64(oh)))
-	if err := gridImage(s, a.Out, 0, 0, colPlainOut); err != nil {
-		return nil, err
-	}
+	s.Open("svg", F("x", float64(outX)), F("y", float64(outY)), F("width", float64(ow)), F("height", float64(oh)))
 	if grid {
 		s.Elem("rect", F("width", float64(ow)), F("height", float64(oh)), A("fill", "url(#cnnx-grid)"))
 	}
@@ -206,25 +263,4 @@ func hatch(s *SVG, id, bg, line string) {
 // rectPath is a closed rectangle as path data.
 func rectPath(x, y, w, h int) string {
 	return "M" + strconv.Itoa(x) + " " + strconv.Itoa(y) + "h" + strconv.Itoa(w) + "v" + strconv.Itoa(h) + "h-" + strconv.Itoa(w) + "z"
-}
-
-// gridImage draws a grid at (x, y): its values as an embedded paletted PNG
-// scaled up without smoothing, or a plain rectangle when it has none.
-func gridImage(s *SVG, g Grid, x, y int, plain string) error {
-	pos := []Attr{F("width", float64(g.W*animCell)), F("height", float64(g.H*animCell))}
-	if x != 0 || y != 0 {
-		pos = append(pos, F("x", float64(x)), F("y", float64(y)))
-	}
-	if g.Values == nil {
-		s.Elem("rect", append(pos, A("fill", plain))...)
-		return nil
-	}
-	data, err := GridPNG(g.W, g.H, g.Values, g.Scale)
-	if err != nil {
-		return err
-	}
-	// The box has the picture's aspect ratio, so the default
-	// preserveAspectRatio fills it exactly.
-	s.Elem("image", append(pos, A("href", "data:image/png;base64,"+base64.StdEncoding.EncodeToString(data)))...)
-	return nil
 }

@@ -22,22 +22,46 @@ import (
 	"cnnexplainer/engine/train"
 )
 
-// svgDoc is what the tests read back from an animation SVG.
+// svgDoc is what the tests read back from an animation SVG or bundle.
 type svgDoc struct {
 	steps, cols int
 	animated    []string // class of every moving element
 	css         string
-	images      []image.Image
+	images      []image.Image    // every embedded picture, strips included
+	strips      map[string]strip // pictures in <defs>, by id
+	groups      []animGroup      // the members, children of the cnnx-sel group
+	ids         map[string]int   // how often each id occurs
+	clipped     bool             // the members are clipped to the map areas
 	elements    int
+}
+
+// strip is a picture defined once and shown through <use>.
+type strip struct {
+	img                 image.Image
+	x, y, width, height float64
+}
+
+// animGroup is one member: its id and its maps, input first.
+type animGroup struct {
+	id    string
+	parts []mapPart
+}
+
+// mapPart is a map drawn in place (img at x, y) or a <use> of a strip
+// moved by y.
+type mapPart struct {
+	img   image.Image
+	x, y  float64
+	strip string
 }
 
 // parseAnimSVG checks that data is well-formed XML and collects the
 // animation's parts.
 func parseAnimSVG(t *testing.T, name string, data []byte) svgDoc {
 	t.Helper()
-	var d svgDoc
+	d := svgDoc{strips: map[string]strip{}, ids: map[string]int{}}
 	dec := xml.NewDecoder(bytes.NewReader(data))
-	depth := 0
+	depth, defsDepth, selDepth := 0, -1, -1
 	for {
 		tok, err := dec.Token()
 		if err == io.EOF {
@@ -53,6 +77,16 @@ func parseAnimSVG(t *testing.T, name string, data []byte) svgDoc {
 			for _, a := range e.Attr {
 				attr[a.Name.Local] = a.Value
 			}
+			if id, ok := attr["id"]; ok {
+				d.ids[id]++
+			}
+			num := func(key string) float64 {
+				v, err := strconv.ParseFloat(attr[key], 64)
+				if err != nil && attr[key] != "" {
+					t.Fatalf("%s: <%s %s=%q>", name, e.Name.Local, key, attr[key])
+				}
+				return v
+			}
 			if depth == 0 {
 				if e.Name.Local != "svg" || attr["class"] != "cnnx-anim" {
 					t.Fatalf("%s: root is <%s class=%q>", name, e.Name.Local, attr["class"])
@@ -63,15 +97,27 @@ func parseAnimSVG(t *testing.T, name string, data []byte) svgDoc {
 			if motionRE.MatchString(attr["class"]) {
 				d.animated = append(d.animated, attr["class"])
 			}
-			if e.Name.Local == "style" {
+			inMember := selDepth >= 0 && depth > selDepth+1
+			switch e.Name.Local {
+			case "style":
 				var css string
 				if err := dec.DecodeElement(&css, &e); err != nil {
 					t.Fatalf("%s: %v", name, err)
 				}
 				d.css += css
 				continue
-			}
-			if e.Name.Local == "image" {
+			case "defs":
+				defsDepth = depth
+			case "g":
+				if attr["class"] == "cnnx-sel" {
+					if selDepth >= 0 {
+						t.Fatalf("%s: two cnnx-sel groups", name)
+					}
+					selDepth, d.clipped = depth, attr["clip-path"] == "url(#cnnx-clip)"
+				} else if selDepth >= 0 && depth == selDepth+1 {
+					d.groups = append(d.groups, animGroup{id: attr["id"]})
+				}
+			case "image":
 				const prefix = "data:image/png;base64,"
 				href := attr["href"]
 				if !strings.HasPrefix(href, prefix) {
@@ -86,13 +132,88 @@ func parseAnimSVG(t *testing.T, name string, data []byte) svgDoc {
 					t.Fatalf("%s: %v", name, err)
 				}
 				d.images = append(d.images, img)
+				// One pixel per cell, whether in place or a strip.
+				if b := img.Bounds(); num("width") != float64(b.Dx()*animCell) || num("height") != float64(b.Dy()*animCell) {
+					t.Errorf("%s: a %dx%d picture in a %sx%s box", name, b.Dx(), b.Dy(), attr["width"], attr["height"])
+				}
+				switch {
+				case defsDepth >= 0 && attr["id"] != "":
+					d.strips[attr["id"]] = strip{img, num("x"), num("y"), num("width"), num("height")}
+				case inMember:
+					g := &d.groups[len(d.groups)-1]
+					g.parts = append(g.parts, mapPart{img: img, x: num("x"), y: num("y")})
+				default:
+					t.Fatalf("%s: picture outside the defs and the members", name)
+				}
+			case "use":
+				if !inMember || !strings.HasPrefix(attr["href"], "#") {
+					t.Fatalf("%s: <use href=%q> outside a member", name, attr["href"])
+				}
+				g := &d.groups[len(d.groups)-1]
+				g.parts = append(g.parts, mapPart{strip: attr["href"][1:], y: num("y")})
 			}
 			depth++
 		case xml.EndElement:
 			depth--
+			switch depth {
+			case defsDepth:
+				defsDepth = -1
+			case selDepth:
+				selDepth = -1
+			}
 		}
 	}
 	return d
+}
+
+// memberMaps is what a member shows: its two maps and where their top
+// left corners land.
+type memberMaps struct {
+	in, out     image.Image
+	inAt, outAt [2]float64
+}
+
+// maps returns the input and output map of member id ("" for the only
+// member of a single animation), cut out of their strips, after checking
+// that each <use> moves its strip by whole maps.
+func (d svgDoc) maps(t *testing.T, name, id string, inH, inW, outH, outW int) memberMaps {
+	t.Helper()
+	var g *animGroup
+	for i := range d.groups {
+		if d.groups[i].id == id {
+			g = &d.groups[i]
+		}
+	}
+	if g == nil || len(g.parts) != 2 {
+		t.Fatalf("%s#%s: no member with two maps (%+v)", name, id, g)
+	}
+	cut := func(p mapPart, h, w int) (image.Image, [2]float64) {
+		if p.img != nil {
+			if b := p.img.Bounds(); b.Dx() != w || b.Dy() != h {
+				t.Fatalf("%s#%s: a %dx%d map, want %dx%d", name, id, b.Dx(), b.Dy(), w, h)
+			}
+			return p.img, [2]float64{p.x, p.y}
+		}
+		s, ok := d.strips[p.strip]
+		if !ok {
+			t.Fatalf("%s#%s: no strip %q", name, id, p.strip)
+		}
+		row := -p.y / animCell
+		b := s.img.Bounds()
+		if row != math.Trunc(row) || int(row)%h != 0 || row < 0 || int(row)+h > b.Dy() || b.Dx() != w {
+			t.Fatalf("%s#%s: <use y=%v> of a %dx%d strip for %dx%d maps", name, id, p.y, b.Dx(), b.Dy(), w, h)
+		}
+		if b.Dy() > h && !d.clipped {
+			t.Fatalf("%s: strips of several maps but no clip path", name)
+		}
+		return s.img.(interface {
+			SubImage(image.Rectangle) image.Image
+		}).SubImage(image.Rect(0, int(row), w, int(row)+h)), [2]float64{s.x, s.y}
+	}
+	var m memberMaps
+	m.in, m.inAt = cut(g.parts[0], inH, inW)
+	m.out, m.outAt = cut(g.parts[1], outH, outW)
+	return m
 }
 
 var motionRE = regexp.MustCompile(`^cnnx-([xy])(\d+)-(\d+)-(\d+)$`)
@@ -157,9 +278,9 @@ func readBack(t *testing.T, name string, img image.Image, sc Scale, want []float
 	}
 }
 
-// TestAnimationsReadBack renders every animation of a sample and checks
-// the SVG, its step counts and every cell of both embedded maps against
-// the trace.
+// TestAnimationsReadBack renders every animation bundle of a sample and
+// checks the SVG, its step counts, its fragment ids and every cell of both
+// maps of every member against the trace.
 func TestAnimationsReadBack(t *testing.T) {
 	m := testModel(t)
 	samples := testSamples(t, m, 1)
@@ -168,68 +289,102 @@ func TestAnimationsReadBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	tr := samples[0].Trace
-	want := 0
+	ranges, err := NewRanges(m, tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, figures, bundles := 0, 0, 0
 	for i, l := range m.Layers {
 		switch l := l.(type) {
 		case *engine.Conv2D:
 			want += l.InC * l.OutC
+			bundles++
 		case *engine.ReLU, *engine.MaxPool2D:
 			want += tr.Layers[i].Output.C()
+			bundles++
 		}
 	}
-	if len(jobs) != want {
-		t.Fatalf("%d animations planned, want %d", len(jobs), want)
+	if len(jobs) != bundles {
+		t.Fatalf("%d bundles planned, want one per layer with animations (%d)", len(jobs), bundles)
 	}
 	for _, j := range jobs {
-		f := j.Figure
+		figs := append([]Figure{j.Figure}, j.Also...)
+		figures += len(figs)
 		data, err := j.Draw()
 		if err != nil {
-			t.Fatalf("%s: %v", f.File, err)
+			t.Fatalf("%s: %v", j.Figure.File, err)
 		}
-		d := parseAnimSVG(t, f.File, data)
-		i := layerIndex(t, m, f.Layer)
+		name := j.Figure.File
+		d := parseAnimSVG(t, name, data)
+		i := layerIndex(t, m, j.Figure.Layer)
 		x, y := tr.LayerInput(i), tr.Layers[i].Output
-		checkSteps(t, f.File, d, y.H(), y.W())
-		if len(d.images) != 2 {
-			t.Fatalf("%s: %d images, want 2", f.File, len(d.images))
+		checkSteps(t, name, d, y.H(), y.W())
+		if name != AnimFile(samples[0].ID, j.Figure.Layer) {
+			t.Errorf("bundle file %s", name)
 		}
-		// The input side shows the map the layer reads, in that map's
-		// own figure's colours.
-		c := f.Channel
-		if c < 0 {
-			c = f.Neuron
+		if len(d.groups) != len(figs) || d.groups[0].id != figs[0].Fragment {
+			t.Fatalf("%s: %d members, first %q; the manifest has %d, first %q", name, len(d.groups), d.groups[0].id, len(figs), figs[0].Fragment)
 		}
-		var inScale Scale
-		if i == 0 {
-			inScale, err = NewScale(channelScheme(c, x.C()), 0, inputRange(m))
-		} else {
-			var r Ranges
-			if r, err = NewRanges(m, tr); err == nil {
-				inScale, err = r.Scale(Unit, m.Layers[i-1].Name(), c)
+		if !strings.Contains(d.css, animSelectCSS) {
+			t.Errorf("%s: no rule that shows the :target member", name)
+		}
+		for id, n := range d.ids {
+			if n != 1 {
+				t.Errorf("%s: id %q occurs %d times", name, id, n)
 			}
 		}
-		if err != nil {
-			t.Fatal(err)
+		for _, f := range figs {
+			if f.File != name || f.Fragment != AnimFragment(f.Neuron, f.Channel) || d.ids[f.Fragment] != 1 {
+				t.Fatalf("%s: figure %s (neuron %d, channel %d) is not exactly one member", name, f.Ref(), f.Neuron, f.Channel)
+			}
+			got := d.maps(t, name, f.Fragment, x.H(), x.W(), y.H(), y.W())
+			// The maps sit where the manifest's geometry puts them.
+			p := f.Params
+			padH, padW := p["pad_top"]+p["in_h"]+p["pad_bottom"], p["pad_left"]+p["in_w"]+p["pad_right"]
+			rows := max(padH, p["out_h"])
+			inAt := [2]float64{float64(animMargin + p["pad_left"]*animCell), float64(animMargin + (rows-padH)*animCell/2 + p["pad_top"]*animCell)}
+			outAt := [2]float64{float64(animMargin + padW*animCell + animGap), float64(animMargin + (rows-p["out_h"])*animCell/2)}
+			if got.inAt != inAt || got.outAt != outAt {
+				t.Errorf("%s: maps at %v and %v, want %v and %v", f.Ref(), got.inAt, got.outAt, inAt, outAt)
+			}
+			// The input side shows the map the layer reads, in that
+			// map's own figure's colours.
+			c := f.Channel
+			if c < 0 {
+				c = f.Neuron
+			}
+			var inScale Scale
+			if i == 0 {
+				inScale, err = NewScale(channelScheme(c, x.C()), 0, inputRange(m))
+			} else {
+				inScale, err = ranges.Scale(Unit, m.Layers[i-1].Name(), c)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			readBack(t, f.Ref()+" input", got.in, inScale, x.Channel(c).Data)
+			// The output side: the channel's contribution for a
+			// convolution (computed here from the kernel, not by the
+			// engine), the layer's output otherwise.
+			var out []float32
+			switch l := m.Layers[i].(type) {
+			case *engine.Conv2D:
+				out = naiveContribution(l, x, f.Neuron, f.Channel)
+			default:
+				out = y.Channel(f.Neuron).Data
+			}
+			outScale, err := NewScale(RdBu, f.Range[0], f.Range[1])
+			if err != nil || f.Scale != "rdbu" {
+				t.Fatalf("%s: output scale %s %v: %v", f.Ref(), f.Scale, f.Range, err)
+			}
+			readBack(t, f.Ref()+" output", got.out, outScale, out)
+			if f.Params["steps"] != y.H()*y.W() || f.Width < 1 || f.Height < 1 {
+				t.Errorf("%s: params %v, size %dx%d", f.Ref(), f.Params, f.Width, f.Height)
+			}
 		}
-		readBack(t, f.File+" input", d.images[0], inScale, x.Channel(c).Data)
-		// The output side: the channel's contribution for a convolution
-		// (computed here from the kernel, not by the engine), the layer's
-		// output otherwise.
-		var out []float32
-		switch l := m.Layers[i].(type) {
-		case *engine.Conv2D:
-			out = naiveContribution(l, x, f.Neuron, f.Channel)
-		default:
-			out = y.Channel(f.Neuron).Data
-		}
-		outScale, err := NewScale(RdBu, f.Range[0], f.Range[1])
-		if err != nil || f.Scale != "rdbu" {
-			t.Fatalf("%s: output scale %s %v: %v", f.File, f.Scale, f.Range, err)
-		}
-		readBack(t, f.File+" output", d.images[1], outScale, out)
-		if f.Params["steps"] != y.H()*y.W() || f.Width < 1 || f.Height < 1 {
-			t.Errorf("%s: params %v, size %dx%d", f.File, f.Params, f.Width, f.Height)
-		}
+	}
+	if figures != want {
+		t.Fatalf("%d animations in the manifest, want %d", figures, want)
 	}
 }
 
@@ -327,7 +482,11 @@ func TestPaddedConvAnimation(t *testing.T) {
 	}
 	d := parseAnimSVG(t, "pad", data)
 	checkSteps(t, "pad", d, wy.Out, wx.Out)
-	readBack(t, "pad output", d.images[1], a.Out.Scale, naiveContribution(l, x, 0, 0))
+	if len(d.groups) != 1 || d.clipped || len(d.strips) != 0 || strings.Contains(d.css, ":target") {
+		t.Errorf("a single animation drawn as a bundle: %d members, clipped %v, %d strips", len(d.groups), d.clipped, len(d.strips))
+	}
+	maps := d.maps(t, "pad", "", 5, 4, wy.Out, wx.Out)
+	readBack(t, "pad output", maps.out, a.Out.Scale, naiveContribution(l, x, 0, 0))
 }
 
 // fashionSamples reads the first n Fashion-MNIST test pictures when the
@@ -375,9 +534,9 @@ func tinyVGG28(tb testing.TB) *engine.Model {
 	return m
 }
 
-// BenchmarkAnimations draws every animation of 13 Fashion-MNIST pictures
-// through a 28x28 TinyVGG and reports their total size, the figure
-// docs/figures.md quotes.
+// BenchmarkAnimations draws every animation bundle of 13 Fashion-MNIST
+// pictures through a 28x28 TinyVGG and reports their total size, the
+// figure docs/figures.md quotes.
 func BenchmarkAnimations(b *testing.B) {
 	m := tinyVGG28(b)
 	samples := fashionSamples(b, m, 13)
@@ -408,10 +567,15 @@ func BenchmarkAnimations(b *testing.B) {
 		z.Close()
 		zipped += buf.Len()
 	}
+	anims := 0
+	for _, j := range jobs {
+		anims += 1 + len(j.Also)
+	}
 	b.ReportMetric(float64(len(jobs)), "files")
+	b.ReportMetric(float64(anims), "animations")
 	b.ReportMetric(float64(total)/1e6, "MB")
 	b.ReportMetric(float64(zipped)/1e6, "MB-gzip")
-	b.ReportMetric(float64(total)/float64(len(jobs)), "B/file")
+	b.ReportMetric(float64(total)/float64(anims), "B/animation")
 }
 
 // randomAnim is a small valued animation for frame tests.

@@ -3,6 +3,7 @@ package render
 import (
 	"context"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -16,8 +17,43 @@ import (
 func BenchmarkRenderCNNExplainer(b *testing.B) {
 	m, samples := loadAnchor(b, len(anchorImages))
 	benchRender(b, func(dir string) (*Manifest, error) {
-		return Render(context.Background(), m, samples, nil, dir, Options{Workers: runtime.NumCPU()})
+		man, err := Render(context.Background(), m, samples, nil, dir, Options{Workers: runtime.NumCPU()})
+		if err == nil {
+			reportKinds(b, man, dir)
+		}
+		return man, err
 	})
+}
+
+// reportKinds reports the bytes of the conv, ReLU and max-pool
+// animations, of the playground and of every figure file, and the
+// animations' share, counting each file once however many figures it
+// holds.
+func reportKinds(b *testing.B, man *Manifest, dir string) {
+	b.Helper()
+	seen := map[string]bool{}
+	var anim, play, all int64
+	for _, f := range man.Figures {
+		if seen[f.File] {
+			continue
+		}
+		seen[f.File] = true
+		info, err := os.Stat(filepath.Join(dir, filepath.FromSlash(f.File)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		all += info.Size()
+		switch f.Kind {
+		case KindConvAnim, KindReLUAnim, KindPoolAnim:
+			anim += info.Size()
+		case KindPlayground:
+			play += info.Size()
+		}
+	}
+	b.ReportMetric(float64(anim), "anim-bytes")
+	b.ReportMetric(float64(play), "playground-bytes")
+	b.ReportMetric(float64(all), "figure-bytes")
+	b.ReportMetric(100*float64(anim)/float64(all), "anim-%")
 }
 
 // BenchmarkRenderStaticCNNExplainer renders only the static plan (maps,
@@ -87,4 +123,19 @@ func treeSize(b *testing.B, dir string) int {
 		b.Fatal(err)
 	}
 	return total
+}
+
+// BenchmarkRenderFashion renders everything Render makes for 13
+// Fashion-MNIST pictures through the 28x28 TinyVGG (no training history)
+// and reports the bytes of the animations beside those of all figures.
+func BenchmarkRenderFashion(b *testing.B) {
+	m := tinyVGG28(b)
+	samples := fashionSamples(b, m, 13)
+	benchRender(b, func(dir string) (*Manifest, error) {
+		man, err := Render(context.Background(), m, samples, nil, dir, Options{Workers: runtime.NumCPU()})
+		if err == nil {
+			reportKinds(b, man, dir)
+		}
+		return man, err
+	})
 }

@@ -5,41 +5,67 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // Figure describes one file under the figures directory: what it shows and
 // how its colours map back to values.
 type Figure struct {
-	File    string         `json:"file"` // slash path relative to the figures dir, e.g. "s/ankle-boot/conv_1_1/unit/3.png"
-	Kind    string         `json:"kind"` // "input", "input-channel", "activation", "kernel", "dense-weights", "overview", ...
-	Sample  string         `json:"sample,omitempty"`
-	Layer   string         `json:"layer,omitempty"`
-	Neuron  int            `json:"neuron"`          // -1 when not applicable
-	Channel int            `json:"channel"`         // -1 when not applicable
-	Range   [2]float32     `json:"range"`           // value range the colour scale spans
-	Scale   string         `json:"scale,omitempty"` // "rdbu", "greys", "brbg", "oranges", ...
-	Mode    string         `json:"mode,omitempty"`  // "unit", "module", "global" where it applies
-	Width   int            `json:"width"`
-	Height  int            `json:"height"`
-	Params  map[string]int `json:"params,omitempty"` // e.g. playground size/pad/kernel/stride, epoch
-	Note    string         `json:"note,omitempty"`   // e.g. a reason code for an invalid playground combination
+	File string `json:"file"` // slash path relative to the figures dir, e.g. "s/ankle-boot/conv_1_1/unit/3.png"
+	// Fragment selects this figure inside a file that holds several
+	// (an animation bundle): the page loads File + "#" + Fragment (Ref).
+	Fragment string         `json:"fragment,omitempty"`
+	Kind     string         `json:"kind"` // "input", "input-channel", "activation", "kernel", "dense-weights", "overview", ...
+	Sample   string         `json:"sample,omitempty"`
+	Layer    string         `json:"layer,omitempty"`
+	Neuron   int            `json:"neuron"`          // -1 when not applicable
+	Channel  int            `json:"channel"`         // -1 when not applicable
+	Range    [2]float32     `json:"range"`           // value range the colour scale spans
+	Scale    string         `json:"scale,omitempty"` // "rdbu", "greys", "brbg", "oranges", ...
+	Mode     string         `json:"mode,omitempty"`  // "unit", "module", "global" where it applies
+	Width    int            `json:"width"`
+	Height   int            `json:"height"`
+	Params   map[string]int `json:"params,omitempty"` // e.g. playground size/pad/kernel/stride, epoch
+	Note     string         `json:"note,omitempty"`   // e.g. a reason code for an invalid playground combination
 }
 
-// Manifest lists every figure of a render, sorted by File.
+// Ref is the figure's address relative to the figures dir: File, then
+// "#" and Fragment when it has one.
+func (f Figure) Ref() string {
+	if f.Fragment == "" {
+		return f.File
+	}
+	return f.File + "#" + f.Fragment
+}
+
+// Manifest lists every figure of a render, sorted by File and, within a
+// file, by Fragment.
 type Manifest struct {
 	Figures []Figure `json:"figures"`
 }
 
-// Sort orders the figures by File, the order the manifest is written in.
-func (m *Manifest) Sort() {
-	sort.Slice(m.Figures, func(i, j int) bool { return m.Figures[i].File < m.Figures[j].File })
+// before is the manifest's order.
+func before(a, b Figure) bool {
+	if a.File != b.File {
+		return a.File < b.File
+	}
+	return a.Fragment < b.Fragment
 }
 
-// Lookup returns the figure stored in file (a slash path). The manifest must
-// be sorted.
-func (m *Manifest) Lookup(file string) (Figure, bool) {
-	i := sort.Search(len(m.Figures), func(i int) bool { return m.Figures[i].File >= file })
-	if i < len(m.Figures) && m.Figures[i].File == file {
+// Sort orders the figures by File and Fragment, the order the manifest is
+// written in.
+func (m *Manifest) Sort() {
+	sort.Slice(m.Figures, func(i, j int) bool { return before(m.Figures[i], m.Figures[j]) })
+}
+
+// Lookup returns the figure at ref, a slash path optionally followed by
+// "#" and a fragment, as Figure.Ref writes it. A file that holds several
+// figures without a fragment gives the first of them, the one a browser
+// shows for the bare file. The manifest must be sorted.
+func (m *Manifest) Lookup(ref string) (Figure, bool) {
+	file, frag, hasFrag := strings.Cut(ref, "#")
+	i := sort.Search(len(m.Figures), func(i int) bool { return !before(m.Figures[i], Figure{File: file, Fragment: frag}) })
+	if i < len(m.Figures) && m.Figures[i].File == file && (!hasFrag || m.Figures[i].Fragment == frag) {
 		return m.Figures[i], true
 	}
 	return Figure{}, false
@@ -92,16 +118,16 @@ func (m *Manifest) MarshalIndented() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// ParseManifest reads manifest.json bytes and checks that files are
-// unique and sorted.
+// ParseManifest reads manifest.json bytes and checks that figures (file
+// and fragment) are unique and sorted.
 func ParseManifest(data []byte) (*Manifest, error) {
 	var m Manifest
 	if err := json.Unmarshal(data, &m); err != nil {
 		return nil, fmt.Errorf("render: manifest: %w", err)
 	}
 	for i := 1; i < len(m.Figures); i++ {
-		if m.Figures[i-1].File >= m.Figures[i].File {
-			return nil, fmt.Errorf("render: manifest: %q is out of order or repeated", m.Figures[i].File)
+		if !before(m.Figures[i-1], m.Figures[i]) {
+			return nil, fmt.Errorf("render: manifest: %q is out of order or repeated", m.Figures[i].Ref())
 		}
 	}
 	return &m, nil

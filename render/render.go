@@ -36,8 +36,11 @@ type Options struct {
 }
 
 // job is one output file: its manifest entry and how to draw its bytes.
+// A file that holds several figures, told apart by fragment (an animation
+// bundle), lists the others in Also.
 type job struct {
 	Figure Figure
+	Also   []Figure
 	Draw   func() ([]byte, error)
 }
 
@@ -174,9 +177,9 @@ feed:
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("render: %w", err)
 	}
-	man := &Manifest{Figures: make([]Figure, len(jobs))}
-	for i, j := range jobs {
-		man.Figures[i] = j.Figure
+	man := &Manifest{Figures: make([]Figure, 0, len(jobs))}
+	for _, j := range jobs {
+		man.Figures = append(append(man.Figures, j.Figure), j.Also...)
 	}
 	man.Sort()
 	return man, nil

@@ -49,8 +49,9 @@ func (ix *figIndex) first(kind, sample string) (render.Figure, bool) {
 	return render.Figure{}, false
 }
 
-// figURL is the site path of a figure file.
-func figURL(f render.Figure) string { return "figures/" + f.File }
+// figURL is the site path of a figure: its file, and for a figure inside
+// a bundle (the animations) "#" and the fragment that selects it.
+func figURL(f render.Figure) string { return "figures/" + f.Ref() }
 
 // activation returns the map of one neuron in one range mode, or the
 // input channel for the model input (layer "").
