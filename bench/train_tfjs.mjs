@@ -5,10 +5,11 @@
 // cross-entropy, backward, Adam). Inputs are seeded random pixels; speed
 // does not depend on what the pictures show.
 //
-//	node bench/train_tfjs.mjs [--batches N] [--backend cpu|wasm] [--go SAMPLES_PER_S]
+//	node bench/train_tfjs.mjs [--batches N] [--backend cpu|wasm] [--go SAMPLES_PER_S] [--go-cpu CPU_MS_PER_SAMPLE]
 //
-// With --go (bench/train.sh passes the Go figure) it also prints how many
-// times faster the Go trainer is. Nothing is downloaded: the wasm binary,
+// With --go and --go-cpu (bench/train.sh passes the Go figures) it also
+// prints how many times faster the Go trainer is, in wall time and in CPU
+// time per sample (the fairer figure when other jobs share the machine). Nothing is downloaded: the wasm binary,
 // if asked for, comes from node_modules. Stock TF.js 4.22's wasm backend
 // has no Conv2DBackpropFilter kernel, so --backend wasm stops with a note.
 
@@ -22,9 +23,10 @@ const opt = (name, def) => {
   const i = args.indexOf(name);
   return i >= 0 && i + 1 < args.length ? args[i + 1] : def;
 };
-const batches = Number(opt('--batches', '6'));
+const batches = Number(opt('--batches', '3'));
 const backend = opt('--backend', 'cpu');
 const goRate = Number(opt('--go', 'NaN'));
+const goCPU = Number(opt('--go-cpu', 'NaN'));
 const batch = 32;
 
 if (backend === 'wasm') {
@@ -77,5 +79,8 @@ const cpuPerSample = (cpu.user + cpu.system) / 1000 / (batches * batch);
 console.log(`TensorFlow.js ${tf.version.tfjs} ${backend} backend (node ${process.version}): ${batches} batches of ${batch}`);
 console.log(`  ${rate.toFixed(1)} samples/s, ${cpuPerSample.toFixed(2)} cpu-ms/sample`);
 if (!Number.isNaN(goRate)) {
-  console.log(`  Go trainer: ${goRate.toFixed(0)} samples/s, ${(goRate / rate).toFixed(1)}x the TF.js ${backend} backend`);
+  console.log(`  Go trainer: ${goRate.toFixed(0)} samples/s, ${(goRate / rate).toFixed(0)}x the TF.js ${backend} backend in wall time`);
+}
+if (!Number.isNaN(goCPU)) {
+  console.log(`  Go trainer: ${goCPU.toFixed(3)} cpu-ms/sample, ${(cpuPerSample / goCPU).toFixed(0)}x less CPU per sample`);
 }
