@@ -3,6 +3,7 @@ package train
 import (
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"cnnexplainer/engine"
@@ -265,6 +266,10 @@ func TestFitErrors(t *testing.T) {
 		if _, err := Fit(m, data, nil, cfg); err == nil {
 			t.Errorf("Fit accepted %+v", cfg)
 		}
+	}
+	// A learning rate this large sends the weights to infinity at once.
+	if _, err := Fit(newModel(t, smallArch(), 1), data, nil, Config{Epochs: 3, Optimizer: SGD, LR: 1e30}); err == nil || !strings.Contains(err.Error(), "diverged") {
+		t.Errorf("a diverging run returned %v", err)
 	}
 	bad := newSynthetic(8, 12, 1, 4, 1)
 	bad.y[3] = 7

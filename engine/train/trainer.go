@@ -148,6 +148,9 @@ func Fit(m *engine.Model, train, test Data, cfg Config) (*History, error) {
 			if err != nil {
 				return nil, fmt.Errorf("train: epoch %d batch %d: %w", e, b+1, err)
 			}
+			if math.IsNaN(bl) || math.IsInf(bl, 0) {
+				return nil, fmt.Errorf("train: epoch %d batch %d: the loss is %v; training diverged (try a lower learning rate)", e, b+1, bl)
+			}
 			loss += bl
 			correct += bc
 			if cfg.OnBatch != nil {
