@@ -102,6 +102,18 @@ func curate(ev *train.Evaluation, classes []string, mistakes int) []sampleEntry 
 		return sampleEntry{ID: id, File: "images/" + id + ".png", Label: classes[ev.Labels[i]], Index: i, Note: note,
 			Predicted: classes[ev.Predicted(i)]}
 	}
+	// Class names that make the same slug get their label number added.
+	slugs := make([]string, k)
+	count := map[string]int{}
+	for c, name := range classes {
+		slugs[c] = slug(name)
+		count[slugs[c]]++
+	}
+	for c := range slugs {
+		if count[slugs[c]] > 1 {
+			slugs[c] = fmt.Sprintf("%s-%d", slugs[c], c)
+		}
+	}
 	var picks []sampleEntry
 	for c := 0; c < k; c++ {
 		best := -1
@@ -111,7 +123,7 @@ func curate(ev *train.Evaluation, classes []string, mistakes int) []sampleEntry 
 			}
 		}
 		if best >= 0 {
-			picks = append(picks, entry(best, slug(classes[c]), "correct"))
+			picks = append(picks, entry(best, slugs[c], "correct"))
 		}
 	}
 	type cell struct{ t, p, n int }
@@ -144,7 +156,7 @@ func curate(ev *train.Evaluation, classes []string, mistakes int) []sampleEntry 
 				best, bestLoss = i, l
 			}
 		}
-		picks = append(picks, entry(best, "mistake-"+slug(classes[c.t])+"-as-"+slug(classes[c.p]), "mistake"))
+		picks = append(picks, entry(best, "mistake-"+slugs[c.t]+"-as-"+slugs[c.p], "mistake"))
 	}
 	return picks
 }
@@ -165,11 +177,19 @@ func slug(s string) string {
 			dash = true
 		}
 	}
-	if b.Len() == 0 {
+	out := b.String()
+	if len(out) > maxSlug {
+		out = strings.TrimRight(out[:maxSlug], "-")
+	}
+	if out == "" {
 		return "class"
 	}
-	return b.String()
+	return out
 }
+
+// maxSlug keeps ids short: the site accepts ids of up to 64 characters,
+// and a mistake's id holds two slugs.
+const maxSlug = 24
 
 // writePNG stores test image i with its exact pixels: 8-bit grayscale for
 // one channel, RGB(A) otherwise.

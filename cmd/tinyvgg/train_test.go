@@ -104,6 +104,7 @@ func TestTrainHelpAndErrors(t *testing.T) {
 func TestSlug(t *testing.T) {
 	for in, want := range map[string]string{
 		"T-shirt/top": "t-shirt-top", "Ankle boot": "ankle-boot", "Bag": "bag", "  a  b ": "a-b", "école": "cole", "///": "class",
+		"An extremely long class name that goes on": "an-extremely-long-class",
 	} {
 		if got := slug(in); got != want {
 			t.Errorf("slug(%q) = %q, want %q", in, got, want)
@@ -154,5 +155,20 @@ func TestCurate(t *testing.T) {
 	}
 	if m := got[len(got)-1]; m.File != "images/mistake-c-as-b.png" || m.Label != "C" || m.Predicted != "B" {
 		t.Errorf("entry %+v", m)
+	}
+}
+
+// TestCurateDistinctIDs: class names that slug alike still give distinct ids.
+func TestCurateDistinctIDs(t *testing.T) {
+	ev := &train.Evaluation{
+		Labels:    []int{0, 1},
+		Logits:    [][]float32{{1, 0}, {0, 1}},
+		Probs:     [][]float32{{1, 0}, {0, 1}},
+		Losses:    []float64{0.3, 0.3},
+		Confusion: [][]int{{1, 0}, {0, 1}},
+	}
+	got := curate(ev, []string{"T shirt", "t-shirt"}, 3)
+	if len(got) != 2 || got[0].ID != "t-shirt-0" || got[1].ID != "t-shirt-1" {
+		t.Errorf("ids %+v", got)
 	}
 }
