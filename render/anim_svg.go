@@ -58,9 +58,9 @@ func (a *Anim) SVG() ([]byte, error) {
 }
 
 // svg draws every member of the bundle over one shared moving layer: the
-// members' maps sit in one group, each member in a child group (with its
-// fragment id when there are several), and CSS shows the :target member,
-// or the first when the URL names none. The window, covers and outlines
+// members' maps sit in one group, each member in a child group with its
+// fragment id, and CSS shows the :target member, or the first when the URL
+// names none. The window, covers and outlines
 // are drawn once, after the maps, since their geometry and timing are the
 // same for every member.
 func (b animBundle) svg() ([]byte, error) {
@@ -157,23 +157,25 @@ func (b animBundle) svg() ([]byte, error) {
 	if a.Top+a.Left+a.Bottom+a.Right > 0 {
 		s.Elem("rect", append(pos(inX, inY), F("width", float64(pw*animCell)), F("height", float64(ph*animCell)), A("fill", "url(#cnnx-pad)"))...)
 	}
-	// The maps: one group per member, its input map and its output map.
-	sel := []Attr{A("class", "cnnx-sel")}
-	if clip {
-		sel = append(sel, A("clip-path", "url(#cnnx-clip)"))
-	}
-	s.Open("g", sel...)
-	for i, m := range b.members {
-		if m.id != "" {
-			s.Open("g", A("id", m.id))
-		} else {
-			s.Open("g")
+	// The maps: one group per member, its input map and its output map;
+	// a single animation draws its two maps bare.
+	if len(b.members) == 1 {
+		ins.draw(s, b.members[0].in)
+		outs.draw(s, 0)
+	} else {
+		sel := []Attr{A("class", "cnnx-sel")}
+		if clip {
+			sel = append(sel, A("clip-path", "url(#cnnx-clip)"))
 		}
-		ins.draw(s, m.in)
-		outs.draw(s, i)
+		s.Open("g", sel...)
+		for i, m := range b.members {
+			s.Open("g", A("id", m.id))
+			ins.draw(s, m.in)
+			outs.draw(s, i)
+			s.Close()
+		}
 		s.Close()
 	}
-	s.Close()
 
 	// Input side over the maps: the leftover cells, the grid and the
 	// window.

@@ -97,7 +97,12 @@ func parseAnimSVG(t *testing.T, name string, data []byte) svgDoc {
 			if motionRE.MatchString(attr["class"]) {
 				d.animated = append(d.animated, attr["class"])
 			}
-			inMember := selDepth >= 0 && depth > selDepth+1
+			// A single animation has no cnnx-sel group: its maps are
+			// the one member, with no id.
+			inMember := selDepth >= 0 && depth > selDepth+1 || selDepth < 0 && defsDepth < 0 && (e.Name.Local == "image" || e.Name.Local == "use")
+			if inMember && selDepth < 0 && len(d.groups) == 0 {
+				d.groups = append(d.groups, animGroup{})
+			}
 			switch e.Name.Local {
 			case "style":
 				var css string
@@ -598,6 +603,51 @@ func writeDebug(t *testing.T, name string, data []byte) {
 	if dir := os.Getenv("RENDER_DEBUG_DIR"); dir != "" {
 		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
 			t.Log(err)
+		}
+	}
+}
+
+// TestStripPNG checks that a strip decodes to its own colours whichever
+// encoding wins, and that a smooth strip takes the filtered one.
+func TestStripPNG(t *testing.T) {
+	pal := ActivationScale(1).Palette()
+	rng := rand.New(rand.NewPCG(3, 4))
+	smooth := image.NewPaletted(image.Rect(0, 0, 28, 56), pal)
+	noisy := image.NewPaletted(image.Rect(0, 0, 5, 3), pal[:7])
+	for i := range smooth.Pix {
+		x, y := i%28, i/28
+		smooth.Pix[i] = uint8((x*5 + y*3) % 256)
+	}
+	for i := range noisy.Pix {
+		noisy.Pix[i] = uint8(rng.IntN(7))
+	}
+	for name, img := range map[string]*image.Paletted{"smooth": smooth, "noisy": noisy} {
+		data, err := stripPNG(img)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := png.Decode(bytes.NewReader(data))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if back.Bounds() != img.Bounds() {
+			t.Fatalf("%s: bounds %v, want %v", name, back.Bounds(), img.Bounds())
+		}
+		for y := 0; y < img.Rect.Dy(); y++ {
+			for x := 0; x < img.Rect.Dx(); x++ {
+				r1, g1, b1, _ := back.At(x, y).RGBA()
+				r2, g2, b2, _ := img.At(x, y).RGBA()
+				if r1 != r2 || g1 != g2 || b1 != b2 {
+					t.Fatalf("%s: pixel (%d, %d) decodes to another colour", name, x, y)
+				}
+			}
+		}
+		plain, _ := encodePNG(img)
+		if len(data) > len(plain) {
+			t.Errorf("%s: %d bytes, the plain encoding has %d", name, len(data), len(plain))
+		}
+		if name == "smooth" && len(data) == len(plain) {
+			t.Errorf("smooth strip: the filtered encoding did not win (%d bytes)", len(data))
 		}
 	}
 }
