@@ -232,17 +232,10 @@ func sitemapXML(base string, entries []sitemapEntry) []byte {
 	return b.Bytes()
 }
 
-func xmlEscape(s string) string {
-	var b bytes.Buffer
-	_ = xmlEscapeTo(&b, s)
-	return b.String()
-}
+// xmlEscaper is read-only after start-up, like a constant table.
+var xmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&apos;")
 
-func xmlEscapeTo(w io.Writer, s string) error {
-	r := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&apos;")
-	_, err := r.WriteString(w, s)
-	return err
-}
+func xmlEscape(s string) string { return xmlEscaper.Replace(s) }
 
 // absURL joins the base URL and a site path, dropping "index.html" so the
 // address is the one a server shows.
