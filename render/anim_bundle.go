@@ -22,6 +22,12 @@ type animBundle struct {
 	shape   *Anim  // geometry, kind and step time; its grids' sizes are every member's
 	ins     []Grid // the input maps the members read
 	members []animMember
+
+	// overIn draws each output as its input map moved to the output
+	// side, under a strip of only the cells whose colour differs. For
+	// ReLU, which keeps the positive cells and their colours, that strip
+	// holds the cells that became zero, in one colour, and costs little.
+	overIn bool
 }
 
 // animMember is one animation of a bundle.
@@ -43,6 +49,9 @@ func (b animBundle) check() error {
 	}
 	if len(b.members) == 0 {
 		return fmt.Errorf("animation bundle without members")
+	}
+	if b.overIn && (a.In.H != a.Out.H || a.In.W != a.Out.W) {
+		return fmt.Errorf("animation bundle draws %dx%d outputs over %dx%d inputs", a.Out.H, a.Out.W, a.In.H, a.In.W)
 	}
 	for i, g := range b.ins {
 		if g.H != a.In.H || g.W != a.In.W || g.Values != nil && len(g.Values) != g.H*g.W {
@@ -99,18 +108,39 @@ func (b animBundle) inSide(x, y int) (*mapSide, error) {
 	uses := make([]int, len(b.ins))
 	for _, m := range b.members {
 		uses[m.in]++
+		if b.overIn {
+			uses[m.in]++
+		}
 	}
-	return newMapSide("i", b.ins, uses, x, y, colPlainIn)
+	return newMapSide("i", b.ins, nil, uses, x, y, colPlainIn)
 }
 
 func (b animBundle) outSide(x, y int) (*mapSide, error) {
 	outs := make([]Grid, len(b.members))
 	uses := make([]int, len(b.members))
+	var keep [][]bool
+	if b.overIn {
+		keep = make([][]bool, len(b.members))
+	}
 	for i, m := range b.members {
 		outs[i], uses[i] = m.out, 1
+		in := b.ins[m.in]
+		if b.overIn && m.out.Values != nil && in.Values != nil {
+			keep[i] = make([]bool, len(m.out.Values))
+			for j, v := range m.out.Values {
+				keep[i][j] = colourKey(m.out.Scale, v) != colourKey(in.Scale, in.Values[j])
+			}
+		}
 	}
-	return newMapSide("o", outs, uses, x, y, colPlainOut)
+	return newMapSide("o", outs, keep, uses, x, y, colPlainOut)
 }
+
+// colourKey names the colour of v on scale sc by scheme and palette index,
+// so maps on one scheme share palette entries whatever their ranges.
+func colourKey(sc Scale, v float32) int { return int(sc.Scheme)*Steps + int(sc.Index(v)) }
+
+// clearKey is the colour key of a cell left transparent.
+const clearKey = -1
 
 // mapSide is the maps of one side of a bundle, all the same size, packed
 // top to bottom into strips: one paletted PNG each, as many maps as fit
@@ -134,14 +164,19 @@ type mapStrip struct {
 	maps, uses int
 }
 
-func newMapSide(id string, grids []Grid, uses []int, x, y int, plain string) (*mapSide, error) {
+// newMapSide packs grids into strips. keep, when not nil, marks for each
+// grid (nil for all) the cells drawn; the others are transparent.
+func newMapSide(id string, grids []Grid, keep [][]bool, uses []int, x, y int, plain string) (*mapSide, error) {
 	side := &mapSide{id: id, x: x, y: y, plain: plain, grids: grids, at: make([]mapSlot, len(grids))}
 	if len(grids) > 0 {
 		side.w, side.h = grids[0].W, grids[0].H
 	}
-	// A colour is keyed by scheme and palette index, so maps on one
-	// scheme share entries whatever their ranges.
-	key := func(g Grid, v float32) int { return int(g.Scale.Scheme)*Steps + int(g.Scale.Index(v)) }
+	key := func(gi, j int) int {
+		if keep != nil && keep[gi] != nil && !keep[gi][j] {
+			return clearKey
+		}
+		return colourKey(grids[gi].Scale, grids[gi].Values[j])
+	}
 	var members []int         // grids of the strip being filled
 	colours := map[int]bool{} // their colour keys
 	flush := func() error {
@@ -162,9 +197,13 @@ func newMapSide(id string, grids []Grid, uses []int, x, y int, plain string) (*m
 		st := mapStrip{maps: len(members)}
 		for pos, gi := range members {
 			g := grids[gi]
-			for j, v := range g.Values {
-				k := key(g, v)
-				pal[index[k]] = g.Scale.lut[k%Steps]
+			for j := range g.Values {
+				k := key(gi, j)
+				if k == clearKey {
+					pal[index[k]] = color.NRGBA{}
+				} else {
+					pal[index[k]] = g.Scale.lut[k%Steps]
+				}
 				img.Pix[pos*side.w*side.h+j] = index[k]
 			}
 			side.at[gi] = mapSlot{strip: len(side.strips), pos: pos}
@@ -185,8 +224,8 @@ func newMapSide(id string, grids []Grid, uses []int, x, y int, plain string) (*m
 			continue
 		}
 		mine := map[int]bool{}
-		for _, v := range g.Values {
-			mine[key(g, v)] = true
+		for j := range g.Values {
+			mine[key(gi, j)] = true
 		}
 		added := 0
 		for k := range mine {
@@ -243,21 +282,21 @@ func (m *mapSide) defs(s *SVG) {
 
 // draw shows grid gi: a plain rectangle when it has no values, its strip
 // in place, or a <use> of the strip moved so that map gi is at (x, y).
-func (m *mapSide) draw(s *SVG, gi int) {
+func (m *mapSide) draw(s *SVG, gi int) { m.drawAt(s, gi, 0, 0) }
+
+// drawAt draws grid gi moved by (dx, dy) from its place.
+func (m *mapSide) drawAt(s *SVG, gi, dx, dy int) {
 	at := m.at[gi]
 	if at.strip < 0 {
-		s.Elem("rect", append(append(pos(m.x, m.y), m.size(1)...), A("fill", m.plain))...)
+		s.Elem("rect", append(append(pos(m.x+dx, m.y+dy), m.size(1)...), A("fill", m.plain))...)
 		return
 	}
 	st := m.strips[at.strip]
 	if m.inPlace(st) {
-		s.Elem("image", append(append(pos(m.x, m.y), m.size(1)...), pngHref(st.png))...)
+		s.Elem("image", append(append(pos(m.x+dx, m.y+dy), m.size(1)...), pngHref(st.png))...)
 		return
 	}
-	use := []Attr{A("href", "#"+m.id+strconv.Itoa(at.strip))}
-	if at.pos > 0 {
-		use = append(use, F("y", float64(-at.pos*m.h*animCell)))
-	}
+	use := append([]Attr{A("href", "#"+m.id+strconv.Itoa(at.strip))}, pos(dx, dy-at.pos*m.h*animCell)...)
 	s.Elem("use", use...)
 }
 
@@ -313,6 +352,22 @@ func stripPNG(img *image.Paletted) ([]byte, error) {
 		plte = append(plte, byte(r>>8), byte(g>>8), byte(b>>8))
 	}
 	writeChunk(&out, plte)
+	// Transparency: one alpha per palette entry, up to the last entry
+	// that is not opaque.
+	last := -1
+	for i, c := range img.Palette {
+		if _, _, _, a := c.RGBA(); a != 0xffff {
+			last = i
+		}
+	}
+	if last >= 0 {
+		trns := []byte("tRNS")
+		for _, c := range img.Palette[:last+1] {
+			_, _, _, a := c.RGBA()
+			trns = append(trns, byte(a>>8))
+		}
+		writeChunk(&out, trns)
+	}
 	out.Write(grey[ihdrEnd:])
 	if out.Len() < len(plain) {
 		return out.Bytes(), nil

@@ -11,7 +11,8 @@ import (
 
 // TestAnimGolden compares small animations (a padded, strided convolution
 // with a leftover column, a ReLU, the bundle of a two-channel,
-// two-neuron convolution) and two playground figures with
+// two-neuron convolution, a ReLU bundle drawn over its input) and two
+// playground figures with
 // testdata/golden/anim; run go test ./render -update to rewrite them.
 func TestAnimGolden(t *testing.T) {
 	x := engine.NewTensor(4, 5, 1)
@@ -35,10 +36,19 @@ func TestAnimGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	bundle := goldenBundle(t)
+	ranges, err := NewRanges(m, tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reluBundle, err := layerBundle(m, tr, ranges, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for name, draw := range map[string]func() ([]byte, error){
 		"conv.svg":        conv.SVG,
 		"relu.svg":        relu.SVG,
 		"bundle.svg":      bundle.svg,
+		"relu-bundle.svg": reluBundle.svg,
 		"i5-p1-k3-s2.svg": Playground{Size: 5, Pad: 1, Kernel: 3, Stride: 2}.Anim().SVG,
 		"i4-p2-k2-s3.svg": Playground{Size: 4, Pad: 2, Kernel: 2, Stride: 3}.Anim().SVG,
 	} {

@@ -84,7 +84,8 @@ func planAnimations(m *engine.Model, samples []Sample) ([]job, error) {
 func layerBundle(m *engine.Model, tr *engine.Trace, ranges Ranges, i int) (animBundle, error) {
 	x, y := tr.LayerInput(i), tr.Layers[i].Output
 	_, conv := m.Layers[i].(*engine.Conv2D)
-	b := animBundle{ins: make([]Grid, x.C())}
+	_, relu := m.Layers[i].(*engine.ReLU)
+	b := animBundle{ins: make([]Grid, x.C()), overIn: relu}
 	for n := 0; n < y.C(); n++ {
 		channels := []int{-1}
 		if conv {

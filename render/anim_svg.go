@@ -159,8 +159,16 @@ func (b animBundle) svg() ([]byte, error) {
 	}
 	// The maps: one group per member, its input map and its output map;
 	// a single animation draws its two maps bare.
+	// Over its input moved to the output side when the outputs are
+	// drawn as differences.
+	over := func(m animMember) {
+		if b.overIn {
+			ins.drawAt(s, m.in, outX-valX, outY-valY)
+		}
+	}
 	if len(b.members) == 1 {
 		ins.draw(s, b.members[0].in)
+		over(b.members[0])
 		outs.draw(s, 0)
 	} else {
 		sel := []Attr{A("class", "cnnx-sel")}
@@ -171,6 +179,7 @@ func (b animBundle) svg() ([]byte, error) {
 		for i, m := range b.members {
 			s.Open("g", A("id", m.id))
 			ins.draw(s, m.in)
+			over(m)
 			outs.draw(s, i)
 			s.Close()
 		}

@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"image"
+	"image/color"
 	"image/png"
 	"io"
 	"math"
@@ -155,7 +156,7 @@ func parseAnimSVG(t *testing.T, name string, data []byte) svgDoc {
 					t.Fatalf("%s: <use href=%q> outside a member", name, attr["href"])
 				}
 				g := &d.groups[len(d.groups)-1]
-				g.parts = append(g.parts, mapPart{strip: attr["href"][1:], y: num("y")})
+				g.parts = append(g.parts, mapPart{strip: attr["href"][1:], x: num("x"), y: num("y")})
 			}
 			depth++
 		case xml.EndElement:
@@ -171,17 +172,12 @@ func parseAnimSVG(t *testing.T, name string, data []byte) svgDoc {
 	return d
 }
 
-// memberMaps is what a member shows: its two maps and where their top
-// left corners land.
-type memberMaps struct {
-	in, out     image.Image
-	inAt, outAt [2]float64
-}
-
-// maps returns the input and output map of member id ("" for the only
-// member of a single animation), cut out of their strips, after checking
-// that each <use> moves its strip by whole maps.
-func (d svgDoc) maps(t *testing.T, name, id string, inH, inW, outH, outW int) memberMaps {
+// maps returns the input and output map member id ("" for a single
+// animation) shows, cut out of their strips, after checking that each
+// <use> puts whole maps exactly on the map areas at inAt and outAt. An
+// output drawn over its input (ReLU bundles) is composed as a browser
+// would: the input moved to the output side, under the cells that differ.
+func (d svgDoc) maps(t *testing.T, name, id string, inAt, outAt [2]float64, inH, inW, outH, outW int) (in, out image.Image) {
 	t.Helper()
 	var g *animGroup
 	for i := range d.groups {
@@ -189,36 +185,51 @@ func (d svgDoc) maps(t *testing.T, name, id string, inH, inW, outH, outW int) me
 			g = &d.groups[i]
 		}
 	}
-	if g == nil || len(g.parts) != 2 {
-		t.Fatalf("%s#%s: no member with two maps (%+v)", name, id, g)
+	if g == nil || len(g.parts) != 2 && len(g.parts) != 3 {
+		t.Fatalf("%s#%s: no member with two or three maps (%+v)", name, id, g)
 	}
-	cut := func(p mapPart, h, w int) (image.Image, [2]float64) {
+	cut := func(p mapPart, at [2]float64, h, w int) image.Image {
 		if p.img != nil {
-			if b := p.img.Bounds(); b.Dx() != w || b.Dy() != h {
-				t.Fatalf("%s#%s: a %dx%d map, want %dx%d", name, id, b.Dx(), b.Dy(), w, h)
+			if b := p.img.Bounds(); b.Dx() != w || b.Dy() != h || p.x != at[0] || p.y != at[1] {
+				t.Fatalf("%s#%s: a %dx%d map at (%v, %v), want %dx%d at %v", name, id, b.Dx(), b.Dy(), p.x, p.y, w, h, at)
 			}
-			return p.img, [2]float64{p.x, p.y}
+			return p.img
 		}
 		s, ok := d.strips[p.strip]
 		if !ok {
 			t.Fatalf("%s#%s: no strip %q", name, id, p.strip)
 		}
-		row := -p.y / animCell
+		row := (at[1] - s.y - p.y) / animCell
 		b := s.img.Bounds()
-		if row != math.Trunc(row) || int(row)%h != 0 || row < 0 || int(row)+h > b.Dy() || b.Dx() != w {
-			t.Fatalf("%s#%s: <use y=%v> of a %dx%d strip for %dx%d maps", name, id, p.y, b.Dx(), b.Dy(), w, h)
+		if s.x+p.x != at[0] || row != math.Trunc(row) || int(row)%h != 0 || row < 0 || int(row)+h > b.Dy() || b.Dx() != w {
+			t.Fatalf("%s#%s: <use x=%v y=%v> of a %dx%d strip at (%v, %v) does not put a %dx%d map at %v",
+				name, id, p.x, p.y, b.Dx(), b.Dy(), s.x, s.y, w, h, at)
 		}
 		if b.Dy() > h && !d.clipped {
 			t.Fatalf("%s: strips of several maps but no clip path", name)
 		}
 		return s.img.(interface {
 			SubImage(image.Rectangle) image.Image
-		}).SubImage(image.Rect(0, int(row), w, int(row)+h)), [2]float64{s.x, s.y}
+		}).SubImage(image.Rect(0, int(row), w, int(row)+h))
 	}
-	var m memberMaps
-	m.in, m.inAt = cut(g.parts[0], inH, inW)
-	m.out, m.outAt = cut(g.parts[1], outH, outW)
-	return m
+	in = cut(g.parts[0], inAt, inH, inW)
+	if len(g.parts) == 2 {
+		return in, cut(g.parts[1], outAt, outH, outW)
+	}
+	base, over := cut(g.parts[1], outAt, outH, outW), cut(g.parts[2], outAt, outH, outW)
+	img := image.NewNRGBA(image.Rect(0, 0, outW, outH))
+	for y := 0; y < outH; y++ {
+		for x := 0; x < outW; x++ {
+			c := over.At(over.Bounds().Min.X+x, over.Bounds().Min.Y+y)
+			if _, _, _, a := c.RGBA(); a == 0 {
+				c = base.At(base.Bounds().Min.X+x, base.Bounds().Min.Y+y)
+			} else if a != 0xffff {
+				t.Fatalf("%s#%s: a half-transparent cell", name, id)
+			}
+			img.Set(x, y, c)
+		}
+	}
+	return in, img
 }
 
 var motionRE = regexp.MustCompile(`^cnnx-([xy])(\d+)-(\d+)-(\d+)$`)
@@ -342,15 +353,18 @@ func TestAnimationsReadBack(t *testing.T) {
 			if f.File != name || f.Fragment != AnimFragment(f.Neuron, f.Channel) || d.ids[f.Fragment] != 1 {
 				t.Fatalf("%s: figure %s (neuron %d, channel %d) is not exactly one member", name, f.Ref(), f.Neuron, f.Channel)
 			}
-			got := d.maps(t, name, f.Fragment, x.H(), x.W(), y.H(), y.W())
-			// The maps sit where the manifest's geometry puts them.
+			// The maps must sit where the manifest's geometry puts them.
 			p := f.Params
 			padH, padW := p["pad_top"]+p["in_h"]+p["pad_bottom"], p["pad_left"]+p["in_w"]+p["pad_right"]
 			rows := max(padH, p["out_h"])
 			inAt := [2]float64{float64(animMargin + p["pad_left"]*animCell), float64(animMargin + (rows-padH)*animCell/2 + p["pad_top"]*animCell)}
 			outAt := [2]float64{float64(animMargin + padW*animCell + animGap), float64(animMargin + (rows-p["out_h"])*animCell/2)}
-			if got.inAt != inAt || got.outAt != outAt {
-				t.Errorf("%s: maps at %v and %v, want %v and %v", f.Ref(), got.inAt, got.outAt, inAt, outAt)
+			gotIn, gotOut := d.maps(t, name, f.Fragment, inAt, outAt, x.H(), x.W(), y.H(), y.W())
+			// ReLU draws its output as the input under the cells that
+			// changed; the others draw their own output map.
+			_, relu := m.Layers[i].(*engine.ReLU)
+			if parts := len(d.groups[memberIndex(d, f.Fragment)].parts); parts != map[bool]int{true: 3, false: 2}[relu] {
+				t.Errorf("%s: %d maps drawn", f.Ref(), parts)
 			}
 			// The input side shows the map the layer reads, in that
 			// map's own figure's colours.
@@ -367,7 +381,7 @@ func TestAnimationsReadBack(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			readBack(t, f.Ref()+" input", got.in, inScale, x.Channel(c).Data)
+			readBack(t, f.Ref()+" input", gotIn, inScale, x.Channel(c).Data)
 			// The output side: the channel's contribution for a
 			// convolution (computed here from the kernel, not by the
 			// engine), the layer's output otherwise.
@@ -382,7 +396,7 @@ func TestAnimationsReadBack(t *testing.T) {
 			if err != nil || f.Scale != "rdbu" {
 				t.Fatalf("%s: output scale %s %v: %v", f.Ref(), f.Scale, f.Range, err)
 			}
-			readBack(t, f.Ref()+" output", got.out, outScale, out)
+			readBack(t, f.Ref()+" output", gotOut, outScale, out)
 			if f.Params["steps"] != y.H()*y.W() || f.Width < 1 || f.Height < 1 {
 				t.Errorf("%s: params %v, size %dx%d", f.Ref(), f.Params, f.Width, f.Height)
 			}
@@ -490,8 +504,11 @@ func TestPaddedConvAnimation(t *testing.T) {
 	if len(d.groups) != 1 || d.clipped || len(d.strips) != 0 || strings.Contains(d.css, ":target") {
 		t.Errorf("a single animation drawn as a bundle: %d members, clipped %v, %d strips", len(d.groups), d.clipped, len(d.strips))
 	}
-	maps := d.maps(t, "pad", "", 5, 4, wy.Out, wx.Out)
-	readBack(t, "pad output", maps.out, a.Out.Scale, naiveContribution(l, x, 0, 0))
+	rows := max(a.PadH(), a.Out.H)
+	inAt := [2]float64{float64(animMargin + a.Left*animCell), float64(animMargin + (rows-a.PadH())*animCell/2 + a.Top*animCell)}
+	outAt := [2]float64{float64(animMargin + a.PadW()*animCell + animGap), float64(animMargin + (rows-a.Out.H)*animCell/2)}
+	_, out := d.maps(t, "pad", "", inAt, outAt, 5, 4, wy.Out, wx.Out)
+	readBack(t, "pad output", out, a.Out.Scale, naiveContribution(l, x, 0, 0))
 }
 
 // fashionSamples reads the first n Fashion-MNIST test pictures when the
@@ -621,7 +638,16 @@ func TestStripPNG(t *testing.T) {
 	for i := range noisy.Pix {
 		noisy.Pix[i] = uint8(rng.IntN(7))
 	}
-	for name, img := range map[string]*image.Paletted{"smooth": smooth, "noisy": noisy} {
+	// Cells left transparent (index 0) on a smooth strip: the filtered
+	// file needs the transparency chunk.
+	clearPal := append(color.Palette{color.NRGBA{}}, pal[1:]...)
+	clear := image.NewPaletted(smooth.Rect, clearPal)
+	for i, v := range smooth.Pix {
+		if i%28 >= 10 {
+			clear.Pix[i] = v
+		}
+	}
+	for name, img := range map[string]*image.Paletted{"smooth": smooth, "noisy": noisy, "clear": clear} {
 		data, err := stripPNG(img)
 		if err != nil {
 			t.Fatal(err)
@@ -635,9 +661,9 @@ func TestStripPNG(t *testing.T) {
 		}
 		for y := 0; y < img.Rect.Dy(); y++ {
 			for x := 0; x < img.Rect.Dx(); x++ {
-				r1, g1, b1, _ := back.At(x, y).RGBA()
-				r2, g2, b2, _ := img.At(x, y).RGBA()
-				if r1 != r2 || g1 != g2 || b1 != b2 {
+				r1, g1, b1, a1 := back.At(x, y).RGBA()
+				r2, g2, b2, a2 := img.At(x, y).RGBA()
+				if r1 != r2 || g1 != g2 || b1 != b2 || a1 != a2 {
 					t.Fatalf("%s: pixel (%d, %d) decodes to another colour", name, x, y)
 				}
 			}
@@ -646,8 +672,17 @@ func TestStripPNG(t *testing.T) {
 		if len(data) > len(plain) {
 			t.Errorf("%s: %d bytes, the plain encoding has %d", name, len(data), len(plain))
 		}
-		if name == "smooth" && len(data) == len(plain) {
-			t.Errorf("smooth strip: the filtered encoding did not win (%d bytes)", len(data))
+		if name != "noisy" && len(data) == len(plain) {
+			t.Errorf("%s strip: the filtered encoding did not win (%d bytes)", name, len(data))
 		}
 	}
+}
+
+func memberIndex(d svgDoc, id string) int {
+	for i, g := range d.groups {
+		if g.id == id {
+			return i
+		}
+	}
+	return -1
 }
