@@ -561,42 +561,58 @@ func tinyVGG28(tb testing.TB) *engine.Model {
 // figure docs/figures.md quotes.
 func BenchmarkAnimations(b *testing.B) {
 	m := tinyVGG28(b)
-	samples := fashionSamples(b, m, 13)
+	benchAnimations(b, m, fashionSamples(b, m, 13))
+}
+
+// BenchmarkAnimationsCNNExplainer does the same for CNN Explainer's model
+// and its ten samples.
+func BenchmarkAnimationsCNNExplainer(b *testing.B) {
+	m, samples := loadAnchor(b, len(anchorImages))
+	benchAnimations(b, m, samples)
+}
+
+// benchAnimations reports bytes per kind (conv, relu, pool), the embedded
+// PNG bytes among them, and the total gzipped, as a server that
+// compresses SVG (GitHub Pages does) sends them.
+func benchAnimations(b *testing.B, m *engine.Model, samples []Sample) {
 	jobs, err := planAnimations(m, samples)
 	if err != nil {
 		b.Fatal(err)
 	}
-	var total int
-	var files [][]byte
+	files := make([][]byte, len(jobs))
 	for b.Loop() {
-		total, files = 0, files[:0]
-		for _, j := range jobs {
-			data, err := j.Draw()
-			if err != nil {
+		for i, j := range jobs {
+			if files[i], err = j.Draw(); err != nil {
 				b.Fatal(err)
 			}
-			total += len(data)
-			files = append(files, data)
 		}
 	}
 	b.StopTimer()
-	// The size on the wire when the server gzips SVG (GitHub Pages does).
-	var zipped int
-	for _, data := range files {
+	png := regexp.MustCompile(`href="data:image/png;base64,[^"]*"`)
+	kinds := map[string]string{KindConvAnim: "conv-B", KindReLUAnim: "relu-B", KindPoolAnim: "pool-B"}
+	byKind := map[string]int{}
+	var total, zipped, pngs, anims int
+	for i, data := range files {
 		var buf bytes.Buffer
 		z := gzip.NewWriter(&buf)
 		z.Write(data)
 		z.Close()
 		zipped += buf.Len()
-	}
-	anims := 0
-	for _, j := range jobs {
-		anims += 1 + len(j.Also)
+		total += len(data)
+		byKind[kinds[jobs[i].Figure.Kind]] += len(data)
+		for _, m := range png.FindAll(data, -1) {
+			pngs += len(m)
+		}
+		anims += 1 + len(jobs[i].Also)
 	}
 	b.ReportMetric(float64(len(jobs)), "files")
 	b.ReportMetric(float64(anims), "animations")
-	b.ReportMetric(float64(total)/1e6, "MB")
-	b.ReportMetric(float64(zipped)/1e6, "MB-gzip")
+	b.ReportMetric(float64(total), "B")
+	for _, name := range kinds {
+		b.ReportMetric(float64(byKind[name]), name)
+	}
+	b.ReportMetric(float64(pngs), "png-B")
+	b.ReportMetric(float64(zipped), "gzip-B")
 	b.ReportMetric(float64(total)/float64(anims), "B/animation")
 }
 
