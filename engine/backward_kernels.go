@@ -20,6 +20,10 @@ package engine
 // and is not safe for concurrent use: give each goroutine its own.
 type Workspace struct {
 	bufs [wsCount][]float32
+	// in and shape describe the padded output gradient handed to the
+	// transposed convolution, kept here so that no header escapes per call.
+	in    Tensor
+	shape [3]int
 }
 
 const (
@@ -30,6 +34,7 @@ const (
 	wsKernel
 	wsMasked
 	wsBias
+	wsPaddedGrad
 	wsCount
 )
 
@@ -126,9 +131,20 @@ func (l *Conv2D) BackwardWith(ws *Workspace, x, y, dy, dx *Tensor, grads [][]flo
 		}
 		bias := ws.buf(wsBias, C)
 		clear(bias)
+		// Padding dZ here, into the workspace, lets the convolution run
+		// with valid padding and allocate nothing for its input; the sums
+		// are the same as with explicit padding.
+		q := l.KH - 1 - pad
+		gy := Window{In: wy.Out, Before: q, After: q}
+		gx := Window{In: wx.Out, Before: q, After: q}
+		ws.shape = [3]int{wy.Out, wx.Out, O}
+		ws.in = Tensor{Shape: ws.shape[:], Data: dz}
+		dzp, _ := padInto(ws.buf(wsPaddedGrad, (wy.Out+2*q)*(wx.Out+2*q)*O), &ws.in, gy, gx)
+		ws.shape = [3]int{wy.Out + 2*q, wx.Out + 2*q, O}
+		ws.in = Tensor{Shape: ws.shape[:], Data: dzp}
 		t := Conv2D{LayerName: l.LayerName, KH: l.KH, KW: l.KW, InC: O, OutC: C, StrideH: 1, StrideW: 1,
-			Padding: Explicit, Pad: l.KH - 1 - pad, Kernel: kf, Bias: bias}
-		t.Forward(&Tensor{Shape: dy.Shape, Data: dz}, dx)
+			Padding: Valid, Kernel: kf, Bias: bias}
+		t.Forward(&ws.in, dx)
 		return
 	}
 	l.inputGradDirect(x, dz, dx, wy, wx)
