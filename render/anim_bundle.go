@@ -227,6 +227,11 @@ func newMapSide(id string, grids []Grid, keep [][]bool, uses []int, x, y int, pl
 		for j := range g.Values {
 			mine[key(gi, j)] = true
 		}
+		if len(mine) > Steps {
+			// Only a map with every colour of its scale and some
+			// transparent cells gets here.
+			return nil, fmt.Errorf("animation map %d needs %d palette entries, more than %d", gi, len(mine), Steps)
+		}
 		added := 0
 		for k := range mine {
 			if !colours[k] {
@@ -262,7 +267,7 @@ func (m *mapSide) shared() bool {
 
 func (m *mapSide) inPlace(st mapStrip) bool { return st.maps == 1 && st.uses == 1 }
 
-// size is the box of a map, or of strip st when it holds several.
+// size is the box of maps maps stacked: one map, or a whole strip.
 func (m *mapSide) size(maps int) []Attr {
 	return []Attr{F("width", float64(m.w*animCell)), F("height", float64(maps*m.h*animCell))}
 }
