@@ -121,6 +121,11 @@ func (v *views) picker(p pageCtx, cur *Run, target func(*Run) string) []Pick {
 		label := r.ID
 		if r.Label != "" {
 			label = p.lang.Class(r.Label)
+			// A picture the model gets wrong says so, which also tells
+			// apart two pictures of one class.
+			if pred := v.net.Classes[r.Pred]; pred != r.Label {
+				label = p.lang.Tf("overview.pick_mistake", "label", label, "pred", p.lang.Class(pred))
+			}
 		}
 		out = append(out, Pick{
 			ID: r.ID, Href: p.rel(target(r)), Src: p.rel(r.Image), Label: label, Current: r == cur,
