@@ -57,12 +57,12 @@ func (a *Anim) SVG() ([]byte, error) {
 	return animBundle{shape: a, ins: []Grid{a.In}, members: []animMember{{out: a.Out}}}.svg()
 }
 
-// svg draws every member of the bundle over one shared moving layer: the
+// svg draws every member of the bundle under one shared moving layer: the
 // members' maps sit in one group, each member in a child group with its
 // fragment id, and CSS shows the :target member, or the first when the URL
-// names none. The window, covers and outlines
-// are drawn once, after the maps, since their geometry and timing are the
-// same for every member.
+// names none. The window, covers and outlines are drawn once, after the
+// maps, since their geometry and timing are the same for every member. A
+// bundle of one is a single animation: no group, no selection rules.
 func (b animBundle) svg() ([]byte, error) {
 	a := b.shape
 	if err := b.check(); err != nil {
