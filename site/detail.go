@@ -38,29 +38,28 @@ type ChannelStep struct {
 
 // DetailView is what a neuron's page shows.
 type DetailView struct {
-	Kind      string // conv2d, relu, maxpool2d, class
-	Layer     string
-	KindName  string
-	Neuron    int
-	Sample    *Run
-	Pos       Position
-	PosText   string
-	Output    MapView
-	Value     string
-	Bias      string
-	Sum       string
-	Fused     bool
-	Channels  []ChannelStep
-	Window    Grid // relu: 1x1, maxpool: the pooled window
-	Input     MapView
-	Formula   template.HTML
-	Back      string
-	Up        string
-	Data      DetailData
-	Class     *ClassView
-	Softmax   *SoftmaxView
-	Neighbors []Pick
-	Anim      Img // render's animation of the whole layer step, when there is one
+	Kind     string // conv2d, relu, maxpool2d, class
+	Layer    string
+	KindName string
+	Neuron   int
+	Sample   *Run
+	Pos      Position
+	PosText  string
+	Output   MapView
+	Value    string
+	Bias     string
+	Sum      string
+	Fused    bool
+	Channels []ChannelStep
+	Window   Grid // relu: 1x1, maxpool: the pooled window
+	Input    MapView
+	Formula  template.HTML
+	Back     string
+	Up       string
+	Data     DetailData
+	Class    *ClassView
+	Softmax  *SoftmaxView
+	Anim     Img // render's animation of the whole layer step, when there is one
 }
 
 // DetailData is what the page script needs to replay the neuron (kept

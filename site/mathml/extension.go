@@ -143,7 +143,7 @@ func renderBlock(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.W
 	if !entering {
 		return ast.WalkContinue, nil
 	}
-	_, _ = w.WriteString(`<div class="math">`)
+	_, _ = w.WriteString(`<div class="math" tabindex="0">`)
 	if _, err := renderMath(w, src, n.(*MathBlock).Math, true); err != nil {
 		return ast.WalkStop, err
 	}

@@ -23,8 +23,8 @@ func TestExtension(t *testing.T) {
 	tests := []struct{ src, want string }{
 		{"The sum $a+b$ here.", `<p>The sum <math><mrow><mi>a</mi><mo>+</mo><mi>b</mi></mrow></math> here.</p>`},
 		{"It costs $5 and $6 today.", `<p>It costs $5 and $6 today.</p>`},
-		{"$$\n\\frac{1}{2}\n$$", `<div class="math"><math display="block"><mfrac><mn>1</mn><mn>2</mn></mfrac></math></div>`},
-		{"$$x_i$$", `<div class="math"><math display="block"><msub><mi>x</mi><mi>i</mi></msub></math></div>`},
+		{"$$\n\\frac{1}{2}\n$$", `<div class="math" tabindex="0"><math display="block"><mfrac><mn>1</mn><mn>2</mn></mfrac></math></div>`},
+		{"$$x_i$$", `<div class="math" tabindex="0"><math display="block"><msub><mi>x</mi><mi>i</mi></msub></math></div>`},
 		{"a $ b $ c", `<p>a $ b $ c</p>`},
 	}
 	for _, tt := range tests {
