@@ -39,16 +39,6 @@ func (ix *figIndex) find(kind, sample, layer string, neuron, channel int, mode s
 	return f, ok
 }
 
-// first returns the first figure of a kind for a sample ("" for none).
-func (ix *figIndex) first(kind, sample string) (render.Figure, bool) {
-	for _, f := range ix.all {
-		if f.Kind == kind && f.Sample == sample {
-			return f, true
-		}
-	}
-	return render.Figure{}, false
-}
-
 // figURL is the site path of a figure: its file, and for a figure inside
 // a bundle (the animations) "#" and the fragment that selects it.
 func figURL(f render.Figure) string { return "figures/" + f.Ref() }

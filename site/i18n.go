@@ -1,7 +1,9 @@
 package site
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -30,11 +32,9 @@ type Strings map[string]string
 // keys ("alt.activation"). Every value must be a string.
 func LoadStrings(name string) (Strings, error) {
 	var raw map[string]any
-	md, err := toml.DecodeFile(name, &raw)
-	if err != nil {
+	if _, err := toml.DecodeFile(name, &raw); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	_ = md
 	out := Strings{}
 	if err := flatten("", raw, out); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -147,7 +147,7 @@ func loadStrings(langs []*Language) (map[string][]string, error) {
 		name := filepath.Join(l.Dir, "strings.toml")
 		s, err := LoadStrings(name)
 		if err != nil {
-			if os.IsNotExist(unwrapAll(err)) && !l.Default {
+			if errors.Is(err, fs.ErrNotExist) && !l.Default {
 				s = Strings{}
 			} else {
 				return nil, err
@@ -175,20 +175,6 @@ func loadStrings(langs []*Language) (map[string][]string, error) {
 		sort.Strings(missing[l.Code])
 	}
 	return missing, nil
-}
-
-func unwrapAll(err error) error {
-	for {
-		u, ok := err.(interface{ Unwrap() error })
-		if !ok {
-			return err
-		}
-		next := u.Unwrap()
-		if next == nil {
-			return err
-		}
-		err = next
-	}
 }
 
 // T returns the string for key in this language, falling back to the

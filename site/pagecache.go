@@ -4,10 +4,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -69,7 +69,7 @@ func (b *builder) pagesKey(figKey string) (string, error) {
 	}
 	for _, l := range b.langs {
 		fmt.Fprintln(h, "lang", l.Code)
-		if err := hashFile(h, filepath.Join(l.Dir, "strings.toml")); err != nil && !os.IsNotExist(unwrapAll(err)) {
+		if err := hashFile(h, filepath.Join(l.Dir, "strings.toml")); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return "", err
 		}
 		idx := b.index[l.Code]
@@ -209,5 +209,3 @@ func siteLang(b *builder, p string) string {
 	}
 	return b.langs[0].Code
 }
-
-var _ = path.Join

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 )
@@ -74,24 +75,24 @@ func Serve(ctx context.Context, cfg Config, addr string) error {
 // snapshot sums the names, sizes and times of every watched file, so any
 // edit, addition or removal changes it.
 func snapshot(cfg Config) string {
-	h := fmt.Sprint()
+	var h strings.Builder
 	for _, root := range []string{cfg.Content, cfg.Theme, cfg.Layouts, cfg.Samples} {
 		_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() {
 				return nil
 			}
 			if fi, err := d.Info(); err == nil {
-				h += fmt.Sprintf("%s %d %d\n", p, fi.Size(), fi.ModTime().UnixNano())
+				fmt.Fprintf(&h, "%s %d %d\n", p, fi.Size(), fi.ModTime().UnixNano())
 			}
 			return nil
 		})
 	}
 	if cfg.Model != "" {
 		if fi, err := os.Stat(cfg.Model); err == nil {
-			h += fmt.Sprintf("%d %d", fi.Size(), fi.ModTime().UnixNano())
+			fmt.Fprintf(&h, "%d %d", fi.Size(), fi.ModTime().UnixNano())
 		}
 	}
-	return h
+	return h.String()
 }
 
 // reloadHub keeps the open event streams and tells them to reload.
