@@ -125,7 +125,6 @@
       if (pos && el.dataset.pos) pos.textContent = el.dataset.pos.replace("{row}", oy).replace("{col}", ox);
       var outs = $$(".mapbox", art), last = outs[outs.length - 1];
       place(last.querySelector(".cell"), oy, ox, 1, 1, H, W);
-      if (!data) return;
       var math = art.querySelector(".math"), out;
       if (d.kind === "conv2d") {
         var total = d.bias, parts = [];
@@ -158,10 +157,14 @@
           vals.map(function (v) { return mn(v, d.kind === "relu" ? 4 : 3); }).join("<mo>,</mo>") + "<mo>)</mo><mo>=</mo>" + mn(out, 4) + "</mrow></math>";
       }
     }
-    var p = player(el, H * W, show);
-    p.at(d.pos[0] * W + d.pos[1]);
+    // The player appears only once the numbers are here: without them
+    // (opened from disk, where fetch is refused) the page keeps showing the
+    // position it was built with, rather than a window with stale numbers.
     fetch(el.dataset.base + d.in + ".json").then(function (r) { return r.json(); })
-      .then(function (j) { data = j.data; }).catch(function () { /* from disk: the window still moves */ });
+      .then(function (j) {
+        data = j.data;
+        player(el, H * W, show).at(d.pos[0] * W + d.pos[1]);
+      }).catch(function () {});
   }
 
   function initPlayground(fig) {
