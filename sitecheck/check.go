@@ -312,8 +312,12 @@ func (c *checker) resolve(file string, r ref, absolute bool) string {
 		}
 		return ""
 	}
-	if strings.Contains(lower[:max(0, strings.IndexAny(lower, "/?#"))], ":") {
-		return "" // another scheme, not a file of the tree
+	head := lower
+	if i := strings.IndexAny(lower, "/?#"); i >= 0 {
+		head = lower[:i]
+	}
+	if strings.Contains(head, ":") {
+		return "" // another scheme (the part before any / ? or #), not a file of the tree
 	}
 	frag := ""
 	if i := strings.IndexByte(u, '#'); i >= 0 {

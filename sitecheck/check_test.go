@@ -53,6 +53,7 @@ func TestCheck(t *testing.T) {
 			"unicode/é.html":    doc(`<a href="../a%20b.png">x</a>`),
 			"a b.png":           "png",
 			"unicode/style.css": `a{}`,
+			"schemes.html":      doc(`<a href="urn:isbn:0451450523">book</a><a href="news:comp.lang.go">news</a>`),
 		}},
 		{name: "broken link", files: map[string]string{
 			"index.html": doc(`<a href="missing/index.html">x</a>`), "style.css": okCSS, "a.png": "",
