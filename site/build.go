@@ -420,7 +420,23 @@ func (b *builder) chapterPage(l *Language, chs []*chapter, i int) error {
 		return err
 	}
 	p.Body = body
+	if c.fallback {
+		b.unlist(c.path)
+	}
 	return b.render(p)
+}
+
+// unlist keeps a page out of the sitemap: an untranslated copy's canonical
+// address is its original's.
+func (b *builder) unlist(path string) {
+	b.smMu.Lock()
+	defer b.smMu.Unlock()
+	for i, e := range b.sitemap {
+		if e.path == path {
+			b.sitemap = append(b.sitemap[:i], b.sitemap[i+1:]...)
+			return
+		}
+	}
 }
 
 // markdown renders a chapter for page p. A fallback chapter is marked with
