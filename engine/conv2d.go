@@ -79,42 +79,7 @@ func (l *Conv2D) Forward(x, y *Tensor) {
 }
 
 func (l *Conv2D) Backward(x, y, dy, dx *Tensor, grads [][]float32) {
-	wy, wx, _ := l.Windows(x.Shape)
-	W, C, O := x.Shape[1], l.InC, l.OutC
-	dz := dy.Data
-	if l.Act == ActReLU {
-		dz = reluGrad(y.Data, dy.Data)
-	}
-	gk, gb := grads[0], grads[1]
-	if dx != nil {
-		clear(dx.Data)
-	}
-	for oy := 0; oy < wy.Out; oy++ {
-		for ox := 0; ox < wx.Out; ox++ {
-			g := dz[(oy*wx.Out+ox)*O : (oy*wx.Out+ox+1)*O]
-			axpy(gb, 1, g)
-			for ky := 0; ky < l.KH; ky++ {
-				iy := oy*l.StrideH + ky - wy.Before
-				if iy < 0 || iy >= wy.In {
-					continue
-				}
-				for kx := 0; kx < l.KW; kx++ {
-					ix := ox*l.StrideW + kx - wx.Before
-					if ix < 0 || ix >= wx.In {
-						continue
-					}
-					off := (iy*W + ix) * C
-					kb := (ky*l.KW + kx) * C * O
-					for c := 0; c < C; c++ {
-						axpy(gk[kb+c*O:kb+(c+1)*O], x.Data[off+c], g)
-						if dx != nil {
-							dx.Data[off+c] += dot(l.Kernel[kb+c*O:kb+(c+1)*O], g)
-						}
-					}
-				}
-			}
-		}
-	}
+	l.BackwardWith(new(Workspace), x, y, dy, dx, grads)
 }
 
 // ChannelContribution returns the part of output channel o that comes from

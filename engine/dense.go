@@ -61,13 +61,5 @@ func (l *Dense) Backward(x, y, dy, dx *Tensor, grads [][]float32) {
 		dz = make([]float32, len(dy.Data))
 		softmaxGrad(y.Data, dy.Data, dz)
 	}
-	gk, gb := grads[0], grads[1]
-	axpy(gb, 1, dz)
-	for i, v := range x.Data {
-		row := l.Kernel[i*l.Out : (i+1)*l.Out]
-		axpy(gk[i*l.Out:(i+1)*l.Out], v, dz)
-		if dx != nil {
-			dx.Data[i] = dot(row, dz)
-		}
-	}
+	l.backwardPre(x.Data, dz, dx, grads)
 }
