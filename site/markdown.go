@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"fmt"
+	"html"
 	"regexp"
 	"sort"
 	"strconv"
@@ -244,12 +245,17 @@ func plainText(n ast.Node, src []byte) string {
 		}
 		switch t := c.(type) {
 		case *ast.Text:
-			b.Write(t.Segment.Value(src))
+			// Entity references in the source ("&amp;") are text too; the
+			// template escapes the result once, so resolve them here.
+			b.WriteString(html.UnescapeString(string(t.Segment.Value(src))))
 			if t.SoftLineBreak() {
 				b.WriteByte(' ')
 			}
 		case *ast.String:
-			b.Write(t.Value)
+			// The typographer stores its quotes and dashes as entities
+			// ("&rsquo;"); left as they are, html/template would escape
+			// them a second time and the TOC would show "&rsquo;".
+			b.WriteString(html.UnescapeString(string(t.Value)))
 		case *mathml.Math:
 			b.WriteString(t.TeX)
 		}

@@ -66,6 +66,26 @@ func TestParseDoc(t *testing.T) {
 	}
 }
 
+// TestTOCText checks that headings reach the table of contents as plain
+// text: the template escapes it once, so entities must already be resolved.
+func TestTOCText(t *testing.T) {
+	tests := []struct{ heading, want string }{
+		{"The model's guess", "The model’s guess"},
+		{"\"Quoted\" -- and dashed", "“Quoted” – and dashed"},
+		{"R&amp;D &lt;b&gt;", "R&D <b>"},
+		{"Plain `code` too", "Plain code too"},
+	}
+	for _, tt := range tests {
+		d, err := ParseDoc("x.md", []byte("---\ntitle: \"A\"\n---\n\n## "+tt.heading+"\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.TOC) != 1 || d.TOC[0].Text != tt.want {
+			t.Errorf("TOC of %q = %+v, want text %q", tt.heading, d.TOC, tt.want)
+		}
+	}
+}
+
 func TestRawHTMLIsOff(t *testing.T) {
 	d, err := ParseDoc("x.md", []byte("---\ntitle: \"A\"\n---\n\n<script>alert(1)</script>\n\nText <b>bold</b>.\n"))
 	if err != nil {
