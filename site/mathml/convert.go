@@ -29,6 +29,13 @@ func Convert(src string, display bool) (string, error) {
 	if !utf8.ValidString(src) {
 		return "", &Error{Offset: 0, Msg: "formula is not valid UTF-8"}
 	}
+	// XML 1.0 cannot carry most control characters, even escaped, so a
+	// formula holding one could only produce a broken page.
+	for i, r := range src {
+		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0xFFFE || r == 0xFFFF {
+			return "", &Error{Offset: i, Msg: fmt.Sprintf("control character %U is not allowed", r)}
+		}
+	}
 	p := &texParser{src: src}
 	body, err := p.row(0)
 	if err != nil {
