@@ -124,3 +124,30 @@ func FuzzParseDoc(f *testing.F) {
 		}
 	})
 }
+
+// TestTableAlignment checks that number columns are right-aligned, text
+// columns are left to the theme, and an author's alignment wins.
+func TestTableAlignment(t *testing.T) {
+	src := "---\ntitle: \"A\"\n---\n\n" +
+		"| layer | output | parameters | note | set |\n" +
+		"| --- | --- | --- | --- | :-- |\n" +
+		"| conv | 28 × 28 × 10 | 1·9·10+10 = 100 | ten kernels | 5 |\n" +
+		"| relu | 28 × 28 × 10 | 0 | 910 each | 6 |\n"
+	d, err := ParseDoc("x.md", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := d.Render(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.ReplaceAll(string(out), "\n", "")
+	for _, want := range []string{
+		`<th>layer</th><th style="text-align:right">output</th><th style="text-align:right">parameters</th><th>note</th><th style="text-align:left">set</th>`,
+		`<td>conv</td><td style="text-align:right">28 × 28 × 10</td><td style="text-align:right">1·9·10+10 = 100</td><td>ten kernels</td><td style="text-align:left">5</td>`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("table HTML lacks\n%s\ngot\n%s", want, got)
+		}
+	}
+}

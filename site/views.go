@@ -37,6 +37,22 @@ type Img struct {
 	Description string
 }
 
+// Scaled returns the image drawn at the largest whole multiple of its size
+// that fits in a max × max square (at least 1×), so a small pixel figure such
+// as the kernel history is readable and every source pixel stays square.
+func (i Img) Scaled(max int) Img {
+	if i.W <= 0 || i.H <= 0 {
+		return i
+	}
+	k := min(max/i.W, max/i.H)
+	if k < 1 {
+		k = 1
+	}
+	i.W, i.H = i.W*k, i.H*k
+	i.Pixelated = true
+	return i
+}
+
 // NeuronBox is one neuron in the overview.
 type NeuronBox struct {
 	Img
