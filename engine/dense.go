@@ -48,7 +48,7 @@ func (l *Dense) Forward(x, y *Tensor) {
 	case ActReLU:
 		relu(y.Data)
 	case ActSoftmax:
-		softmax(y.Data, y.Data)
+		SoftmaxInto(y.Data, y.Data)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -171,7 +172,7 @@ func (m *Model) Forward(x *Tensor) (*Trace, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !sameShape(x.Shape, shapes[0]) || len(x.Data) != NumElements(shapes[0]) {
+	if !slices.Equal(x.Shape, shapes[0]) || len(x.Data) != NumElements(shapes[0]) {
 		return nil, fmt.Errorf("%w: got %v, want %v", ErrInputShape, x.Shape, shapes[0])
 	}
 	tr := &Trace{Input: x, Layers: make([]LayerTrace, len(m.Layers))}
@@ -208,7 +209,7 @@ func (m *Model) outputs(tr *Trace) (logits, probs []float32) {
 	}
 	logits = append([]float32(nil), out...)
 	probs = make([]float32, len(out))
-	softmax(logits, probs)
+	SoftmaxInto(logits, probs)
 	return logits, probs
 }
 

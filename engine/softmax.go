@@ -20,7 +20,7 @@ func (l *Softmax) OutputShape(in []int) ([]int, error) {
 	return []int{in[0]}, nil
 }
 
-func (l *Softmax) Forward(x, y *Tensor) { softmax(x.Data, y.Data) }
+func (l *Softmax) Forward(x, y *Tensor) { SoftmaxInto(x.Data, y.Data) }
 
 func (l *Softmax) Backward(x, y, dy, dx *Tensor, _ [][]float32) {
 	if dx != nil {
@@ -28,9 +28,9 @@ func (l *Softmax) Backward(x, y, dy, dx *Tensor, _ [][]float32) {
 	}
 }
 
-// softmax writes exp(z_i - max z) / sum_j exp(z_j - max z) into p; p may
+// SoftmaxInto writes exp(z_i - max z) / sum_j exp(z_j - max z) into p; p may
 // alias z. The sum is kept in float64.
-func softmax(z, p []float32) {
+func SoftmaxInto(z, p []float32) {
 	if len(z) == 0 {
 		return
 	}

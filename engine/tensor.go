@@ -91,16 +91,3 @@ func (t *Tensor) MaxAbs() float32 {
 	}
 	return m
 }
-
-// sameShape reports whether two shapes are equal.
-func sameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}

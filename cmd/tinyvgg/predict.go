@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"cnnexplainer/engine"
@@ -107,7 +108,7 @@ func loadInput(path string, in engine.Input) (*engine.Tensor, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !equalShape(x.Shape, in.Shape) {
+	if !slices.Equal(x.Shape, in.Shape) {
 		return nil, fmt.Errorf("input %s: array of shape %v, the model takes (H, W, C) = %v", path, x.Shape, in.Shape)
 	}
 	for i, v := range x.Data {
@@ -130,7 +131,7 @@ func writeTrace(dir string, tr *engine.Trace) error {
 			return fmt.Errorf("trace: layer name %q cannot be a file name", name)
 		}
 		if old, ok := files[name]; ok {
-			if !equalShape(old.Shape, t.Shape) || !equalBits(old.Data, t.Data) {
+			if !slices.Equal(old.Shape, t.Shape) || !equalBits(old.Data, t.Data) {
 				return fmt.Errorf("trace: layer %q would overwrite %s.npy with different numbers", name, name)
 			}
 			return nil
@@ -159,18 +160,6 @@ func writeTrace(dir string, tr *engine.Trace) error {
 		}
 	}
 	return nil
-}
-
-func equalShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func equalBits(a, b []float32) bool {

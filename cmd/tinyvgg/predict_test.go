@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -115,7 +116,7 @@ func checkTrace(t *testing.T, m *engine.Model, dir string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !equalShape(x.Shape, shapes[i+1]) {
+		if !slices.Equal(x.Shape, shapes[i+1]) {
 			t.Errorf("%s.npy has shape %v, want %v", l.Name(), x.Shape, shapes[i+1])
 		}
 	}
@@ -124,7 +125,7 @@ func checkTrace(t *testing.T, m *engine.Model, dir string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !equalShape(x.Shape, []int{len(explainerClasses)}) {
+		if !slices.Equal(x.Shape, []int{len(explainerClasses)}) {
 			t.Errorf("%s.npy has shape %v", name, x.Shape)
 		}
 	}
@@ -203,7 +204,7 @@ func TestPredictSmallModel(t *testing.T) {
 		t.Errorf("logits %v %v", logits, err)
 	}
 	flat, err := npy.ReadFile(filepath.Join(trace, "flatten.npy"))
-	if err != nil || !equalShape(flat.Shape, []int{4}) {
+	if err != nil || !slices.Equal(flat.Shape, []int{4}) {
 		t.Errorf("flatten %v %v", flat, err)
 	}
 }

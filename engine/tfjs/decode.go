@@ -259,7 +259,7 @@ func (d *decoder) inputShape(l kerasLayer, i int, prev []int) ([]int, error) {
 		}
 		shape[k] = *p
 	}
-	if i > 0 && !equalInts(shape, prev) {
+	if i > 0 && !slices.Equal(shape, prev) {
 		return nil, d.layerErr(l, "batch_input_shape %v does not match the previous output %v", shape, prev)
 	}
 	return shape, nil
@@ -412,7 +412,7 @@ func (d *decoder) take(l kerasLayer, role string, shape []int) ([]float32, error
 	if w.used {
 		return nil, d.layerErr(l, "weight %q claimed twice", name)
 	}
-	if !equalInts(w.shape, shape) {
+	if !slices.Equal(w.shape, shape) {
 		return nil, d.layerErr(l, "weight %q has shape %v, the layer needs %v", name, w.shape, shape)
 	}
 	for i, v := range w.data {
@@ -587,18 +587,6 @@ func orInvalid(err error) error {
 		return errors.New("must be positive")
 	}
 	return err
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func sortedKeys(m map[string]*weight) []string {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -19,7 +20,7 @@ func TestTinyBothLayouts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if m.Name != "tiny" || !equalInts(m.Input.Shape, []int{2, 2, 1}) || m.Input.Scale != 1.0/255 {
+			if m.Name != "tiny" || !slices.Equal(m.Input.Shape, []int{2, 2, 1}) || m.Input.Scale != 1.0/255 {
 				t.Errorf("name %q input %+v", m.Name, m.Input)
 			}
 			if strings.Join(m.Classes, ",") != "cat,dog" {
@@ -99,7 +100,7 @@ func TestInputLayerAndListConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.Layers[0].Name() != "conv" || !equalInts(m.Input.Shape, []int{2, 2, 1}) || m.Name != "sequential" {
+	if m.Layers[0].Name() != "conv" || !slices.Equal(m.Input.Shape, []int{2, 2, 1}) || m.Name != "sequential" {
 		t.Fatalf("first layer %s, input %v, name %q", m.Layers[0].Name(), m.Input.Shape, m.Name)
 	}
 }
@@ -200,7 +201,7 @@ func TestAnchorLikeStructure(t *testing.T) {
 		t.Fatalf("shapes %v", shapes)
 	}
 	for i := range want {
-		if !equalInts(shapes[i], want[i]) {
+		if !slices.Equal(shapes[i], want[i]) {
 			t.Errorf("shape %d: %v, want %v", i, shapes[i], want[i])
 		}
 	}

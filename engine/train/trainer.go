@@ -453,7 +453,7 @@ func (t *trainer) logitsAndLoss(s *scratch, label int) (float64, int) {
 		copy(s.probs, s.acts[L].Data)
 	default:
 		copy(s.logits, s.acts[L].Data)
-		softmaxInto(s.logits, s.probs)
+		engine.SoftmaxInto(s.logits, s.probs)
 	}
 	return CrossEntropy(s.logits, label), argmax(s.probs)
 }
@@ -470,22 +470,6 @@ func CrossEntropy(logits []float32, label int) float64 {
 		s += math.Exp(float64(v) - m)
 	}
 	return m + math.Log(s) - float64(logits[label])
-}
-
-func softmaxInto(z, p []float32) {
-	m := z[0]
-	for _, v := range z {
-		m = max(m, v)
-	}
-	var s float64
-	for i, v := range z {
-		e := math.Exp(float64(v - m))
-		p[i] = float32(e)
-		s += e
-	}
-	for i := range p {
-		p[i] = float32(float64(p[i]) / s)
-	}
 }
 
 // argmax returns the first index of the largest value.
