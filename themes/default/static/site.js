@@ -58,13 +58,21 @@
       return r.text();
     }).then(function (html) {
       var doc = new DOMParser().parseFromString(html, "text/html");
-      var main = doc.querySelector("main"), langs = doc.querySelector(".langs");
+      var main = doc.querySelector("main"), top = doc.querySelector("header.top");
       if (!main) throw new Error("no main");
+      // Every link is relative. Before the address changes, pin the head's
+      // links (taken from the new page) and the scripts to absolute URLs, so
+      // nothing is looked for below the new address.
+      var had = document.head.querySelectorAll("link[href]"), got = doc.head.querySelectorAll("link[href]");
+      if (had.length === got.length) {
+        for (var i = 0; i < got.length; i++) had[i].setAttribute("href", new URL(got[i].getAttribute("href"), href).href);
+      }
+      document.querySelectorAll("script[src]").forEach(function (s) { s.setAttribute("src", s.src); });
       if (push) history.pushState({ swap: true }, "", href);
       document.title = doc.title;
       document.querySelector("main").innerHTML = main.innerHTML;
-      var cur = document.querySelector(".langs");
-      if (cur && langs) cur.innerHTML = langs.innerHTML;
+      var cur = document.querySelector("header.top");
+      if (cur && top) cur.innerHTML = top.innerHTML;
       initModes(document);
       var picked = document.querySelector('.picker a[aria-current]');
       if (picked) picked.focus();
