@@ -42,15 +42,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		fs.Usage()
 		return fmt.Errorf("eval needs -model PATH and no other arguments")
 	}
-	m, err := modelfile.Load(*modelPath)
-	if err != nil {
-		return err
-	}
-	set, err := loadSet(*data, *images, m.Input)
-	if err != nil {
-		return err
-	}
-	ev, err := evaluateOn(m, set, *workers)
+	m, set, ev, err := loadAndEvaluate(*modelPath, *data, *images, *workers)
 	if err != nil {
 		return err
 	}
@@ -67,6 +59,24 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 
 // loadSet reads Fashion-MNIST from data, or the image folder images with
 // pictures brought to the model's input shape.
+// loadAndEvaluate loads a model and its test set and runs the model over it:
+// the common start of eval and samples.
+func loadAndEvaluate(modelPath, data, images string, workers int) (*engine.Model, *dataset.Set, *train.Evaluation, error) {
+	m, err := modelfile.Load(modelPath)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	set, err := loadSet(data, images, m.Input)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ev, err := evaluateOn(m, set, workers)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return m, set, ev, nil
+}
+
 func loadSet(data, images string, in engine.Input) (*dataset.Set, error) {
 	if images != "" {
 		return dataset.ImageFolder(images, in)

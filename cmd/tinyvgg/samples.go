@@ -14,7 +14,6 @@ import (
 	"strings"
 
 	"cnnexplainer/dataset"
-	"cnnexplainer/engine/modelfile"
 	"cnnexplainer/engine/train"
 )
 
@@ -58,15 +57,7 @@ func runSamples(args []string, stdout, stderr io.Writer) error {
 		fs.Usage()
 		return fmt.Errorf("samples needs -model PATH and -out DIR")
 	}
-	m, err := modelfile.Load(*modelPath)
-	if err != nil {
-		return err
-	}
-	set, err := loadSet(*data, *images, m.Input)
-	if err != nil {
-		return err
-	}
-	ev, err := evaluateOn(m, set, *workers)
+	m, set, ev, err := loadAndEvaluate(*modelPath, *data, *images, *workers)
 	if err != nil {
 		return err
 	}
