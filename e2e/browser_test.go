@@ -132,12 +132,15 @@ func TestLanguageSwitcher(t *testing.T) {
 	def, other := langs[0], langs[1]
 	for _, start := range []string{"index.html", "convolution/index.html", neuronPage(t)} {
 		open(t, ctx, base+start)
-		do(t, ctx, start+": switch to "+other, chromedp.Click(chromedp.CSS(`.langs a[hreflang="`+other+`"]`)), chromedp.WaitReady(chromedp.CSS(`html[lang="`+other+`"]`)))
+		// The new language's page matches html[lang] while it is still
+		// loading; settle() before the next click, or the click can land on
+		// a node the rest of the load replaces.
+		do(t, ctx, start+": switch to "+other, chromedp.Click(chromedp.CSS(`.langs a[hreflang="`+other+`"]`)), chromedp.WaitReady(chromedp.CSS(`html[lang="`+other+`"]`)), settle())
 		loc := eval[string](t, ctx, `location.href`)
 		if want := base + other + "/" + start; loc != want {
 			t.Errorf("%s: the switcher to %s leads to %s, want %s", start, other, loc, want)
 		}
-		do(t, ctx, start+": switch back", chromedp.Click(chromedp.CSS(`.langs a[hreflang="`+def+`"]`)), chromedp.WaitReady(chromedp.CSS(`html[lang="`+def+`"]`)))
+		do(t, ctx, start+": switch back", chromedp.Click(chromedp.CSS(`.langs a[hreflang="`+def+`"]`)), chromedp.WaitReady(chromedp.CSS(`html[lang="`+def+`"]`)), settle())
 		if back := eval[string](t, ctx, `location.href`); back != base+start {
 			t.Errorf("%s: the switcher back to %s leads to %s", start, def, back)
 		}
