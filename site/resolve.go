@@ -110,6 +110,25 @@ func (b *builder) figure(pc pageCtx, p *PageData, d directive.Directive) (*FigDa
 		fd.Link = pc.rel(v.neuronPath(pc.lang, run, v.net.Model.Layers[i].Name(), n))
 		fd.LinkText = pc.lang.T("figure.open_detail")
 	}
+	// neuronDetail resolves the layer= and neuron= arguments of a per-neuron
+	// directive, builds that neuron's detail view and links the figure to it.
+	neuronDetail := func(kind engine.Kind) (*DetailView, int, error) {
+		i, err := layerIdx("layer", kind)
+		if err != nil {
+			return nil, 0, err
+		}
+		n := d.Int("neuron", 0)
+		if err := neuronOK(i, n); err != nil {
+			return nil, 0, err
+		}
+		det, err := v.detail(pc, run, i, n)
+		if err != nil {
+			return nil, 0, err
+		}
+		fd.Detail = det
+		detailLink(i, n)
+		return det, n, nil
+	}
 	switch d.Name {
 	case "overview":
 		ov, err := v.overview(pc, run)
@@ -155,20 +174,10 @@ func (b *builder) figure(pc pageCtx, p *PageData, d directive.Directive) (*FigDa
 		}
 		fd.Caption = pc.lang.Tf("figure.layer_caption", "layer", fd.Column.Layer, "kind", fd.Column.KindName, "shape", fd.Column.Shape, "sample", fd.sampleName(pc, run))
 	case "kernels", "conv":
-		i, err := layerIdx("layer", engine.KindConv2D)
+		det, n, err := neuronDetail(engine.KindConv2D)
 		if err != nil {
 			return nil, err
 		}
-		n := d.Int("neuron", 0)
-		if err := neuronOK(i, n); err != nil {
-			return nil, err
-		}
-		det, err := v.detail(pc, run, i, n)
-		if err != nil {
-			return nil, err
-		}
-		fd.Detail = det
-		detailLink(i, n)
 		if d.Name == "kernels" {
 			fd.Kernels = det.Channels
 			fd.Caption = pc.lang.Tf("figure.kernels_caption", "layer", det.Layer, "n", n, "bias", det.Bias)
@@ -185,20 +194,10 @@ func (b *builder) figure(pc pageCtx, p *PageData, d directive.Directive) (*FigDa
 		if d.Name == "maxpool" {
 			kind = engine.KindMaxPool2D
 		}
-		i, err := layerIdx("layer", kind)
+		det, n, err := neuronDetail(kind)
 		if err != nil {
 			return nil, err
 		}
-		n := d.Int("neuron", 0)
-		if err := neuronOK(i, n); err != nil {
-			return nil, err
-		}
-		det, err := v.detail(pc, run, i, n)
-		if err != nil {
-			return nil, err
-		}
-		fd.Detail = det
-		detailLink(i, n)
 		fd.Caption = pc.lang.Tf("figure."+d.Name+"_caption", "layer", det.Layer, "n", n, "row", det.Pos.Y, "col", det.Pos.X, "value", det.Value)
 	case "flatten", "dense", "softmax":
 		if v.net.Logits < 0 {
