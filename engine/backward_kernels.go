@@ -15,11 +15,13 @@ package engine
 //
 // Every sum runs in a fixed order, so the same inputs give the same bits.
 
-// Workspace holds scratch memory for backward passes, so that a trainer
-// calling Backward for every example does not allocate. It grows as needed
-// and is not safe for concurrent use: give each goroutine its own.
+// Workspace holds scratch memory for forward and backward passes, so that
+// a trainer calling them for every example does not allocate. It grows as
+// needed and is not safe for concurrent use: give each goroutine its own.
+// The zero value is ready to use.
 type Workspace struct {
 	bufs [wsCount][]float32
+	offs []int
 	// in and shape describe the padded output gradient handed to the
 	// transposed convolution, kept here so that no header escapes per call.
 	in    Tensor
@@ -28,13 +30,13 @@ type Workspace struct {
 
 const (
 	wsPadded = iota
-	wsCols
-	wsGradT
-	wsCols2
+	wsPart
 	wsKernel
 	wsMasked
 	wsBias
 	wsPaddedGrad
+	wsFwdPadded
+	wsFwdKernel
 	wsCount
 )
 
@@ -46,69 +48,75 @@ func (w *Workspace) buf(i, n int) []float32 {
 	return w.bufs[i][:n]
 }
 
+// pixelOffsets returns, for every output pixel in row-major order, where
+// its window starts in the padded input: oy*rowStep + ox*pixStep. The
+// offsets increase, which kgradMicroFMA relies on.
+func (w *Workspace) pixelOffsets(oh, ow, rowStep, pixStep int) []int {
+	if cap(w.offs) < oh*ow {
+		w.offs = make([]int, oh*ow)
+	}
+	offs := w.offs[:oh*ow]
+	for oy := 0; oy < oh; oy++ {
+		for ox := 0; ox < ow; ox++ {
+			offs[oy*ow+ox] = oy*rowStep + ox*pixStep
+		}
+	}
+	return offs
+}
+
 // BackwardWith is Backward using ws for scratch memory.
 func (l *Conv2D) BackwardWith(ws *Workspace, x, y, dy, dx *Tensor, grads [][]float32) {
+	var mask []float32
+	if l.Act == ActReLU {
+		mask = y.Data
+	}
+	l.backward(ws, x, mask, dy, dx, grads)
+}
+
+// BackwardReLUWith is BackwardWith for this convolution followed by a ReLU
+// layer whose output is r, in one pass: dy is the gradient at r, and the
+// ReLU's backward (pass it where r is positive, which is where its input
+// was) is folded into the convolution's.
+func (l *Conv2D) BackwardReLUWith(ws *Workspace, x, r, dy, dx *Tensor, grads [][]float32) {
+	l.backward(ws, x, r.Data, dy, dx, grads)
+}
+
+// backward is BackwardWith with the output gradient masked to where mask
+// is positive (no mask when nil).
+func (l *Conv2D) backward(ws *Workspace, x *Tensor, mask []float32, dy, dx *Tensor, grads [][]float32) {
 	wy, wx, _ := l.Windows(x.Shape)
 	C, O := l.InC, l.OutC
 	P := wy.Out * wx.Out
-	dz := dy.Data
-	if l.Act == ActReLU {
-		m := ws.buf(wsMasked, len(dz))
-		for i, v := range y.Data {
+	// dz holds the (masked) output gradient with kgradSpare zeros after it
+	// for the kernel-gradient micro-kernel.
+	dz := ws.buf(wsMasked, P*O+kgradSpare)
+	if mask != nil {
+		g := dy.Data[:P*O]
+		for i, v := range mask[:P*O] {
 			if v > 0 {
-				m[i] = dz[i]
+				dz[i] = g[i]
 			} else {
-				m[i] = 0
+				dz[i] = 0
 			}
 		}
-		dz = m
+	} else {
+		copy(dz, dy.Data[:P*O])
 	}
-	gk, gb := grads[0], grads[1]
+	clear(dz[P*O:])
+	gk, gb := grads[0], grads[1][:O]
 
-	// Kernel gradient: unroll the padded input, transpose dZ, and let the
-	// dense micro-kernel form dK^T one output channel at a time.
-	xp, Wp := padInto(ws.buf(wsPadded, (wy.Before+wy.In+wy.After)*(wx.Before+wx.In+wx.After)*C), x, wy, wx)
-	n := l.KW * C
-	rows := l.KH * n
-	cols := ws.buf(wsCols, P*rows)
-	for oy := 0; oy < wy.Out; oy++ {
-		for ox := 0; ox < wx.Out; ox++ {
-			p := oy*wx.Out + ox
-			for ky := 0; ky < l.KH; ky++ {
-				src := ((oy*l.StrideH+ky)*Wp + ox*l.StrideW) * C
-				copy(cols[p*rows+ky*n:p*rows+(ky+1)*n], xp[src:src+n])
-			}
-		}
-	}
-	dzT := ws.buf(wsGradT, O*P)
+	// The bias gradient sums each output channel over the pixels, in pixel
+	// order.
 	for p := 0; p < P; p++ {
 		for o, v := range dz[p*O : (p+1)*O] {
-			dzT[o*P+p] = v
+			gb[o] += v
 		}
 	}
-	// The bias gradient sums each output channel over the pixels, in pixel
-	// order, from the transposed rows.
-	for o := range gb {
-		s := gb[o]
-		for _, v := range dzT[o*P : (o+1)*P] {
-			s += v
-		}
-		gb[o] = s
-	}
-	gkT := ws.buf(wsCols2, O*rows)
-	clear(gkT)
-	micro := bestDense()
-	for o := 0; o < O; o++ {
-		for r0 := 0; r0 < rows; r0 += blockOut {
-			micro(dzT[o*P:(o+1)*P], cols[r0:], rows, min(blockOut, rows-r0), gkT[o*rows+r0:])
-		}
-	}
-	for r := 0; r < rows; r++ {
-		g := gk[r*O : (r+1)*O]
-		for o := range g {
-			g[o] += gkT[o*rows+r]
-		}
-	}
+	Hp, Wp := wy.Before+wy.In+wy.After, wx.Before+wx.In+wx.After
+	xp, _ := padInto(ws.buf(wsPadded, Hp*Wp*C+kgradSpare), x, wy, wx)
+	offs := ws.pixelOffsets(wy.Out, wx.Out, l.StrideH*Wp*C, l.StrideW*C)
+	kernelGrad(xp, Wp*C, l.KH, l.KW*C, offs, dz, O, gk, bestKernelGrad(), ws.buf(wsPart, 4*kgradOuts*kgradLanes))
+	dz = dz[:P*O]
 
 	if dx == nil {
 		return
@@ -144,7 +152,7 @@ func (l *Conv2D) BackwardWith(ws *Workspace, x, y, dy, dx *Tensor, grads [][]flo
 		ws.in = Tensor{Shape: ws.shape[:], Data: dzp}
 		t := Conv2D{LayerName: l.LayerName, KH: l.KH, KW: l.KW, InC: O, OutC: C, StrideH: 1, StrideW: 1,
 			Padding: Valid, Kernel: kf, Bias: bias}
-		t.Forward(&ws.in, dx)
+		t.ForwardWith(ws, &ws.in, dx)
 		return
 	}
 	l.inputGradDirect(x, dz, dx, wy, wx)
@@ -218,8 +226,9 @@ func (l *Dense) backwardPre(x, dz []float32, dx *Tensor, grads [][]float32) {
 // maxPool2x2Backward is MaxPool2D.Backward for 2x2 windows at stride 2
 // that lie inside the map: the four candidates of a window are compared in
 // row-major order with the same strict test as Argmax, a whole channel
-// vector at a time.
-func maxPool2x2Backward(x, dy, dx []float32, W, oh, ow, C int) {
+// vector at a time. With relu set, a window's gradient is dropped where its
+// winner is not positive (the ReLU before the pool).
+func maxPool2x2Backward(x, dy, dx []float32, W, oh, ow, C int, relu bool) {
 	for oy := 0; oy < oh; oy++ {
 		for ox := 0; ox < ow; ox++ {
 			a := (2*oy*W + 2*ox) * C
@@ -235,10 +244,35 @@ func maxPool2x2Backward(x, dy, dx []float32, W, oh, ow, C int) {
 					best, arg = v, c+k
 				}
 				if v := x11[k]; v > best {
-					arg = d + k
+					best, arg = v, d+k
 				}
-				dx[arg] += gv
+				if !relu || best > 0 {
+					dx[arg] += gv
+				}
 			}
+		}
+	}
+}
+
+// BackwardAfterReLU is the backward pass of a ReLU layer followed by this
+// max-pool, in one pass: x is the pool's input (the ReLU's output), dy the
+// gradient at the pool's output, and dx receives the gradient at the
+// ReLU's input. The values are those of MaxPool2D.Backward then
+// ReLU.Backward: a gradient passes to the window's winner where that is
+// positive (where the ReLU's input was).
+func (l *MaxPool2D) BackwardAfterReLU(x, y, dy, dx *Tensor) {
+	wy, wx, _ := l.Windows(x.Shape)
+	oh, ow, C := y.Shape[0], y.Shape[1], y.Shape[2]
+	if l.PoolH == 2 && l.PoolW == 2 && l.StrideH == 2 && l.StrideW == 2 && wy.Before == 0 && wx.Before == 0 &&
+		2*oh <= wy.In && 2*ow <= wx.In {
+		clear(dx.Data)
+		maxPool2x2Backward(x.Data, dy.Data, dx.Data, x.Shape[1], oh, ow, C, true)
+		return
+	}
+	l.Backward(x, y, dy, dx, nil)
+	for i, v := range x.Data {
+		if !(v > 0) {
+			dx.Data[i] = 0
 		}
 	}
 }

@@ -73,9 +73,13 @@ func (l *Conv2D) FLOPs(in []int) int64 {
 
 // Forward pads the input once and runs the blocked micro-kernel (see
 // kernels.go): AVX2+FMA assembly where the processor has it, Go elsewhere.
-func (l *Conv2D) Forward(x, y *Tensor) {
+func (l *Conv2D) Forward(x, y *Tensor) { l.ForwardWith(new(Workspace), x, y) }
+
+// ForwardWith is Forward using ws for the padded input and the regrouped
+// kernel, so that repeated calls do not allocate.
+func (l *Conv2D) ForwardWith(ws *Workspace, x, y *Tensor) {
 	wy, wx, _ := l.Windows(x.Shape)
-	convForward(l, x, y, wy, wx, bestConv())
+	convForward(ws, l, x, y, wy, wx, bestConv())
 }
 
 func (l *Conv2D) Backward(x, y, dy, dx *Tensor, grads [][]float32) {

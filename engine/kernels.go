@@ -69,19 +69,15 @@ func convMicroGo(x []float32, xPix, xRow int, k []float32, kh, n int, bias *[blo
 	}
 }
 
-// padInput returns x with the window padding added as zeros, and its
-// width. Without padding it returns x's own data.
-func padInput(x *Tensor, wy, wx Window) ([]float32, int) {
+// padInput returns x with the window padding added as zeros, in ws, and
+// its width. Without padding it returns x's own data.
+func padInput(ws *Workspace, x *Tensor, wy, wx Window) ([]float32, int) {
 	H, W, C := x.Shape[0], x.Shape[1], x.Shape[2]
 	if wy.Before == 0 && wy.After == 0 && wx.Before == 0 && wx.After == 0 {
 		return x.Data, W
 	}
 	Wp := wx.Before + W + wx.After
-	xp := make([]float32, (wy.Before+H+wy.After)*Wp*C)
-	for iy := 0; iy < H; iy++ {
-		copy(xp[((wy.Before+iy)*Wp+wx.Before)*C:], x.Data[iy*W*C:(iy+1)*W*C])
-	}
-	return xp, Wp
+	return padInto(ws.buf(wsFwdPadded, (wy.Before+H+wy.After)*Wp*C), x, wy, wx)
 }
 
 // conv10Micro is the special case for exactly 10 output channels (the
@@ -101,16 +97,16 @@ type convKernels struct {
 }
 
 // convForward runs the convolution l on x into y with the given
-// micro-kernels.
-func convForward(l *Conv2D, x, y *Tensor, wy, wx Window, kernels convKernels) {
+// micro-kernels, the padded input and regrouped kernel in ws.
+func convForward(ws *Workspace, l *Conv2D, x, y *Tensor, wy, wx Window, kernels convKernels) {
 	C, O := l.InC, l.OutC
-	xp, Wp := padInput(x, wy, wx)
+	xp, Wp := padInput(ws, x, wy, wx)
 	n := l.KW * C
 	rows := l.KH * n
 	xRow, xPix := Wp*C, l.StrideW*C
 	relu := l.Act == ActReLU
 	if kernels.block10 != nil && O == 10 && wx.Out >= blockPix10 {
-		conv10(l, xp, xRow, xPix, y, wy, wx, kernels.block10)
+		conv10(l, xp, xRow, xPix, y, wy, wx, kernels.block10, ws.buf(wsFwdKernel, rows*blockOut))
 		return
 	}
 	if wx.Out < blockPix {
@@ -118,7 +114,8 @@ func convForward(l *Conv2D, x, y *Tensor, wy, wx Window, kernels convKernels) {
 		return
 	}
 	micro := kernels.block
-	kp := make([]float32, rows*blockOut)
+	kp := ws.buf(wsFwdKernel, rows*blockOut)
+	clear(kp)
 	var bias [blockOut]float32
 	for o0 := 0; o0 < O; o0 += blockOut {
 		lanes := min(blockOut, O-o0)
@@ -144,11 +141,10 @@ func convForward(l *Conv2D, x, y *Tensor, wy, wx Window, kernels convKernels) {
 
 // conv10 runs a 10-channel convolution in blocks of 8 pixels; as in
 // convForward, the last block of a row overlaps the one before.
-func conv10(l *Conv2D, xp []float32, xRow, xPix int, y *Tensor, wy, wx Window, micro conv10Micro) {
+func conv10(l *Conv2D, xp []float32, xRow, xPix int, y *Tensor, wy, wx Window, micro conv10Micro, kp []float32) {
 	const O = 10
 	n := l.KW * l.InC
 	rows := l.KH * n
-	kp := make([]float32, rows*blockOut)
 	for r := 0; r < rows; r++ {
 		k := l.Kernel[r*O : (r+1)*O]
 		dst := kp[r*blockOut : (r+1)*blockOut]

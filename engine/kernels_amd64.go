@@ -20,6 +20,9 @@ func conv8x10FMA(x, k *float32, bias *[blockOut]float32, y *float32, xPix, xRow,
 func dense16FMA(x, k *float32, n, stride int, mask *[blockOut]int32, z *float32)
 
 //go:noescape
+func kgrad16x5FMA(x *float32, offs *int, dz *float32, acc *[kgradOuts * kgradLanes]float32, count, pstep, dzPix int)
+
+//go:noescape
 func relu8AVX(x, y *float32, n int)
 
 //go:noescape
@@ -107,6 +110,29 @@ func bestConv() convKernels {
 		return convKernels{block: convMicroFMA, block10: conv10MicroFMA}
 	}
 	return convKernels{block: convMicroGo}
+}
+
+// kgradMicroFMA is the assembly behind the kgradMicro signature.
+func kgradMicroFMA(x []float32, offs []int, dz []float32, acc *[kgradOuts * kgradLanes]float32, count, pstep, dzPix int) {
+	if count < 1 {
+		return
+	}
+	last := (count - 1) * pstep
+	_ = offs[last]
+	_ = dz[last*dzPix+kgradOuts-1]
+	// The offsets increase (pixelOffsets makes them so), so the first and
+	// the last bound every read.
+	if offs[0] < 0 || offs[last]+kgradLanes > len(x) {
+		panic("engine: kernel-gradient offset out of range")
+	}
+	kgrad16x5FMA(unsafe.SliceData(x), unsafe.SliceData(offs), unsafe.SliceData(dz), acc, count, pstep, dzPix)
+}
+
+func bestKernelGrad() kgradKernels {
+	if hasFMA {
+		return kgradKernels{micro: kgradMicroFMA, chains: 4}
+	}
+	return kgradKernels{micro: kgradMicroGo, chains: 1}
 }
 
 func bestDense() denseMicro {

@@ -431,3 +431,73 @@ store10:
 	VMOVHPS      X13, 312(DI)
 	VZEROUPPER
 	RET
+
+// func kgrad16x5FMA(x *float32, offs *int, dz *float32, acc *[80]float32, count, pstep, dzPix int)
+//
+// The kernel-gradient micro-kernel: for i < count, with q = i*pstep,
+// v = x[offs[q] : offs[q]+16] and, for o < 5,
+// acc[o*16 : o*16+16] += dz[q*dzPix+o] * v, one fused multiply-add per
+// value, in i order. Y0..Y9 hold acc (two registers per o) between the
+// load at the start and the store at the end, so a caller can continue a
+// sum over several calls and get the bits of one long chain.
+TEXT ·kgrad16x5FMA(SB), NOSPLIT, $0-56
+	MOVQ x+0(FP), SI
+	MOVQ offs+8(FP), DI
+	MOVQ dz+16(FP), DX
+	MOVQ acc+24(FP), AX
+	MOVQ count+32(FP), CX
+	MOVQ pstep+40(FP), R8
+	MOVQ dzPix+48(FP), R9
+	IMULQ R8, R9
+	SHLQ $2, R9 // dz bytes per step
+	SHLQ $3, R8 // offs bytes per step
+	VMOVUPS (AX), Y0
+	VMOVUPS 32(AX), Y1
+	VMOVUPS 64(AX), Y2
+	VMOVUPS 96(AX), Y3
+	VMOVUPS 128(AX), Y4
+	VMOVUPS 160(AX), Y5
+	VMOVUPS 192(AX), Y6
+	VMOVUPS 224(AX), Y7
+	VMOVUPS 256(AX), Y8
+	VMOVUPS 288(AX), Y9
+	TESTQ CX, CX
+	JZ    kstore
+
+kloop:
+	MOVQ         (DI), R10
+	VMOVUPS      (SI)(R10*4), Y10
+	VMOVUPS      32(SI)(R10*4), Y11
+	VBROADCASTSS (DX), Y12
+	VFMADD231PS  Y10, Y12, Y0
+	VFMADD231PS  Y11, Y12, Y1
+	VBROADCASTSS 4(DX), Y13
+	VFMADD231PS  Y10, Y13, Y2
+	VFMADD231PS  Y11, Y13, Y3
+	VBROADCASTSS 8(DX), Y14
+	VFMADD231PS  Y10, Y14, Y4
+	VFMADD231PS  Y11, Y14, Y5
+	VBROADCASTSS 12(DX), Y15
+	VFMADD231PS  Y10, Y15, Y6
+	VFMADD231PS  Y11, Y15, Y7
+	VBROADCASTSS 16(DX), Y12
+	VFMADD231PS  Y10, Y12, Y8
+	VFMADD231PS  Y11, Y12, Y9
+	ADDQ         R8, DI
+	ADDQ         R9, DX
+	DECQ         CX
+	JNZ          kloop
+
+kstore:
+	VMOVUPS Y0, (AX)
+	VMOVUPS Y1, 32(AX)
+	VMOVUPS Y2, 64(AX)
+	VMOVUPS Y3, 96(AX)
+	VMOVUPS Y4, 128(AX)
+	VMOVUPS Y5, 160(AX)
+	VMOVUPS Y6, 192(AX)
+	VMOVUPS Y7, 224(AX)
+	VMOVUPS Y8, 256(AX)
+	VMOVUPS Y9, 288(AX)
+	VZEROUPPER
+	RET

@@ -10,5 +10,7 @@ func bestConv() convKernels { return convKernels{block: convMicroGo} }
 func bestDense() denseMicro { return denseMicroGo }
 func bestPool() poolMicro   { return poolMicroGo }
 
+func bestKernelGrad() kgradKernels { return kgradKernels{micro: kgradMicroGo, chains: 1} }
+
 // reluInto writes max(0, x) into y (same length); NaN stays NaN.
 func reluInto(y, x []float32) { reluGo(y, x) }

@@ -131,7 +131,7 @@ func TestConvKernels(t *testing.T) {
 		wy, wx, _ := l.Windows(x.Shape)
 		for name, k := range kernels {
 			got := NewTensor(want.Shape...)
-			convForward(l, x, got, wy, wx, k)
+			convForward(new(Workspace), l, x, got, wy, wx, k)
 			if e := relErr(got.Data, want.Data); e > 1e-6 {
 				t.Errorf("%v: %s kernel differs from the definition by %.2g (relative)", c, name, e)
 			}
@@ -150,8 +150,8 @@ func TestConvKernelsAgree(t *testing.T) {
 		l, x := c.build(r)
 		wy, wx, _ := l.Windows(x.Shape)
 		a, b := NewTensor(wy.Out, wx.Out, c.o), NewTensor(wy.Out, wx.Out, c.o)
-		convForward(l, x, a, wy, wx, convKernels{block: convMicroGo})
-		convForward(l, x, b, wy, wx, bestConv())
+		convForward(new(Workspace), l, x, a, wy, wx, convKernels{block: convMicroGo})
+		convForward(new(Workspace), l, x, b, wy, wx, bestConv())
 		if e := relErr(a.Data, b.Data); e > 1e-6 {
 			t.Errorf("%v: assembly and Go kernels differ by %.2g (relative)", c, e)
 		}

@@ -89,7 +89,7 @@ func (l *MaxPool2D) Backward(x, y, dy, dx *Tensor, _ [][]float32) {
 	oh, ow, C := y.Shape[0], y.Shape[1], y.Shape[2]
 	if l.PoolH == 2 && l.PoolW == 2 && l.StrideH == 2 && l.StrideW == 2 && wy.Before == 0 && wx.Before == 0 &&
 		2*oh <= wy.In && 2*ow <= wx.In {
-		maxPool2x2Backward(x.Data, dy.Data, dx.Data, W, oh, ow, C)
+		maxPool2x2Backward(x.Data, dy.Data, dx.Data, W, oh, ow, C, false)
 		return
 	}
 	for oy := 0; oy < oh; oy++ {
