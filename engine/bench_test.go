@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -97,16 +98,23 @@ func seededInput(shape []int) *Tensor {
 	return x
 }
 
-func benchmarkForward(b *testing.B, m *Model) {
+func benchmarkForward(b *testing.B, m *Model, reuse bool) {
 	if err := m.Check(); err != nil {
 		b.Fatal(err)
 	}
 	x := seededInput(m.Input.Shape)
 	flops := float64(m.FLOPs())
 	b.ReportAllocs()
+	var tr Trace
 	cpu0, cpuOK := processCPUTime()
 	for b.Loop() {
-		if _, err := m.Forward(x); err != nil {
+		var err error
+		if reuse {
+			err = m.ForwardInto(&tr, x)
+		} else {
+			_, err = m.Forward(x)
+		}
+		if err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -121,8 +129,13 @@ func benchmarkForward(b *testing.B, m *Model) {
 	}
 }
 
-func BenchmarkForwardCNNExplainer64(b *testing.B) { benchmarkForward(b, cnnExplainerModel()) }
-func BenchmarkForwardSeed28(b *testing.B)         { benchmarkForward(b, seedModel()) }
+func BenchmarkForwardCNNExplainer64(b *testing.B) { benchmarkForward(b, cnnExplainerModel(), false) }
+func BenchmarkForwardSeed28(b *testing.B)         { benchmarkForward(b, seedModel(), false) }
+
+// The same passes through ForwardInto, one Trace reused, as a caller that
+// traces many inputs would.
+func BenchmarkForwardIntoCNNExplainer64(b *testing.B) { benchmarkForward(b, cnnExplainerModel(), true) }
+func BenchmarkForwardIntoSeed28(b *testing.B)         { benchmarkForward(b, seedModel(), true) }
 
 // TestBenchModels keeps the benchmark models honest: they must be valid and
 // have the FLOP counts worked out from their shapes.
@@ -160,4 +173,52 @@ func TestBenchModels(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestForwardIntoReuses checks that ForwardInto gives Forward's trace bit
+// for bit when its Trace is reused for other inputs, and that the reuse
+// allocates almost nothing (the shape check's few slices).
+func TestForwardIntoReuses(t *testing.T) {
+	for _, m := range []*Model{cnnExplainerModel(), seedModel()} {
+		t.Run(m.Name, func(t *testing.T) {
+			var tr Trace
+			r := rand.New(rand.NewPCG(7, 8))
+			for k := range 3 {
+				x := NewTensor(m.Input.Shape...)
+				fill(r, x.Data, 1)
+				want, err := m.Forward(x)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := m.ForwardInto(&tr, x); err != nil {
+					t.Fatal(err)
+				}
+				for i, l := range want.Layers {
+					if !slices.Equal(bits(l.Output.Data), bits(tr.Layers[i].Output.Data)) || l.Name != tr.Layers[i].Name {
+						t.Fatalf("input %d: layer %s differs", k, l.Name)
+					}
+				}
+				if !slices.Equal(bits(want.Logits), bits(tr.Logits)) || !slices.Equal(bits(want.Probs), bits(tr.Probs)) {
+					t.Fatalf("input %d: logits or probabilities differ", k)
+				}
+			}
+			x := seededInput(m.Input.Shape)
+			allocs := testing.AllocsPerRun(10, func() {
+				if err := m.ForwardInto(&tr, x); err != nil {
+					t.Fatal(err)
+				}
+			})
+			if limit := float64(2*len(m.Layers) + 4); allocs > limit {
+				t.Errorf("ForwardInto allocates %v times a call, want at most %v", allocs, limit)
+			}
+		})
+	}
+}
+
+func bits(v []float32) []uint32 {
+	b := make([]uint32, len(v))
+	for i, f := range v {
+		b[i] = math.Float32bits(f)
+	}
+	return b
 }

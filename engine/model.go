@@ -142,6 +142,7 @@ type Trace struct {
 	Layers []LayerTrace
 	Logits []float32
 	Probs  []float32
+	ws     *Workspace // scratch kept for the next ForwardInto
 }
 
 // Output returns the output of the named layer, or nil.
@@ -168,28 +169,57 @@ var ErrInputShape = errors.New("input shape does not match the model")
 
 // Forward runs x, an input already scaled, through every layer.
 func (m *Model) Forward(x *Tensor) (*Trace, error) {
-	shapes, err := m.Shapes()
-	if err != nil {
+	tr := new(Trace)
+	if err := m.ForwardInto(tr, x); err != nil {
 		return nil, err
 	}
-	if !slices.Equal(x.Shape, shapes[0]) || len(x.Data) != NumElements(shapes[0]) {
-		return nil, fmt.Errorf("%w: got %v, want %v", ErrInputShape, x.Shape, shapes[0])
-	}
-	tr := &Trace{Input: x, Layers: make([]LayerTrace, len(m.Layers))}
-	cur := x
-	for i, l := range m.Layers {
-		y := NewTensor(shapes[i+1]...)
-		l.Forward(cur, y)
-		tr.Layers[i] = LayerTrace{Name: l.Name(), Kind: l.Kind(), Output: y}
-		cur = y
-	}
-	tr.Logits, tr.Probs = m.outputs(tr)
 	return tr, nil
 }
 
+// ForwardInto is Forward writing into tr. The tensors and slices a
+// previous call left in tr are reused where their shapes fit, with the
+// scratch memory of the convolutions, so tracing input after input makes no
+// garbage; each call overwrites what the last one wrote (Clone what must
+// outlive it). A zero Trace is ready to use. tr.Input is x itself, not a
+// copy. Not safe for concurrent use of one tr.
+func (m *Model) ForwardInto(tr *Trace, x *Tensor) error {
+	shapes, err := m.Shapes()
+	if err != nil {
+		return err
+	}
+	if !slices.Equal(x.Shape, shapes[0]) || len(x.Data) != NumElements(shapes[0]) {
+		return fmt.Errorf("%w: got %v, want %v", ErrInputShape, x.Shape, shapes[0])
+	}
+	if tr.ws == nil {
+		tr.ws = new(Workspace)
+	}
+	if len(tr.Layers) != len(m.Layers) {
+		tr.Layers = make([]LayerTrace, len(m.Layers))
+	}
+	tr.Input = x
+	cur := x
+	for i, l := range m.Layers {
+		y := tr.Layers[i].Output
+		if y == nil || !slices.Equal(y.Shape, shapes[i+1]) {
+			y = NewTensor(shapes[i+1]...)
+		}
+		// Every layer writes all of y, so a reused tensor needs no clearing.
+		if c, ok := l.(*Conv2D); ok {
+			c.ForwardWith(tr.ws, cur, y)
+		} else {
+			l.Forward(cur, y)
+		}
+		tr.Layers[i] = LayerTrace{Name: l.Name(), Kind: l.Kind(), Output: y}
+		cur = y
+	}
+	tr.Logits, tr.Probs = m.outputs(tr, tr.Logits[:0], tr.Probs[:0])
+	return nil
+}
+
 // outputs finds the logits (what goes into the final softmax) and the
-// probabilities. A model that ends without a softmax gets one applied.
-func (m *Model) outputs(tr *Trace) (logits, probs []float32) {
+// probabilities, appended to logits and probs. A model that ends without a
+// softmax gets one applied.
+func (m *Model) outputs(tr *Trace, logits, probs []float32) ([]float32, []float32) {
 	// Trailing identities (a Dropout after the softmax, say) change nothing,
 	// so look through them to the layer that made the output.
 	n := len(m.Layers)
@@ -199,16 +229,16 @@ func (m *Model) outputs(tr *Trace) (logits, probs []float32) {
 	out := tr.Layers[n-1].Output.Data
 	switch l := m.Layers[n-1].(type) {
 	case *Softmax:
-		return append([]float32(nil), tr.LayerInput(n-1).Data...), append([]float32(nil), out...)
+		return append(logits, tr.LayerInput(n-1).Data...), append(probs, out...)
 	case *Dense:
 		if l.Act == ActSoftmax {
-			z := make([]float32, l.Out)
-			l.Logits(tr.LayerInput(n-1).Data, z)
-			return z, append([]float32(nil), out...)
+			logits = slices.Grow(logits, l.Out)[:l.Out]
+			l.Logits(tr.LayerInput(n-1).Data, logits)
+			return logits, append(probs, out...)
 		}
 	}
-	logits = append([]float32(nil), out...)
-	probs = make([]float32, len(out))
+	logits = append(logits, out...)
+	probs = slices.Grow(probs, len(out))[:len(out)]
 	SoftmaxInto(logits, probs)
 	return logits, probs
 }
