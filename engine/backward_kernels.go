@@ -20,8 +20,9 @@ package engine
 // needed and is not safe for concurrent use: give each goroutine its own.
 // The zero value is ready to use.
 type Workspace struct {
-	bufs [wsCount][]float32
-	offs []int
+	bufs    [wsCount][]float32
+	offs    []int
+	offsKey [4]int // the arguments offs was made for
 	// in and shape describe the padded output gradient handed to the
 	// transposed convolution, kept here so that no header escapes per call.
 	in    Tensor
@@ -52,10 +53,16 @@ func (w *Workspace) buf(i, n int) []float32 {
 // its window starts in the padded input: oy*rowStep + ox*pixStep. The
 // offsets increase, which kgradMicroFMA relies on.
 func (w *Workspace) pixelOffsets(oh, ow, rowStep, pixStep int) []int {
+	key := [4]int{oh, ow, rowStep, pixStep}
+	if key == w.offsKey && len(w.offs) == oh*ow {
+		return w.offs
+	}
+	w.offsKey = key
 	if cap(w.offs) < oh*ow {
 		w.offs = make([]int, oh*ow)
 	}
-	offs := w.offs[:oh*ow]
+	w.offs = w.offs[:oh*ow]
+	offs := w.offs
 	for oy := 0; oy < oh; oy++ {
 		for ox := 0; ox < ow; ox++ {
 			offs[oy*ow+ox] = oy*rowStep + ox*pixStep
@@ -229,6 +236,12 @@ func (l *Dense) backwardPre(x, dz []float32, dx *Tensor, grads [][]float32) {
 // vector at a time. With relu set, a window's gradient is dropped where its
 // winner is not positive (the ReLU before the pool).
 func maxPool2x2Backward(x, dy, dx []float32, W, oh, ow, C int, relu bool) {
+	if row := bestPoolBackRow(C); row != nil {
+		for oy := 0; oy < oh; oy++ {
+			row(x[2*oy*W*C:], dy[oy*ow*C:], dx[2*oy*W*C:], ow, C, W*C, relu)
+		}
+		return
+	}
 	for oy := 0; oy < oh; oy++ {
 		for ox := 0; ox < ow; ox++ {
 			a := (2*oy*W + 2*ox) * C
@@ -253,6 +266,11 @@ func maxPool2x2Backward(x, dy, dx []float32, W, oh, ow, C int, relu bool) {
 		}
 	}
 }
+
+// poolBackRow does one output row of maxPool2x2Backward (ow windows, c
+// channels, input rows rowStride floats apart), writing every cell of
+// each window: the gradient at the winner, zero elsewhere.
+type poolBackRow func(x, dy, dx []float32, ow, c, rowStride int, relu bool)
 
 // BackwardAfterReLU is the backward pass of a ReLU layer followed by this
 // max-pool, in one pass: x is the pool's input (the ReLU's output), dy the

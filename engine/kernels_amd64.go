@@ -23,6 +23,9 @@ func dense16FMA(x, k *float32, n, stride int, mask *[blockOut]int32, z *float32)
 func kgrad16x5FMA(x *float32, offs *int, dz *float32, acc *[kgradOuts * kgradLanes]float32, count, pstep, dzPix int)
 
 //go:noescape
+func maxpool2x2BackAVX(x, dy, dx *float32, ow, c, rowStride int, relu bool)
+
+//go:noescape
 func relu8AVX(x, y *float32, n int)
 
 //go:noescape
@@ -150,6 +153,26 @@ func poolMicroAVX(x, y []float32, npix, xPix, xRow, ph, pw, cell, yPix, lanes in
 	_ = x[(npix-1)*xPix+(ph-1)*xRow+(pw-1)*cell+lanes-1]
 	_ = y[(npix-1)*yPix+lanes-1]
 	maxpool16AVX(unsafe.SliceData(x), unsafe.SliceData(y), npix, xPix, xRow, ph, pw, cell, yPix, laneMask(lanes))
+}
+
+// poolBackRowAVX is the assembly behind the poolBackRow signature.
+func poolBackRowAVX(x, dy, dx []float32, ow, c, rowStride int, relu bool) {
+	if ow < 1 {
+		return
+	}
+	_ = x[rowStride+(2*ow)*c-1]
+	_ = dx[rowStride+(2*ow)*c-1]
+	_ = dy[ow*c-1]
+	maxpool2x2BackAVX(unsafe.SliceData(x), unsafe.SliceData(dy), unsafe.SliceData(dx), ow, c, rowStride, relu)
+}
+
+// bestPoolBackRow returns the assembly row kernel of the 2x2 max-pool
+// backward for c channels, or nil where the Go loop is to run.
+func bestPoolBackRow(c int) poolBackRow {
+	if hasFMA && c >= 8 {
+		return poolBackRowAVX
+	}
+	return nil
 }
 
 func bestPool() poolMicro {

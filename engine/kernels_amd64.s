@@ -501,3 +501,81 @@ kstore:
 	VMOVUPS Y9, 288(AX)
 	VZEROUPPER
 	RET
+
+// func maxpool2x2BackAVX(x, dy, dx *float32, ow, c, rowStride int, relu bool)
+//
+// One output row of the 2x2, stride 2 max-pool backward (c >= 8 channels):
+// for each of ow windows, the four cells x00, x01, x10, x11 (c floats
+// apart, the second row rowStride floats down) are compared in that order,
+// a later one winning only when strictly larger (VCMPPS GT_OQ is false for
+// NaN, like Go's >), and every cell of the window is written: 0 + dy at
+// the winner, +0 elsewhere, as adding into a cleared dx would give. With
+// relu set the gradient is kept only where the winner is positive.
+// Channels go 8 at a time; the last block overlaps the one before instead
+// of running short (it writes the same values again).
+TEXT ·maxpool2x2BackAVX(SB), NOSPLIT, $0-49
+	MOVQ    x+0(FP), SI
+	MOVQ    dy+8(FP), DX
+	MOVQ    dx+16(FP), DI
+	MOVQ    ow+24(FP), CX
+	MOVQ    c+32(FP), R10
+	MOVQ    rowStride+40(FP), R9
+	SHLQ    $2, R9
+	MOVBLZX relu+48(FP), R12
+	LEAQ    -8(R10), R13
+	SHLQ    $2, R13 // last block's start, bytes
+	SHLQ    $2, R10 // c in bytes
+	VXORPS  Y15, Y15, Y15
+
+pwin:
+	XORQ R11, R11
+
+pblk:
+	CMPQ R11, R13
+	JLE  pgo
+	MOVQ R13, R11
+
+pgo:
+	LEAQ      (SI)(R11*1), AX
+	LEAQ      (AX)(R9*1), BX
+	VMOVUPS   (AX), Y0
+	VMOVUPS   (AX)(R10*1), Y1
+	VMOVUPS   (BX), Y2
+	VMOVUPS   (BX)(R10*1), Y3
+	VCMPPS    $0x1e, Y0, Y1, Y4 // m1 = x01 > best
+	VBLENDVPS Y4, Y1, Y0, Y0
+	VCMPPS    $0x1e, Y0, Y2, Y5 // m2 = x10 > best
+	VBLENDVPS Y5, Y2, Y0, Y0
+	VCMPPS    $0x1e, Y0, Y3, Y6 // m3 = x11 > best
+	VBLENDVPS Y6, Y3, Y0, Y0
+	VMOVUPS   (DX)(R11*1), Y7
+	VADDPS    Y15, Y7, Y7 // 0 + g
+	TESTQ     R12, R12
+	JZ        pwrite
+	VCMPPS    $0x1e, Y15, Y0, Y8 // best > 0
+	VANDPS    Y8, Y7, Y7
+
+pwrite:
+	VANDPS  Y6, Y7, Y13   // x11 won
+	VANDNPS Y7, Y6, Y12   // g where x11 did not win
+	VANDPS  Y5, Y12, Y11  // x10 won
+	VANDNPS Y12, Y5, Y12  // neither x10 nor x11
+	VANDPS  Y4, Y12, Y10  // x01 won
+	VANDNPS Y12, Y4, Y9   // x00 won
+	LEAQ    (DI)(R11*1), AX
+	LEAQ    (AX)(R9*1), BX
+	VMOVUPS Y9, (AX)
+	VMOVUPS Y10, (AX)(R10*1)
+	VMOVUPS Y11, (BX)
+	VMOVUPS Y13, (BX)(R10*1)
+	ADDQ    $32, R11
+	CMPQ    R11, R10
+	JLT     pblk
+
+	LEAQ (SI)(R10*2), SI
+	LEAQ (DI)(R10*2), DI
+	ADDQ R10, DX
+	DECQ CX
+	JNZ  pwin
+	VZEROUPPER
+	RET

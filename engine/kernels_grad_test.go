@@ -3,6 +3,7 @@ package engine
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -136,7 +137,7 @@ func TestReLUFoldedBackward(t *testing.T) {
 		{LayerName: "pool3", PoolH: 3, PoolW: 3, StrideH: 2, StrideW: 2, Padding: Same},
 	}
 	for _, p := range pools {
-		for _, shape := range [][3]int{{28, 28, 10}, {7, 9, 3}, {14, 14, 10}} {
+		for _, shape := range [][3]int{{28, 28, 10}, {7, 9, 3}, {14, 14, 10}, {9, 7, 8}, {6, 8, 17}} {
 			z := NewTensor(shape[:]...)
 			for i := range z.Data {
 				z.Data[i] = float32(r.IntN(5) - 2) // ties and negatives
@@ -147,9 +148,22 @@ func TestReLUFoldedBackward(t *testing.T) {
 			y, dy := NewTensor(out...), NewTensor(out...)
 			p.Forward(a, y)
 			fill(r, dy.Data, 1)
+			dy.Data[0] = float32(math.Copysign(0, -1)) // 0 + -0 is +0
 			da, want, got := NewTensor(shape[:]...), NewTensor(shape[:]...), NewTensor(shape[:]...)
 			p.Backward(a, y, dy, da, nil)
 			relu.Backward(z, a, da, want, nil)
+			// The pool's own backward, bit for bit as its definition.
+			def := NewTensor(shape[:]...)
+			for oy := 0; oy < out[0]; oy++ {
+				for ox := 0; ox < out[1]; ox++ {
+					for c := 0; c < out[2]; c++ {
+						def.Data[p.Argmax(a, oy, ox, c)] += dy.Data[(oy*out[1]+ox)*out[2]+c]
+					}
+				}
+			}
+			if !slices.Equal(bits(da.Data), bits(def.Data)) {
+				t.Fatalf("%s %v: Backward differs from Argmax's routing", p.LayerName, shape)
+			}
 			fill(r, got.Data, 1) // must be overwritten
 			p.BackwardAfterReLU(a, y, dy, got)
 			for i := range want.Data {

@@ -10,6 +10,8 @@ func bestConv() convKernels { return convKernels{block: convMicroGo} }
 func bestDense() denseMicro { return denseMicroGo }
 func bestPool() poolMicro   { return poolMicroGo }
 
+func bestPoolBackRow(int) poolBackRow { return nil }
+
 func bestKernelGrad() kgradKernels { return kgradKernels{micro: kgradMicroGo, chains: 1} }
 
 // reluInto writes max(0, x) into y (same length); NaN stays NaN.
