@@ -97,25 +97,25 @@ func (l *Conv2D) backward(ws *Workspace, x *Tensor, mask []float32, dy, dx *Tens
 	// dz holds the (masked) output gradient with kgradSpare zeros after it
 	// for the kernel-gradient micro-kernel.
 	dz := ws.buf(wsMasked, P*O+kgradSpare)
-	if mask != nil {
-		g := dy.Data[:P*O]
-		for i, v := range mask[:P*O] {
-			if v > 0 {
-				dz[i] = g[i]
-			} else {
-				dz[i] = 0
-			}
-		}
-	} else {
-		copy(dz, dy.Data[:P*O])
-	}
 	clear(dz[P*O:])
 	gk, gb := grads[0], grads[1][:O]
-
 	// The bias gradient sums each output channel over the pixels, in pixel
-	// order.
+	// order, in the same pass that masks dz.
 	for p := 0; p < P; p++ {
-		for o, v := range dz[p*O : (p+1)*O] {
+		g, d := dy.Data[p*O:(p+1)*O], dz[p*O:(p+1)*O]
+		if mask != nil {
+			for o, m := range mask[p*O : (p+1)*O] {
+				v := g[o]
+				if !(m > 0) {
+					v = 0
+				}
+				d[o] = v
+				gb[o] += v
+			}
+			continue
+		}
+		copy(d, g)
+		for o, v := range g {
 			gb[o] += v
 		}
 	}
