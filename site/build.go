@@ -66,6 +66,16 @@ func Build(ctx context.Context, cfg Config) (*Report, error) {
 	cfg = cfg.withDefaults()
 	b := &builder{cfg: cfg, tree: newTree(), min: newMinifier(), chapters: map[string][]*chapter{}, index: map[string]*chapter{},
 		report: &Report{Pages: map[string]int{}, Bytes: map[string]int64{}, Missing: map[string]TranslationGaps{}}}
+	if err := checkOutput(cfg); err != nil {
+		return nil, err
+	}
+	unlock, err := lockCache(cfg.Cache, cfg.Log)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	removeStale(cfg.Cache)
+	removeStaleOutputs(cfg.Out)
 	if err := b.load(ctx); err != nil {
 		return nil, err
 	}
@@ -168,39 +178,19 @@ func (b *builder) load(ctx context.Context) error {
 	if b.pkey, err = b.pagesKey(figKey); err != nil {
 		return err
 	}
-	b.pcache = loadPageCache(cfg.Cache, b.pkey)
+	b.pcache = loadPageCache(cfg.Cache, b.pkey, cfg.Log)
 	b.report.PagesCached = b.pcache != nil
 	b.report.Cached = cached
 	b.report.Figures = len(man.Figures)
-	if sameFigures(cfg.Out, figDir) {
-		b.tree.moves["figures"] = filepath.Join(cfg.Out, "figures")
-		for _, f := range man.Figures {
-			b.tree.known["figures/"+f.File] = true
-		}
-	} else {
-		for _, f := range man.Figures {
-			b.tree.copy("figures/"+f.File, filepath.Join(figDir, filepath.FromSlash(f.File)))
-		}
-		b.tree.copy("figures/"+render.ManifestFile, filepath.Join(figDir, render.ManifestFile))
+	for _, f := range man.Figures {
+		b.tree.copy("figures/"+f.File, filepath.Join(figDir, filepath.FromSlash(f.File)))
 	}
+	b.tree.copy("figures/"+render.ManifestFile, filepath.Join(figDir, render.ManifestFile))
 	for _, r := range net.Runs {
 		b.tree.copy(r.Image, filepath.Join(set.Dir, filepath.FromSlash(r.File)))
 	}
 	b.views = &views{net: net, figs: newFigIndex(man)}
 	return nil
-}
-
-// sameFigures reports whether out/figures was linked from figDir by the
-// previous build: its manifest is the very file of the cache entry. Files
-// edited in place would have changed the cache too (they share storage),
-// so the folder can move into the new output whole.
-func sameFigures(out, figDir string) bool {
-	a, err := os.Stat(filepath.Join(out, "figures", render.ManifestFile))
-	if err != nil {
-		return false
-	}
-	b, err := os.Stat(filepath.Join(figDir, render.ManifestFile))
-	return err == nil && os.SameFile(a, b)
 }
 
 // job is one output file to make.
@@ -599,18 +589,11 @@ func (b *builder) measure() {
 	for p, src := range b.tree.copies {
 		if n, ok := cachedSize[p]; ok {
 			add(p, n)
-			delete(cachedSize, p)
 			continue
 		}
 		if fi, err := os.Stat(src); err == nil {
 			add(p, fi.Size())
 		}
-	}
-	for p, n := range cachedSize { // in folders moved from the previous output
-		add(p, n)
-	}
-	if _, moved := b.tree.moves["figures"]; moved && b.pcache != nil {
-		r.figureBytes = b.pcache.FigureBytes
 	}
 	r.Shared += r.figureBytes
 	sort.Strings(r.Warnings)
@@ -654,10 +637,6 @@ func (b *builder) homeWeight() int64 {
 			total += int64(len(data))
 		} else if f, ok := b.tree.copies[src]; ok {
 			if fi, err := os.Stat(f); err == nil {
-				total += fi.Size()
-			}
-		} else if i := strings.IndexByte(src, '/'); i > 0 && b.tree.moves[src[:i]] != "" {
-			if fi, err := os.Stat(filepath.Join(b.tree.moves[src[:i]], filepath.FromSlash(src[i+1:]))); err == nil {
 				total += fi.Size()
 			}
 		}

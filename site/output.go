@@ -27,15 +27,10 @@ type tree struct {
 	mu     sync.Mutex
 	files  map[string][]byte
 	copies map[string]string // site path -> source file
-	// moves are folders taken whole from the previous output, by site
-	// path: the figures, when they come from the same cache entry.
-	moves map[string]string
-	// known lists the files inside moved folders, for the link check.
-	known map[string]bool
 }
 
 func newTree() *tree {
-	return &tree{files: map[string][]byte{}, copies: map[string]string{}, moves: map[string]string{}, known: map[string]bool{}}
+	return &tree{files: map[string][]byte{}, copies: map[string]string{}}
 }
 
 func (t *tree) add(p string, data []byte) error {
@@ -107,6 +102,11 @@ func writeAtomic(out string, t *tree) error {
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return fmt.Errorf("output: %w", err)
 	}
+	// The marker goes first, so a folder a killed build leaves is known
+	// as ours and removed by the next build.
+	if err := os.WriteFile(filepath.Join(tmp, OutputMarker), []byte(markerText), 0o644); err != nil {
+		return fmt.Errorf("output: %w", err)
+	}
 	dirs := &dirMaker{made: map[string]bool{}}
 	for _, p := range sortedKeys(t.files) {
 		name := filepath.Join(tmp, filepath.FromSlash(p))
@@ -126,31 +126,10 @@ func writeAtomic(out string, t *tree) error {
 			return err
 		}
 	}
-	// Folders taken from the previous output move last, and move back if
-	// the swap fails, so the previous output is never left without them.
-	var moved [][2]string
-	undo := func() {
-		for i := len(moved) - 1; i >= 0; i-- {
-			_ = os.Rename(moved[i][1], moved[i][0])
-		}
-	}
-	for _, p := range sortedKeys(t.moves) {
-		dst := filepath.Join(tmp, filepath.FromSlash(p))
-		if err := dirs.make(filepath.Dir(dst)); err != nil {
-			undo()
-			return err
-		}
-		if err := os.Rename(t.moves[p], dst); err != nil {
-			undo()
-			return fmt.Errorf("output: %w", err)
-		}
-		moved = append(moved, [2]string{t.moves[p], dst})
-	}
 	old := ""
 	if _, err := os.Stat(out); err == nil {
 		old = tmp + ".old"
 		if err := os.Rename(out, old); err != nil {
-			undo()
 			return fmt.Errorf("output %s: %w", out, err)
 		}
 	}
@@ -158,7 +137,6 @@ func writeAtomic(out string, t *tree) error {
 		if old != "" {
 			_ = os.Rename(old, out)
 		}
-		undo()
 		return fmt.Errorf("output %s: %w", out, err)
 	}
 	ok = true
@@ -188,12 +166,9 @@ func (d *dirMaker) make(dir string) error {
 	return nil
 }
 
-// copyFile hard-links when it can (the figure cache is on the same disk)
-// and copies otherwise.
+// copyFile copies, never links: a hard link into the cache would let an
+// edit inside the output change the cache, and so every later build.
 func copyFile(dst, src string) error {
-	if err := os.Link(src, dst); err == nil {
-		return nil
-	}
 	in, err := os.Open(src)
 	if err != nil {
 		return fmt.Errorf("output: %w", err)
@@ -279,7 +254,7 @@ func brokenLinks(t *tree) []string {
 			return true
 		}
 		_, ok := t.copies[p]
-		return ok || t.known[p]
+		return ok
 	}
 	var bad []string
 	for _, p := range sortedKeys(t.files) {
