@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -57,6 +58,7 @@ type builder struct {
 	smMu     sync.Mutex
 	pkey     string
 	pcache   *pageCache
+	keys     *keyLog
 }
 
 // Build makes the whole site and swaps it into cfg.Out. On any error the
@@ -64,7 +66,7 @@ type builder struct {
 func Build(ctx context.Context, cfg Config) (*Report, error) {
 	start := time.Now()
 	cfg = cfg.withDefaults()
-	b := &builder{cfg: cfg, tree: newTree(), min: newMinifier(), chapters: map[string][]*chapter{}, index: map[string]*chapter{},
+	b := &builder{cfg: cfg, tree: newTree(), min: newMinifier(), chapters: map[string][]*chapter{}, index: map[string]*chapter{}, keys: &keyLog{},
 		report: &Report{Pages: map[string]int{}, Bytes: map[string]int64{}, Missing: map[string]TranslationGaps{}}}
 	if err := checkOutput(cfg); err != nil {
 		return nil, err
@@ -88,20 +90,41 @@ func Build(ctx context.Context, cfg Config) (*Report, error) {
 	if err := b.minifyAll(ctx); err != nil {
 		return nil, err
 	}
+	for _, w := range b.keys.warnings(b.langs[0]) {
+		b.warn(w)
+	}
 	if cfg.StrictI18n {
+		for _, w := range b.report.Warnings {
+			if stringsWarning(w) {
+				return nil, fmt.Errorf("%s (-strict-i18n)", w)
+			}
+		}
 		for _, code := range sortedKeys(b.report.Missing) {
 			g := b.report.Missing[code]
 			if len(g.Pages)+len(g.Strings) > 0 {
-				return nil, fmt.Errorf("translation %s is incomplete: %d pages and %d strings missing (-strict-i18n)", code, len(g.Pages), len(g.Strings))
+				var list strings.Builder
+				for _, p := range g.Pages {
+					list.WriteString("\n  page   " + p)
+				}
+				for _, s := range g.Strings {
+					list.WriteString("\n  string " + s)
+				}
+				return nil, fmt.Errorf("translation %s is incomplete: %d pages and %d strings missing (-strict-i18n):%s", code, len(g.Pages), len(g.Strings), list.String())
 			}
 		}
+	}
+	// A fallback chapter repeats its original's warnings.
+	sort.Strings(b.report.Warnings)
+	b.report.Warnings = slices.Compact(b.report.Warnings)
+	if cfg.Strict && len(b.report.Warnings) > 0 {
+		return nil, fmt.Errorf("%d warnings are errors under -strict:\n  %s", len(b.report.Warnings), strings.Join(b.report.Warnings, "\n  "))
 	}
 	generated := b.generatedPaths()
 	b.measure()
 	if b.pcache == nil {
 		var warnings []string
 		for _, w := range b.report.Warnings {
-			if strings.Contains(w, "_index.md:") {
+			if strings.Contains(w, "_index.md:") || stringsWarning(w) {
 				warnings = append(warnings, w)
 			}
 		}
@@ -130,6 +153,9 @@ func (b *builder) load(ctx context.Context) error {
 	missingStrings, err := loadStrings(langs)
 	if err != nil {
 		return err
+	}
+	for _, l := range langs {
+		l.missing = b.keys
 	}
 	for _, l := range langs {
 		b.report.Langs = append(b.report.Langs, l.Code)
@@ -446,6 +472,9 @@ func (b *builder) markdown(p *PageData, c *chapter) (template.HTML, error) {
 		p.Alternates = nil
 	}
 	p.TOC = d.TOC
+	if err := b.fixLinks(d, p, c); err != nil {
+		return "", err
+	}
 	html, err := d.Render(b.resolver(p, c.file, b.warn))
 	if err != nil {
 		return "", err

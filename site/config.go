@@ -28,6 +28,7 @@ type Config struct {
 	Drafts      bool     // include pages whose front matter says draft
 	Jobs        int      // workers; 0 means the number of CPUs
 	StrictI18n  bool     // a missing page or string fails the build
+	Strict      bool     // any warning (a foreign image, a missing figure) fails the build
 	LiveReload  bool     // inject the live-reload script (serve mode only)
 
 	// LoadModel and LoadImage read the model and the sample pictures;

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -215,7 +216,7 @@ func xmlEscape(s string) string { return xmlEscaper.Replace(s) }
 // absURL joins the base URL and a site path, dropping "index.html" so the
 // address is the one a server shows.
 func absURL(base, p string) string {
-	p = strings.TrimSuffix(p, "index.html")
+	p = (&url.URL{Path: strings.TrimSuffix(p, "index.html")}).EscapedPath()
 	if base == "" {
 		return "/" + p
 	}
@@ -263,11 +264,16 @@ func brokenLinks(t *tree) []string {
 		}
 		for _, u := range links(t.files[p]) {
 			raw := u
-			if u == "" || strings.HasPrefix(u, "#") || strings.Contains(u, "://") || strings.HasPrefix(u, "data:") || strings.HasPrefix(u, "mailto:") {
+			if u == "" || strings.HasPrefix(u, "#") || strings.Contains(u, "://") || strings.HasPrefix(u, "//") || strings.HasPrefix(u, "data:") || strings.HasPrefix(u, "mailto:") {
 				continue
 			}
 			if i := strings.IndexAny(u, "#?"); i >= 0 {
 				u = u[:i]
+			}
+			// html/template percent-encodes a Unicode slug; files keep
+			// their Unicode names, as Hugo's do.
+			if dec, err := url.PathUnescape(u); err == nil {
+				u = dec
 			}
 			target := path.Join(path.Dir(p), u)
 			if strings.HasSuffix(u, "/") || u == "." || u == ".." {
