@@ -59,6 +59,7 @@ type builder struct {
 	pkey     string
 	pcache   *pageCache
 	keys     *keyLog
+	prog     *progress
 }
 
 // Build makes the whole site and swaps it into cfg.Out. On any error the
@@ -66,8 +67,6 @@ type builder struct {
 func Build(ctx context.Context, cfg Config) (*Report, error) {
 	start := time.Now()
 	cfg = cfg.withDefaults()
-	b := &builder{cfg: cfg, tree: newTree(), min: newMinifier(), chapters: map[string][]*chapter{}, index: map[string]*chapter{}, keys: &keyLog{},
-		report: &Report{Pages: map[string]int{}, Bytes: map[string]int64{}, Missing: map[string]TranslationGaps{}}}
 	if err := checkOutput(cfg); err != nil {
 		return nil, err
 	}
@@ -78,46 +77,24 @@ func Build(ctx context.Context, cfg Config) (*Report, error) {
 	defer unlock()
 	removeStale(cfg.Cache)
 	removeStaleOutputs(cfg.Out)
+	min := newMinifier()
+	t, err := newTree(cfg.Out, min)
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(t.dir) // gone already when the swap succeeded
+	b := &builder{cfg: cfg, tree: t, min: min, chapters: map[string][]*chapter{}, index: map[string]*chapter{}, keys: &keyLog{},
+		report: &Report{Pages: map[string]int{}, Bytes: map[string]int64{}, Missing: map[string]TranslationGaps{}},
+		prog:   newProgress(cfg.Progress, cfg.ProgressBar)}
+	defer b.prog.finish()
 	if err := b.load(ctx); err != nil {
 		return nil, err
 	}
 	if err := b.pages(ctx); err != nil {
 		return nil, err
 	}
-	if bad := brokenLinks(b.tree); len(bad) > 0 {
-		return nil, fmt.Errorf("site: %d broken links, first: %s", len(bad), bad[0])
-	}
-	if err := b.minifyAll(ctx); err != nil {
+	if err := b.check(); err != nil {
 		return nil, err
-	}
-	for _, w := range b.keys.warnings(b.langs[0]) {
-		b.warn(w)
-	}
-	if cfg.StrictI18n {
-		for _, w := range b.report.Warnings {
-			if stringsWarning(w) {
-				return nil, fmt.Errorf("%s (-strict-i18n)", w)
-			}
-		}
-		for _, code := range sortedKeys(b.report.Missing) {
-			g := b.report.Missing[code]
-			if len(g.Pages)+len(g.Strings) > 0 {
-				var list strings.Builder
-				for _, p := range g.Pages {
-					list.WriteString("\n  page   " + p)
-				}
-				for _, s := range g.Strings {
-					list.WriteString("\n  string " + s)
-				}
-				return nil, fmt.Errorf("translation %s is incomplete: %d pages and %d strings missing (-strict-i18n):%s", code, len(g.Pages), len(g.Strings), list.String())
-			}
-		}
-	}
-	// A fallback chapter repeats its original's warnings.
-	sort.Strings(b.report.Warnings)
-	b.report.Warnings = slices.Compact(b.report.Warnings)
-	if cfg.Strict && len(b.report.Warnings) > 0 {
-		return nil, fmt.Errorf("%d warnings are errors under -strict:\n  %s", len(b.report.Warnings), strings.Join(b.report.Warnings, "\n  "))
 	}
 	generated := b.generatedPaths()
 	b.measure()
@@ -130,11 +107,50 @@ func Build(ctx context.Context, cfg Config) (*Report, error) {
 		}
 		b.saveCache(b.pkey, generated, warnings)
 	}
+	b.prog.start("writing "+cfg.Out, 0)
 	if err := writeAtomic(cfg.Out, b.tree); err != nil {
 		return nil, err
 	}
 	b.report.Elapsed = time.Since(start)
 	return b.report, nil
+}
+
+// check fails the build on broken links, and on the gaps and warnings the
+// strict flags turn into errors.
+func (b *builder) check() error {
+	if bad := brokenLinks(b.tree); len(bad) > 0 {
+		return fmt.Errorf("site: %d broken links, first: %s", len(bad), bad[0])
+	}
+	for _, w := range b.keys.warnings(b.langs[0]) {
+		b.warn(w)
+	}
+	if b.cfg.StrictI18n {
+		for _, w := range b.report.Warnings {
+			if stringsWarning(w) {
+				return fmt.Errorf("%s (-strict-i18n)", w)
+			}
+		}
+		for _, code := range sortedKeys(b.report.Missing) {
+			g := b.report.Missing[code]
+			if len(g.Pages)+len(g.Strings) > 0 {
+				var list strings.Builder
+				for _, p := range g.Pages {
+					list.WriteString("\n  page   " + p)
+				}
+				for _, s := range g.Strings {
+					list.WriteString("\n  string " + s)
+				}
+				return fmt.Errorf("translation %s is incomplete: %d pages and %d strings missing (-strict-i18n):%s", code, len(g.Pages), len(g.Strings), list.String())
+			}
+		}
+	}
+	// A fallback chapter repeats its original's warnings.
+	sort.Strings(b.report.Warnings)
+	b.report.Warnings = slices.Compact(b.report.Warnings)
+	if b.cfg.Strict && len(b.report.Warnings) > 0 {
+		return fmt.Errorf("%d warnings are errors under -strict:\n  %s", len(b.report.Warnings), strings.Join(b.report.Warnings, "\n  "))
+	}
+	return nil
 }
 
 func (b *builder) warn(msg string) {
@@ -193,10 +209,12 @@ func (b *builder) load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	net, err := loadNet(cfg, set)
+	b.prog.start("tracing samples", len(set.Samples))
+	net, err := loadNet(cfg, set, func() { b.prog.add(1) })
 	if err != nil {
 		return err
 	}
+	b.prog.start("figures", 0)
 	figDir, figKey, man, cached, err := cachedFigures(ctx, cfg, net)
 	if err != nil {
 		return err
@@ -253,6 +271,14 @@ func (b *builder) pages(ctx context.Context) error {
 	jobs = append(jobs, b.notFound, b.assets)
 	if b.pcache == nil {
 		jobs = append(jobs, b.dataFiles)
+	}
+	b.prog.start("pages", len(jobs))
+	for i, j := range jobs {
+		j := j
+		jobs[i] = func() error {
+			defer b.prog.add(1)
+			return j()
+		}
 	}
 	if err := runJobs(ctx, b.cfg.Jobs, jobs); err != nil {
 		return err
@@ -565,29 +591,6 @@ func (b *builder) dataFiles() error {
 	return nil
 }
 
-func (b *builder) minifyAll(ctx context.Context) error {
-	names := sortedKeys(b.tree.files)
-	var jobs []job
-	var mu sync.Mutex
-	for _, n := range names {
-		n := n
-		jobs = append(jobs, func() error {
-			mu.Lock()
-			data := b.tree.files[n]
-			mu.Unlock()
-			out, err := minifyFile(b.min, n, data)
-			if err != nil {
-				return err
-			}
-			mu.Lock()
-			b.tree.files[n] = out
-			mu.Unlock()
-			return nil
-		})
-	}
-	return runJobs(ctx, b.cfg.Jobs, jobs)
-}
-
 // measure counts pages and bytes per language; figures, pictures and data
 // are shared by all languages and counted apart.
 func (b *builder) measure() {
@@ -612,8 +615,8 @@ func (b *builder) measure() {
 			cachedSize[f.Path] = f.Size
 		}
 	}
-	for p, data := range b.tree.files {
-		add(p, int64(len(data)))
+	for p, n := range b.tree.sizes {
+		add(p, n)
 	}
 	for p, src := range b.tree.copies {
 		if n, ok := cachedSize[p]; ok {
@@ -633,7 +636,7 @@ func (b *builder) measure() {
 // the part of the tree the page cache keeps.
 func (b *builder) generatedPaths() map[string]bool {
 	gen := map[string]bool{}
-	for p := range b.tree.files {
+	for p := range b.tree.sizes {
 		if strings.HasPrefix(p, "data/") {
 			gen[p] = true
 			continue
@@ -650,11 +653,12 @@ func (b *builder) generatedPaths() map[string]bool {
 // homeWeight adds up the home page, its stylesheet and script and every
 // image it shows on first load.
 func (b *builder) homeWeight() int64 {
-	home := b.tree.files["index.html"]
+	t := b.tree
+	home := t.keep["index.html"]
 	if home == nil {
-		home, _ = os.ReadFile(b.tree.copies["index.html"])
+		home, _ = os.ReadFile(t.copies["index.html"])
 	}
-	total := int64(len(home)) + int64(len(b.tree.files["style.css"])) + int64(len(b.tree.files["site.js"]))
+	total := int64(len(home)) + t.sizes["style.css"] + t.sizes["site.js"]
 	seen := map[string]bool{}
 	for _, m := range imgSrc.FindAllSubmatch(home, -1) {
 		src := string(m[1])
@@ -662,12 +666,8 @@ func (b *builder) homeWeight() int64 {
 			continue
 		}
 		seen[src] = true
-		if data, ok := b.tree.files[src]; ok {
-			total += int64(len(data))
-		} else if f, ok := b.tree.copies[src]; ok {
-			if fi, err := os.Stat(f); err == nil {
-				total += fi.Size()
-			}
+		if n, ok := t.size(src); ok {
+			total += n
 		}
 	}
 	return total

@@ -37,6 +37,11 @@ type Config struct {
 	LoadImage func(path string, in engine.Input) (*engine.Tensor, error)
 
 	Log io.Writer // warnings, the translation report and the summary; nil discards
+
+	// Progress receives the build's steps as they happen; nil prints
+	// nothing. With ProgressBar (a terminal) one bar line is redrawn.
+	Progress    io.Writer
+	ProgressBar bool
 }
 
 func (c Config) withDefaults() Config {

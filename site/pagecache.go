@@ -119,8 +119,8 @@ func (b *builder) useCache(pc *pageCache) {
 	b.report.Warnings = append(b.report.Warnings, pc.Warnings...)
 }
 
-// saveCache stores the generated pages (already minified) under key and
-// copies them into the output from there. A cache that cannot be written
+// saveCache stores a copy of the generated pages (already minified) under
+// key. A cache that cannot be written
 // costs speed next time, not this build.
 func (b *builder) saveCache(key string, generated map[string]bool, warnings []string) {
 	dir := filepath.Join(b.cfg.Cache, "pages-"+key)
@@ -131,13 +131,12 @@ func (b *builder) saveCache(key string, generated map[string]bool, warnings []st
 	pc := &pageCache{Warnings: warnings}
 	dirs := &dirMaker{made: map[string]bool{}}
 	for _, p := range sortedKeys(generated) {
-		data := b.tree.files[p]
 		name := filepath.Join(tmp, filepath.FromSlash(p))
-		if dirs.make(filepath.Dir(name)) != nil || os.WriteFile(name, data, 0o644) != nil {
+		if dirs.make(filepath.Dir(name)) != nil || copyFile(name, filepath.Join(b.tree.dir, filepath.FromSlash(p))) != nil {
 			os.RemoveAll(tmp)
 			return
 		}
-		pc.Files = append(pc.Files, cachedFile{Path: p, Size: int64(len(data))})
+		pc.Files = append(pc.Files, cachedFile{Path: p, Size: b.tree.sizes[p]})
 	}
 	for _, s := range b.sitemap {
 		if generated[s.path] {
@@ -155,10 +154,6 @@ func (b *builder) saveCache(key string, generated map[string]bool, warnings []st
 	if os.Rename(tmp, dir) != nil {
 		os.RemoveAll(tmp)
 		return
-	}
-	for _, p := range sortedKeys(generated) {
-		delete(b.tree.files, p)
-		b.tree.copies[p] = filepath.Join(dir, filepath.FromSlash(p))
 	}
 	pruneEntries(b.cfg.Cache, "pages-", filepath.Base(dir))
 }
