@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -57,6 +58,8 @@ type builder struct {
 	smMu     sync.Mutex
 	pkey     string
 	pcache   *pageCache
+	keys     *keyLog
+	prog     *progress
 }
 
 // Build makes the whole site and swaps it into cfg.Out. On any error the
@@ -64,44 +67,90 @@ type builder struct {
 func Build(ctx context.Context, cfg Config) (*Report, error) {
 	start := time.Now()
 	cfg = cfg.withDefaults()
-	b := &builder{cfg: cfg, tree: newTree(), min: newMinifier(), chapters: map[string][]*chapter{}, index: map[string]*chapter{},
-		report: &Report{Pages: map[string]int{}, Bytes: map[string]int64{}, Missing: map[string]TranslationGaps{}}}
+	if err := checkOutput(cfg); err != nil {
+		return nil, err
+	}
+	unlock, err := lockCache(cfg.Cache, cfg.Log)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	removeStale(cfg.Cache)
+	removeStaleOutputs(cfg.Out)
+	min := newMinifier()
+	t, err := newTree(cfg.Out, min)
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(t.dir) // gone already when the swap succeeded
+	b := &builder{cfg: cfg, tree: t, min: min, chapters: map[string][]*chapter{}, index: map[string]*chapter{}, keys: &keyLog{},
+		report: &Report{Pages: map[string]int{}, Bytes: map[string]int64{}, Missing: map[string]TranslationGaps{}},
+		prog:   newProgress(cfg.Progress, cfg.ProgressBar)}
+	defer b.prog.finish()
 	if err := b.load(ctx); err != nil {
 		return nil, err
 	}
 	if err := b.pages(ctx); err != nil {
 		return nil, err
 	}
-	if bad := brokenLinks(b.tree); len(bad) > 0 {
-		return nil, fmt.Errorf("site: %d broken links, first: %s", len(bad), bad[0])
-	}
-	if err := b.minifyAll(ctx); err != nil {
+	if err := b.check(); err != nil {
 		return nil, err
-	}
-	if cfg.StrictI18n {
-		for _, code := range sortedKeys(b.report.Missing) {
-			g := b.report.Missing[code]
-			if len(g.Pages)+len(g.Strings) > 0 {
-				return nil, fmt.Errorf("translation %s is incomplete: %d pages and %d strings missing (-strict-i18n)", code, len(g.Pages), len(g.Strings))
-			}
-		}
 	}
 	generated := b.generatedPaths()
 	b.measure()
 	if b.pcache == nil {
 		var warnings []string
 		for _, w := range b.report.Warnings {
-			if strings.Contains(w, "_index.md:") {
+			if strings.Contains(w, "_index.md:") || stringsWarning(w) {
 				warnings = append(warnings, w)
 			}
 		}
 		b.saveCache(b.pkey, generated, warnings)
 	}
+	b.prog.start("writing "+cfg.Out, 0)
 	if err := writeAtomic(cfg.Out, b.tree); err != nil {
 		return nil, err
 	}
 	b.report.Elapsed = time.Since(start)
 	return b.report, nil
+}
+
+// check fails the build on broken links, and on the gaps and warnings the
+// strict flags turn into errors.
+func (b *builder) check() error {
+	if bad := brokenLinks(b.tree); len(bad) > 0 {
+		return fmt.Errorf("site: %d broken links, first: %s", len(bad), bad[0])
+	}
+	for _, w := range b.keys.warnings(b.langs[0]) {
+		b.warn(w)
+	}
+	if b.cfg.StrictI18n {
+		for _, w := range b.report.Warnings {
+			if stringsWarning(w) {
+				return fmt.Errorf("%s (-strict-i18n)", w)
+			}
+		}
+		for _, code := range sortedKeys(b.report.Missing) {
+			g := b.report.Missing[code]
+			if len(g.Pages)+len(g.Strings) > 0 {
+				var list strings.Builder
+				for _, p := range g.Pages {
+					list.WriteString("\n  page   " + p)
+				}
+				for _, s := range g.Strings {
+					list.WriteString("\n  string " + s)
+				}
+				return fmt.Errorf("translation %s is incomplete: %d pages and %d strings missing (-strict-i18n):%s", code, len(g.Pages), len(g.Strings), list.String())
+			}
+		}
+	}
+	// A fallback chapter repeats its original's warnings.
+	sort.Strings(b.report.Warnings)
+	b.report.Warnings = slices.Compact(b.report.Warnings)
+	if b.cfg.Strict && len(b.report.Warnings) > 0 {
+		return fmt.Errorf("%d warnings are errors under -strict:\n  %s", len(b.report.Warnings), strings.Join(b.report.Warnings, "\n  "))
+	}
+	return nil
 }
 
 func (b *builder) warn(msg string) {
@@ -120,6 +169,9 @@ func (b *builder) load(ctx context.Context) error {
 	missingStrings, err := loadStrings(langs)
 	if err != nil {
 		return err
+	}
+	for _, l := range langs {
+		l.missing = b.keys
 	}
 	for _, l := range langs {
 		b.report.Langs = append(b.report.Langs, l.Code)
@@ -157,10 +209,12 @@ func (b *builder) load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	net, err := loadNet(cfg, set)
+	b.prog.start("tracing samples", len(set.Samples))
+	net, err := loadNet(cfg, set, func() { b.prog.add(1) })
 	if err != nil {
 		return err
 	}
+	b.prog.start("figures", 0)
 	figDir, figKey, man, cached, err := cachedFigures(ctx, cfg, net)
 	if err != nil {
 		return err
@@ -168,39 +222,19 @@ func (b *builder) load(ctx context.Context) error {
 	if b.pkey, err = b.pagesKey(figKey); err != nil {
 		return err
 	}
-	b.pcache = loadPageCache(cfg.Cache, b.pkey)
+	b.pcache = loadPageCache(cfg.Cache, b.pkey, cfg.Log)
 	b.report.PagesCached = b.pcache != nil
 	b.report.Cached = cached
 	b.report.Figures = len(man.Figures)
-	if sameFigures(cfg.Out, figDir) {
-		b.tree.moves["figures"] = filepath.Join(cfg.Out, "figures")
-		for _, f := range man.Figures {
-			b.tree.known["figures/"+f.File] = true
-		}
-	} else {
-		for _, f := range man.Figures {
-			b.tree.copy("figures/"+f.File, filepath.Join(figDir, filepath.FromSlash(f.File)))
-		}
-		b.tree.copy("figures/"+render.ManifestFile, filepath.Join(figDir, render.ManifestFile))
+	for _, f := range man.Figures {
+		b.tree.copy("figures/"+f.File, filepath.Join(figDir, filepath.FromSlash(f.File)))
 	}
+	b.tree.copy("figures/"+render.ManifestFile, filepath.Join(figDir, render.ManifestFile))
 	for _, r := range net.Runs {
 		b.tree.copy(r.Image, filepath.Join(set.Dir, filepath.FromSlash(r.File)))
 	}
 	b.views = &views{net: net, figs: newFigIndex(man)}
 	return nil
-}
-
-// sameFigures reports whether out/figures was linked from figDir by the
-// previous build: its manifest is the very file of the cache entry. Files
-// edited in place would have changed the cache too (they share storage),
-// so the folder can move into the new output whole.
-func sameFigures(out, figDir string) bool {
-	a, err := os.Stat(filepath.Join(out, "figures", render.ManifestFile))
-	if err != nil {
-		return false
-	}
-	b, err := os.Stat(filepath.Join(figDir, render.ManifestFile))
-	return err == nil && os.SameFile(a, b)
 }
 
 // job is one output file to make.
@@ -237,6 +271,14 @@ func (b *builder) pages(ctx context.Context) error {
 	jobs = append(jobs, b.notFound, b.assets)
 	if b.pcache == nil {
 		jobs = append(jobs, b.dataFiles)
+	}
+	b.prog.start("pages", len(jobs))
+	for i, j := range jobs {
+		j := j
+		jobs[i] = func() error {
+			defer b.prog.add(1)
+			return j()
+		}
 	}
 	if err := runJobs(ctx, b.cfg.Jobs, jobs); err != nil {
 		return err
@@ -456,6 +498,9 @@ func (b *builder) markdown(p *PageData, c *chapter) (template.HTML, error) {
 		p.Alternates = nil
 	}
 	p.TOC = d.TOC
+	if err := b.fixLinks(d, p, c); err != nil {
+		return "", err
+	}
 	html, err := d.Render(b.resolver(p, c.file, b.warn))
 	if err != nil {
 		return "", err
@@ -546,29 +591,6 @@ func (b *builder) dataFiles() error {
 	return nil
 }
 
-func (b *builder) minifyAll(ctx context.Context) error {
-	names := sortedKeys(b.tree.files)
-	var jobs []job
-	var mu sync.Mutex
-	for _, n := range names {
-		n := n
-		jobs = append(jobs, func() error {
-			mu.Lock()
-			data := b.tree.files[n]
-			mu.Unlock()
-			out, err := minifyFile(b.min, n, data)
-			if err != nil {
-				return err
-			}
-			mu.Lock()
-			b.tree.files[n] = out
-			mu.Unlock()
-			return nil
-		})
-	}
-	return runJobs(ctx, b.cfg.Jobs, jobs)
-}
-
 // measure counts pages and bytes per language; figures, pictures and data
 // are shared by all languages and counted apart.
 func (b *builder) measure() {
@@ -593,24 +615,17 @@ func (b *builder) measure() {
 			cachedSize[f.Path] = f.Size
 		}
 	}
-	for p, data := range b.tree.files {
-		add(p, int64(len(data)))
+	for p, n := range b.tree.sizes {
+		add(p, n)
 	}
 	for p, src := range b.tree.copies {
 		if n, ok := cachedSize[p]; ok {
 			add(p, n)
-			delete(cachedSize, p)
 			continue
 		}
 		if fi, err := os.Stat(src); err == nil {
 			add(p, fi.Size())
 		}
-	}
-	for p, n := range cachedSize { // in folders moved from the previous output
-		add(p, n)
-	}
-	if _, moved := b.tree.moves["figures"]; moved && b.pcache != nil {
-		r.figureBytes = b.pcache.FigureBytes
 	}
 	r.Shared += r.figureBytes
 	sort.Strings(r.Warnings)
@@ -621,7 +636,7 @@ func (b *builder) measure() {
 // the part of the tree the page cache keeps.
 func (b *builder) generatedPaths() map[string]bool {
 	gen := map[string]bool{}
-	for p := range b.tree.files {
+	for p := range b.tree.sizes {
 		if strings.HasPrefix(p, "data/") {
 			gen[p] = true
 			continue
@@ -638,11 +653,12 @@ func (b *builder) generatedPaths() map[string]bool {
 // homeWeight adds up the home page, its stylesheet and script and every
 // image it shows on first load.
 func (b *builder) homeWeight() int64 {
-	home := b.tree.files["index.html"]
+	t := b.tree
+	home := t.keep["index.html"]
 	if home == nil {
-		home, _ = os.ReadFile(b.tree.copies["index.html"])
+		home, _ = os.ReadFile(t.copies["index.html"])
 	}
-	total := int64(len(home)) + int64(len(b.tree.files["style.css"])) + int64(len(b.tree.files["site.js"]))
+	total := int64(len(home)) + t.sizes["style.css"] + t.sizes["site.js"]
 	seen := map[string]bool{}
 	for _, m := range imgSrc.FindAllSubmatch(home, -1) {
 		src := string(m[1])
@@ -650,16 +666,8 @@ func (b *builder) homeWeight() int64 {
 			continue
 		}
 		seen[src] = true
-		if data, ok := b.tree.files[src]; ok {
-			total += int64(len(data))
-		} else if f, ok := b.tree.copies[src]; ok {
-			if fi, err := os.Stat(f); err == nil {
-				total += fi.Size()
-			}
-		} else if i := strings.IndexByte(src, '/'); i > 0 && b.tree.moves[src[:i]] != "" {
-			if fi, err := os.Stat(filepath.Join(b.tree.moves[src[:i]], filepath.FromSlash(src[i+1:]))); err == nil {
-				total += fi.Size()
-			}
+		if n, ok := t.size(src); ok {
+			total += n
 		}
 	}
 	return total

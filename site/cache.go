@@ -4,12 +4,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -22,38 +23,81 @@ const figureCacheVersion = "site-figures-1"
 
 // figureKey hashes everything the figures depend on: the model files, the
 // samples folder, and the running program (render's code is inside it).
+// Symbolic links are followed: the build reads what they point at.
 func figureKey(cfg Config) (string, error) {
 	h := sha256.New()
 	fmt.Fprintln(h, figureCacheVersion)
 	fmt.Fprintln(h, programHash(cfg.Cache))
-	roots := []string{cfg.Samples}
-	if cfg.Model != "" {
-		roots = append(roots, cfg.Model)
+	if err := hashTree(h, cfg.Samples, true); err != nil {
+		return "", fmt.Errorf("figure cache: %w", err)
 	}
-	for _, root := range roots {
-		var files []string
-		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.Type().IsRegular() {
-				files = append(files, p)
-			}
-			return nil
-		})
-		if err != nil {
-			return "", fmt.Errorf("figure cache: %w", err)
+	if cfg.Model != "" {
+		// A model file reads the weights beside it (safetensors, TF.js
+		// shards, the training history), so its whole folder counts.
+		root, deep := cfg.Model, true
+		if fi, err := os.Stat(cfg.Model); err == nil && !fi.IsDir() {
+			fmt.Fprintln(h, "model", filepath.Base(cfg.Model))
+			root, deep = filepath.Dir(cfg.Model), false
 		}
-		sort.Strings(files)
-		for _, f := range files {
-			rel, _ := filepath.Rel(root, f)
-			fmt.Fprintln(h, filepath.ToSlash(rel))
-			if err := hashFile(h, f); err != nil {
-				return "", err
-			}
+		if err := hashTree(h, root, deep); err != nil {
+			return "", fmt.Errorf("figure cache: %w", err)
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil))[:24], nil
+}
+
+// hashTree writes the relative name and bytes of every regular file under
+// root, in name order, following symbolic links (a folder reached twice is
+// read once). Without deep it reads root's own files only. A missing root
+// hashes as empty: the loaders report it with a better message.
+func hashTree(h io.Writer, root string, deep bool) error {
+	seen := map[string]bool{}
+	var walk func(dir, rel string) error
+	walk = func(dir, rel string) error {
+		real, err := filepath.EvalSymlinks(dir)
+		if err != nil {
+			return err
+		}
+		if seen[real] {
+			return nil
+		}
+		seen[real] = true
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			p, r := filepath.Join(dir, e.Name()), path.Join(rel, e.Name())
+			fi, err := os.Stat(p)
+			if err != nil {
+				return err
+			}
+			switch {
+			case fi.IsDir() && deep:
+				if err := walk(p, r); err != nil {
+					return err
+				}
+			case fi.Mode().IsRegular():
+				fmt.Fprintln(h, r, fi.Size())
+				if err := hashFile(h, p); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	fi, err := os.Stat(root)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !fi.IsDir() {
+		fmt.Fprintln(h, filepath.Base(root), fi.Size())
+		return hashFile(h, root)
+	}
+	return walk(root, "")
 }
 
 // programHash is a hash of the running program, remembered in the cache by
@@ -105,16 +149,10 @@ func cachedFigures(ctx context.Context, cfg Config, net *Net) (dir, key string, 
 		return "", "", nil, false, err
 	}
 	dir = filepath.Join(cfg.Cache, "figures-"+key)
-	if data, err := os.ReadFile(filepath.Join(dir, figureIndexFile)); err == nil {
-		if man, err := parseFigureIndex(data); err == nil {
-			return dir, key, man, true, nil
-		}
-	}
-	if data, err := os.ReadFile(filepath.Join(dir, render.ManifestFile)); err == nil {
-		if man, err := render.ParseManifest(data); err == nil {
-			writeFigureIndex(dir, man)
-			return dir, key, man, true, nil
-		}
+	if man, err := openFigureEntry(dir); err == nil {
+		return dir, key, man, true, nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		fmt.Fprintf(cfg.Log, "figure cache: %v; rendering the figures again\n", err)
 	}
 	if err := os.MkdirAll(cfg.Cache, 0o755); err != nil {
 		return "", "", nil, false, fmt.Errorf("figure cache: %w", err)
@@ -132,7 +170,14 @@ func cachedFigures(ctx context.Context, cfg Config, net *Net) (dir, key string, 
 		os.RemoveAll(tmp)
 		return "", "", nil, false, err
 	}
-	writeFigureIndex(tmp, man)
+	if err := writeFigureIndex(tmp, man); err != nil {
+		os.RemoveAll(tmp)
+		return "", "", nil, false, err
+	}
+	if err := sealEntry(tmp); err != nil {
+		os.RemoveAll(tmp)
+		return "", "", nil, false, err
+	}
 	os.RemoveAll(dir)
 	if err := os.Rename(tmp, dir); err != nil {
 		os.RemoveAll(tmp)
@@ -147,7 +192,23 @@ func cachedFigures(ctx context.Context, cfg Config, net *Net) (dir, key string, 
 // a rebuild. It lives in the cache only; the site publishes manifest.json.
 const figureIndexFile = "site-index-2.tsv"
 
-func writeFigureIndex(dir string, man *render.Manifest) {
+// openFigureEntry reads a figure cache entry after checking it is whole.
+func openFigureEntry(dir string) (*render.Manifest, error) {
+	if err := verifyEntry(dir); err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(filepath.Join(dir, figureIndexFile))
+	if err != nil {
+		return nil, fmt.Errorf("entry %s: %w", dir, err)
+	}
+	man, err := parseFigureIndex(data)
+	if err != nil {
+		return nil, fmt.Errorf("entry %s: %w", dir, err)
+	}
+	return man, nil
+}
+
+func writeFigureIndex(dir string, man *render.Manifest) error {
 	var b strings.Builder
 	for _, f := range man.Figures {
 		var params []string
@@ -156,7 +217,10 @@ func writeFigureIndex(dir string, man *render.Manifest) {
 		}
 		fmt.Fprintf(&b, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%d\t%d\t%s\t%s\n", f.File, f.Fragment, f.Kind, f.Sample, f.Layer, f.Neuron, f.Channel, f.Mode, f.Width, f.Height, f.Scale, strings.Join(params, ","))
 	}
-	_ = os.WriteFile(filepath.Join(dir, figureIndexFile), []byte(b.String()), 0o644)
+	if err := os.WriteFile(filepath.Join(dir, figureIndexFile), []byte(b.String()), 0o644); err != nil {
+		return fmt.Errorf("figure cache: %w", err)
+	}
+	return nil
 }
 
 func parseFigureIndex(data []byte) (*render.Manifest, error) {

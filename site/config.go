@@ -28,6 +28,7 @@ type Config struct {
 	Drafts      bool     // include pages whose front matter says draft
 	Jobs        int      // workers; 0 means the number of CPUs
 	StrictI18n  bool     // a missing page or string fails the build
+	Strict      bool     // any warning (a foreign image, a missing figure) fails the build
 	LiveReload  bool     // inject the live-reload script (serve mode only)
 
 	// LoadModel and LoadImage read the model and the sample pictures;
@@ -36,6 +37,11 @@ type Config struct {
 	LoadImage func(path string, in engine.Input) (*engine.Tensor, error)
 
 	Log io.Writer // warnings, the translation report and the summary; nil discards
+
+	// Progress receives the build's steps as they happen; nil prints
+	// nothing. With ProgressBar (a terminal) one bar line is redrawn.
+	Progress    io.Writer
+	ProgressBar bool
 }
 
 func (c Config) withDefaults() Config {

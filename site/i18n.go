@@ -23,6 +23,7 @@ type Language struct {
 
 	strings  map[string]string // this language's own strings
 	fallback map[string]string // the default language's strings
+	missing  *keyLog           // where T records keys no table has; may be nil
 }
 
 // Strings is the flattened strings table of one language.
@@ -173,6 +174,7 @@ func loadStrings(langs []*Language) (map[string][]string, error) {
 			}
 		}
 		sort.Strings(missing[l.Code])
+		missing[l.Code] = append(missing[l.Code], placeholderGaps(def, l.strings)...)
 	}
 	return missing, nil
 }
@@ -187,6 +189,7 @@ func (l *Language) T(key string) string {
 	if v, ok := l.fallback[key]; ok {
 		return v
 	}
+	l.missing.miss(key)
 	return key
 }
 

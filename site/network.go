@@ -34,7 +34,7 @@ type Run struct {
 	Image string // site path of the copied picture
 }
 
-func loadNet(cfg Config, set *SampleSet) (*Net, error) {
+func loadNet(cfg Config, set *SampleSet, traced func()) (*Net, error) {
 	if cfg.LoadModel == nil {
 		cfg.LoadModel = modelfile.Load
 	}
@@ -107,6 +107,7 @@ func loadNet(cfg Config, set *SampleSet) (*Net, error) {
 		run := &Run{Sample: s, Trace: tr, Pred: argmax(tr.Probs)}
 		run.Image = "samples/" + s.ID + strings.ToLower(filepath.Ext(s.File))
 		n.Runs = append(n.Runs, run)
+		traced()
 	}
 	return n, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -21,40 +22,130 @@ import (
 	"github.com/tdewolff/minify/v2/xml"
 )
 
-// tree is the site being built, in memory: generated files by site path,
-// and files copied from disk (figures, sample pictures).
+// tree is the site being built. Generated files are minified and written
+// straight into the staging folder (the next output, beside the current
+// one) as they are made, so memory does not grow with the site: only each
+// file's size and, for pages, the targets of their links stay. Files
+// copied from disk (figures, pictures, cached pages) are listed and copied
+// at the end.
 type tree struct {
 	mu     sync.Mutex
-	files  map[string][]byte
+	dir    string // staging folder
+	min    *minify.M
+	dirs   *dirMaker
+	sizes  map[string]int64  // generated files by site path
 	copies map[string]string // site path -> source file
-	// moves are folders taken whole from the previous output, by site
-	// path: the figures, when they come from the same cache entry.
-	moves map[string]string
-	// known lists the files inside moved folders, for the link check.
-	known map[string]bool
+	// linked maps each relative link target to the first page (in name
+	// order) that links to it, with the link as written: the link check.
+	linked map[string]string
+	keep   map[string][]byte // a few files the report reads back (home page, CSS, JS)
 }
 
-func newTree() *tree {
-	return &tree{files: map[string][]byte{}, copies: map[string]string{}, moves: map[string]string{}, known: map[string]bool{}}
+// newTree makes the staging folder beside out, marked as ours first so a
+// build killed later leaves a folder the next build may remove.
+func newTree(out string, m *minify.M) (*tree, error) {
+	out = filepath.Clean(out)
+	parent := filepath.Dir(out)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, fmt.Errorf("output: %w", err)
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(out)+".new-")
+	if err != nil {
+		return nil, fmt.Errorf("output %s: %w", out, err)
+	}
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		os.RemoveAll(tmp)
+		return nil, fmt.Errorf("output: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(tmp, OutputMarker), []byte(markerText), 0o644); err != nil {
+		os.RemoveAll(tmp)
+		return nil, fmt.Errorf("output: %w", err)
+	}
+	return &tree{dir: tmp, min: m, dirs: &dirMaker{made: map[string]bool{}}, sizes: map[string]int64{},
+		copies: map[string]string{}, linked: map[string]string{}, keep: map[string][]byte{}}, nil
 }
 
+// add minifies data by its extension and writes it at site path p.
 func (t *tree) add(p string, data []byte) error {
+	data, err := minifyFile(t.min, p, data)
+	if err != nil {
+		return err
+	}
+	name := filepath.Join(t.dir, filepath.FromSlash(p))
 	t.mu.Lock()
-	defer t.mu.Unlock()
-	if _, dup := t.files[p]; dup {
+	if _, dup := t.sizes[p]; dup {
+		t.mu.Unlock()
 		return fmt.Errorf("site: two pages write %s", p)
 	}
 	if _, dup := t.copies[p]; dup {
+		t.mu.Unlock()
 		return fmt.Errorf("site: two files write %s", p)
 	}
-	t.files[p] = data
+	t.sizes[p] = int64(len(data))
+	err = t.dirs.make(filepath.Dir(name))
+	t.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(name, data, 0o644); err != nil {
+		return fmt.Errorf("output: %w", err)
+	}
+	if path.Ext(p) == ".html" && p != "404.html" {
+		t.noteLinks(p, data)
+	}
+	if p == "index.html" || p == "style.css" || p == "site.js" {
+		t.mu.Lock()
+		t.keep[p] = data
+		t.mu.Unlock()
+	}
 	return nil
+}
+
+// noteLinks records the relative links of page p for the link check.
+func (t *tree) noteLinks(p string, page []byte) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, u := range links(page) {
+		raw := u
+		if u == "" || strings.HasPrefix(u, "#") || strings.Contains(u, "://") || strings.HasPrefix(u, "//") || strings.HasPrefix(u, "data:") || strings.HasPrefix(u, "mailto:") {
+			continue
+		}
+		if i := strings.IndexAny(u, "#?"); i >= 0 {
+			u = u[:i]
+		}
+		// html/template percent-encodes a Unicode slug; files keep
+		// their Unicode names, as Hugo's do.
+		if dec, err := url.PathUnescape(u); err == nil {
+			u = dec
+		}
+		target := path.Join(path.Dir(p), u)
+		if strings.HasSuffix(u, "/") || u == "." || u == ".." {
+			target = path.Join(target, "index.html")
+		}
+		from := p + ": " + raw
+		if old, ok := t.linked[target]; !ok || from < old {
+			t.linked[target] = from
+		}
+	}
 }
 
 func (t *tree) copy(p, src string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.copies[p] = src
+}
+
+// size is the size of the file at site path p, generated or copied.
+func (t *tree) size(p string) (int64, bool) {
+	if n, ok := t.sizes[p]; ok {
+		return n, true
+	}
+	if src, ok := t.copies[p]; ok {
+		if fi, err := os.Stat(src); err == nil {
+			return fi.Size(), true
+		}
+	}
+	return 0, false
 }
 
 func newMinifier() *minify.M {
@@ -86,82 +177,33 @@ func minifyFile(m *minify.M, name string, data []byte) ([]byte, error) {
 	return out, nil
 }
 
-// writeAtomic writes the tree into a new folder beside out and swaps it in,
-// so a failed build, or one killed half way, leaves the old out as it was.
+// writeAtomic copies the listed files into the staging folder and swaps
+// it in for out, so a failed build, or one killed half way, leaves the old
+// out as it was.
 func writeAtomic(out string, t *tree) error {
 	out = filepath.Clean(out)
-	parent := filepath.Dir(out)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return fmt.Errorf("output: %w", err)
-	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(out)+".new-")
-	if err != nil {
-		return fmt.Errorf("output %s: %w", out, err)
-	}
-	ok := false
-	defer func() {
-		if !ok {
-			os.RemoveAll(tmp)
-		}
-	}()
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return fmt.Errorf("output: %w", err)
-	}
-	dirs := &dirMaker{made: map[string]bool{}}
-	for _, p := range sortedKeys(t.files) {
-		name := filepath.Join(tmp, filepath.FromSlash(p))
-		if err := dirs.make(filepath.Dir(name)); err != nil {
-			return err
-		}
-		if err := os.WriteFile(name, t.files[p], 0o644); err != nil {
-			return fmt.Errorf("output: %w", err)
-		}
-	}
 	for _, p := range sortedKeys(t.copies) {
-		name := filepath.Join(tmp, filepath.FromSlash(p))
-		if err := dirs.make(filepath.Dir(name)); err != nil {
+		name := filepath.Join(t.dir, filepath.FromSlash(p))
+		if err := t.dirs.make(filepath.Dir(name)); err != nil {
 			return err
 		}
 		if err := copyFile(name, t.copies[p]); err != nil {
 			return err
 		}
 	}
-	// Folders taken from the previous output move last, and move back if
-	// the swap fails, so the previous output is never left without them.
-	var moved [][2]string
-	undo := func() {
-		for i := len(moved) - 1; i >= 0; i-- {
-			_ = os.Rename(moved[i][1], moved[i][0])
-		}
-	}
-	for _, p := range sortedKeys(t.moves) {
-		dst := filepath.Join(tmp, filepath.FromSlash(p))
-		if err := dirs.make(filepath.Dir(dst)); err != nil {
-			undo()
-			return err
-		}
-		if err := os.Rename(t.moves[p], dst); err != nil {
-			undo()
-			return fmt.Errorf("output: %w", err)
-		}
-		moved = append(moved, [2]string{t.moves[p], dst})
-	}
 	old := ""
 	if _, err := os.Stat(out); err == nil {
-		old = tmp + ".old"
+		old = t.dir + ".old"
 		if err := os.Rename(out, old); err != nil {
-			undo()
 			return fmt.Errorf("output %s: %w", out, err)
 		}
 	}
-	if err := os.Rename(tmp, out); err != nil {
+	if err := os.Rename(t.dir, out); err != nil {
 		if old != "" {
 			_ = os.Rename(old, out)
 		}
-		undo()
 		return fmt.Errorf("output %s: %w", out, err)
 	}
-	ok = true
 	if old != "" {
 		return os.RemoveAll(old)
 	}
@@ -188,12 +230,9 @@ func (d *dirMaker) make(dir string) error {
 	return nil
 }
 
-// copyFile hard-links when it can (the figure cache is on the same disk)
-// and copies otherwise.
+// copyFile copies, never links: a hard link into the cache would let an
+// edit inside the output change the cache, and so every later build.
 func copyFile(dst, src string) error {
-	if err := os.Link(src, dst); err == nil {
-		return nil
-	}
 	in, err := os.Open(src)
 	if err != nil {
 		return fmt.Errorf("output: %w", err)
@@ -240,7 +279,7 @@ func xmlEscape(s string) string { return xmlEscaper.Replace(s) }
 // absURL joins the base URL and a site path, dropping "index.html" so the
 // address is the one a server shows.
 func absURL(base, p string) string {
-	p = strings.TrimSuffix(p, "index.html")
+	p = (&url.URL{Path: strings.TrimSuffix(p, "index.html")}).EscapedPath()
 	if base == "" {
 		return "/" + p
 	}
@@ -271,38 +310,19 @@ func links(page []byte) []string {
 	return out
 }
 
-// brokenLinks lists every relative href and src in the tree's HTML and CSS
-// that does not name a file of the tree.
+// brokenLinks lists every relative href and src of the site's pages that
+// does not name a file of the tree.
 func brokenLinks(t *tree) []string {
-	exists := func(p string) bool {
-		if _, ok := t.files[p]; ok {
-			return true
-		}
-		_, ok := t.copies[p]
-		return ok || t.known[p]
-	}
 	var bad []string
-	for _, p := range sortedKeys(t.files) {
-		if path.Ext(p) != ".html" || p == "404.html" {
+	for target, from := range t.linked {
+		if _, ok := t.sizes[target]; ok {
 			continue
 		}
-		for _, u := range links(t.files[p]) {
-			raw := u
-			if u == "" || strings.HasPrefix(u, "#") || strings.Contains(u, "://") || strings.HasPrefix(u, "data:") || strings.HasPrefix(u, "mailto:") {
-				continue
-			}
-			if i := strings.IndexAny(u, "#?"); i >= 0 {
-				u = u[:i]
-			}
-			target := path.Join(path.Dir(p), u)
-			if strings.HasSuffix(u, "/") || u == "." || u == ".." {
-				target = path.Join(target, "index.html")
-			}
-			if !exists(target) {
-				bad = append(bad, p+": "+raw)
-			}
+		if _, ok := t.copies[target]; !ok {
+			bad = append(bad, from)
 		}
 	}
+	sort.Strings(bad)
 	return bad
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -82,64 +83,35 @@ func (b *builder) pagesKey(figKey string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil))[:24], nil
 }
 
-// loadPageCache returns the cache entry for key, or nil.
-func loadPageCache(cache, key string) *pageCache {
+// loadPageCache returns the cache entry for key, or nil. A damaged entry
+// is said so, removed and built again.
+func loadPageCache(cache, key string, log io.Writer) *pageCache {
 	dir := filepath.Join(cache, "pages-"+key)
+	if err := verifyEntry(dir); err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			fmt.Fprintf(log, "page cache: %v; building the pages again\n", err)
+			os.RemoveAll(dir)
+		}
+		return nil
+	}
 	data, err := os.ReadFile(filepath.Join(dir, pageIndex))
 	if err != nil {
 		return nil
 	}
 	pc := &pageCache{dir: dir}
 	if err := json.Unmarshal(data, pc); err != nil {
+		fmt.Fprintf(log, "page cache: %s: %v; building the pages again\n", dir, err)
 		return nil
 	}
 	return pc
 }
 
-// cachedRoots are the folders a cache entry holds whole; moving one from
-// the previous output is one rename instead of a link per page.
-func (b *builder) cachedRoots() []string {
-	roots := []string{"data"}
-	for _, l := range b.langs {
-		roots = append(roots, l.Prefix+"s")
-	}
-	return roots
-}
-
-// useCache places a cache entry's files into the tree: folders the
-// previous output took from the same entry move whole, the rest link.
+// useCache places a cache entry's files into the tree, as copies: the
+// output never shares storage with the cache, so an edit inside public/
+// cannot reach a later build.
 func (b *builder) useCache(pc *pageCache) {
-	out := b.cfg.Out
-	moved := map[string]bool{}
-	for _, root := range b.cachedRoots() {
-		first := ""
-		for _, f := range pc.Files {
-			if strings.HasPrefix(f.Path, root+"/") {
-				first = f.Path
-				break
-			}
-		}
-		if first == "" {
-			continue
-		}
-		a, errA := os.Stat(filepath.Join(out, filepath.FromSlash(first)))
-		c, errC := os.Stat(filepath.Join(pc.dir, filepath.FromSlash(first)))
-		if errA == nil && errC == nil && os.SameFile(a, c) {
-			b.tree.moves[root] = filepath.Join(out, filepath.FromSlash(root))
-			moved[root] = true
-		}
-	}
 	for _, f := range pc.Files {
-		b.tree.known[f.Path] = true
-		root := f.Path
-		if i := strings.Index(root, "/s/"); i >= 0 {
-			root = root[:i+2]
-		} else if i := strings.IndexByte(root, '/'); i >= 0 {
-			root = root[:i]
-		}
-		if !moved[root] {
-			b.tree.copy(f.Path, filepath.Join(pc.dir, filepath.FromSlash(f.Path)))
-		}
+		b.tree.copy(f.Path, filepath.Join(pc.dir, filepath.FromSlash(f.Path)))
 	}
 	for _, s := range pc.Sitemap {
 		b.sitemap = append(b.sitemap, sitemapEntry{path: s.Path, alts: s.Alts})
@@ -147,8 +119,8 @@ func (b *builder) useCache(pc *pageCache) {
 	b.report.Warnings = append(b.report.Warnings, pc.Warnings...)
 }
 
-// saveCache stores the generated pages (already minified) under key and
-// links them into the tree from there. A cache that cannot be written
+// saveCache stores a copy of the generated pages (already minified) under
+// key. A cache that cannot be written
 // costs speed next time, not this build.
 func (b *builder) saveCache(key string, generated map[string]bool, warnings []string) {
 	dir := filepath.Join(b.cfg.Cache, "pages-"+key)
@@ -159,13 +131,12 @@ func (b *builder) saveCache(key string, generated map[string]bool, warnings []st
 	pc := &pageCache{Warnings: warnings}
 	dirs := &dirMaker{made: map[string]bool{}}
 	for _, p := range sortedKeys(generated) {
-		data := b.tree.files[p]
 		name := filepath.Join(tmp, filepath.FromSlash(p))
-		if dirs.make(filepath.Dir(name)) != nil || os.WriteFile(name, data, 0o644) != nil {
+		if dirs.make(filepath.Dir(name)) != nil || copyFile(name, filepath.Join(b.tree.dir, filepath.FromSlash(p))) != nil {
 			os.RemoveAll(tmp)
 			return
 		}
-		pc.Files = append(pc.Files, cachedFile{Path: p, Size: int64(len(data))})
+		pc.Files = append(pc.Files, cachedFile{Path: p, Size: b.tree.sizes[p]})
 	}
 	for _, s := range b.sitemap {
 		if generated[s.path] {
@@ -175,7 +146,7 @@ func (b *builder) saveCache(key string, generated map[string]bool, warnings []st
 	sort.Slice(pc.Sitemap, func(i, j int) bool { return pc.Sitemap[i].Path < pc.Sitemap[j].Path })
 	pc.FigureBytes = b.report.figureBytes
 	data, err := json.Marshal(pc)
-	if err != nil || os.WriteFile(filepath.Join(tmp, pageIndex), data, 0o644) != nil {
+	if err != nil || os.WriteFile(filepath.Join(tmp, pageIndex), data, 0o644) != nil || sealEntry(tmp) != nil {
 		os.RemoveAll(tmp)
 		return
 	}
@@ -183,10 +154,6 @@ func (b *builder) saveCache(key string, generated map[string]bool, warnings []st
 	if os.Rename(tmp, dir) != nil {
 		os.RemoveAll(tmp)
 		return
-	}
-	for _, p := range sortedKeys(generated) {
-		delete(b.tree.files, p)
-		b.tree.copies[p] = filepath.Join(dir, filepath.FromSlash(p))
 	}
 	pruneEntries(b.cfg.Cache, "pages-", filepath.Base(dir))
 }

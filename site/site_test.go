@@ -10,6 +10,7 @@ import (
 	"image/color"
 	"image/png"
 	"io/fs"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -228,6 +229,9 @@ func checkTreeLinks(t *testing.T, dir string) {
 			}
 			n++
 			target := path.Join(path.Dir(name), strings.SplitN(u, "#", 2)[0])
+			if dec, err := url.PathUnescape(target); err == nil {
+				target = dec // a Unicode slug's link is percent-encoded
+			}
 			if _, ok := hashes[target]; !ok {
 				t.Errorf("%s: link %s does not resolve (%s)", name, u, target)
 			}

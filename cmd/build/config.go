@@ -6,6 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"cnnexplainer/site"
@@ -37,7 +40,8 @@ func ParseFlags(args []string, stderr io.Writer) (Config, error) {
 	fs.BoolVar(&c.Serve, "serve", false, "preview on 127.0.0.1 and rebuild on change")
 	fs.StringVar(&c.Addr, "addr", "127.0.0.1:1313", "address for -serve (loopback only)")
 	fs.IntVar(&c.Site.Jobs, "j", 0, "workers (default: number of CPUs)")
-	fs.BoolVar(&c.Site.StrictI18n, "strict-i18n", false, "fail when a language lacks a page or a string")
+	fs.BoolVar(&c.Site.StrictI18n, "strict-i18n", false, "fail when a language lacks a page or a string, or a string's placeholders differ from English")
+	fs.BoolVar(&c.Site.Strict, "strict", false, "fail on any warning (an image from another host, a figure that cannot be shown)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -63,6 +67,12 @@ func ParseFlags(args []string, stderr io.Writer) (Config, error) {
 // Run builds (or serves) and prints the report.
 func Run(ctx context.Context, c Config, stdout, stderr io.Writer) error {
 	c.Site.Log = stderr
+	c.Site.Progress = stderr
+	if f, ok := stderr.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			c.Site.ProgressBar = true
+		}
+	}
 	if c.Serve {
 		return site.Serve(ctx, c.Site, c.Addr)
 	}
@@ -73,7 +83,19 @@ func Run(ctx context.Context, c Config, stdout, stderr io.Writer) error {
 	rep.WriteWarnings(stderr)
 	rep.WriteTranslationReport(stdout)
 	rep.WriteSummary(stdout)
+	writeWhere(stdout, c.Site.Out)
 	return nil
+}
+
+// writeWhere ends the build's output with the folder and how to open it.
+func writeWhere(w io.Writer, out string) {
+	abs, err := filepath.Abs(out)
+	if err != nil {
+		abs = out
+	}
+	index := filepath.Join(abs, "index.html")
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(index)}
+	fmt.Fprintf(w, "Site written to %s\nOpen %s in a browser, or preview with: go run ./cmd/build -serve\n", abs, u.String())
 }
 
 // Main is the whole command; it returns the exit code.
