@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -154,4 +155,87 @@ func setViewport(t *testing.T, ctx context.Context, sz viewport) {
 		opts = append(opts, chromedp.EmulateMobile)
 	}
 	do(t, ctx, "viewport", chromedp.EmulateViewport(sz.w, sz.h, opts...))
+}
+
+// TestTrainingFigures checks the words the training chapter puts around
+// its language-neutral pictures: a key naming the training and the test
+// curve and axis titles, epoch and neuron labels on the kernel history
+// (each over its column), class names on the confusion matrix, and a
+// legend for every colour scale.
+func TestTrainingFigures(t *testing.T) {
+	base, _ := site(t)
+	ctx := browser(t)
+	var hist struct {
+		Classes        []string `json:"classes"`
+		SnapshotEpochs []int    `json:"snapshot_epochs"`
+	}
+	readJSON(t, filepath.Join(sitetest.Root(t), "samples", "fashion-mnist", "history.json"), &hist)
+	type result struct {
+		Key, Titles       []string
+		Heads, Rows, Cols []string
+		Misplaced         []string
+		Legends           []int
+	}
+	for _, lang := range []string{"", "zh-CN/"} {
+		open(t, ctx, base+lang+"training/index.html")
+		r := eval[result](t, ctx, `(function () {
+			function texts(sel) { return Array.from(document.querySelectorAll(sel)).map(function (e) { return e.textContent.trim(); }); }
+			var img = document.querySelector(".kh img"), ir = img.getBoundingClientRect(), mis = [];
+			var pitch = ir.width / `+strconv.Itoa(10)+`;
+			document.querySelectorAll(".kh-cols li").forEach(function (li, i) {
+				var r = li.getBoundingClientRect(), c = (r.left + r.right) / 2 - ir.left;
+				if (Math.abs(c - (i + 0.45) * pitch) > pitch / 3) mis.push(li.textContent + " at " + c.toFixed(1) + " px");
+			});
+			return {
+				Key: texts(".fig-curves .chart-key li"), Titles: texts(".fig-curves .y-title, .fig-curves .x-title"),
+				Heads: texts(".fig-confusion thead th").slice(1), Rows: texts(".fig-kernel-history .kh-rows li"), Cols: texts(".fig-kernel-history .kh-cols li"),
+				Misplaced: mis,
+				Legends: Array.from(document.querySelectorAll(".fig-kernel-history img.legend, .fig-confusion img.legend")).map(function (i) { return i.naturalWidth; })
+			};
+		})()`)
+		if len(r.Key) != 2 || r.Key[0] == r.Key[1] {
+			t.Errorf("%straining: the curves' key is %q, want a training and a test entry", lang, r.Key)
+		}
+		if len(r.Titles) != 4 {
+			t.Errorf("%straining: axis titles %q, want y and x titles on both charts", lang, r.Titles)
+		}
+		if len(r.Heads) != len(hist.Classes) {
+			t.Errorf("%straining: confusion columns %q for %d classes", lang, r.Heads, len(hist.Classes))
+		}
+		for i, h := range r.Heads {
+			if lang == "" && i < len(hist.Classes) && h != hist.Classes[i] {
+				t.Errorf("confusion column %d is %q, want %q", i, h, hist.Classes[i])
+			}
+			if _, err := strconv.Atoi(h); err == nil {
+				t.Errorf("%straining: confusion column %d is labelled %q, not a class name", lang, i, h)
+			}
+		}
+		if lang != "" && len(r.Heads) > 0 && r.Heads[0] == hist.Classes[0] {
+			t.Errorf("%straining: the confusion matrix names the classes in English", lang)
+		}
+		want := make([]string, len(hist.SnapshotEpochs))
+		for i, e := range hist.SnapshotEpochs {
+			want[i] = strconv.Itoa(e)
+		}
+		if strings.Join(r.Rows, ",") != strings.Join(want, ",") {
+			t.Errorf("%straining: kernel history rows %q, want epochs %q", lang, r.Rows, want)
+		}
+		if len(r.Cols) != 10 || len(r.Misplaced) > 0 {
+			t.Errorf("%straining: kernel history columns %q; off their kernels: %q", lang, r.Cols, r.Misplaced)
+		}
+		if len(r.Legends) != 2 || r.Legends[0] == 0 || r.Legends[1] == 0 {
+			t.Errorf("%straining: legends of the kernel history and confusion matrix: %v", lang, r.Legends)
+		}
+	}
+}
+
+func readJSON(t *testing.T, path string, v any) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
 }

@@ -26,7 +26,7 @@ type FigData struct {
 	Playground *PlaygroundView
 	Legend     Img
 	Figure     Img
-	Figures    []Img
+	Training   *TrainingView
 	Link       string
 	LinkText   string
 }
@@ -246,24 +246,17 @@ func (b *builder) figure(pc pageCtx, p *PageData, d directive.Directive) (*FigDa
 		if v.net.History == nil {
 			return nil, missingFigure{"the model has no training history"}
 		}
-		var figs []render.Figure
+		var err error
 		switch d.Name {
 		case "curves":
-			figs = v.figs.kinds("", render.KindLossCurve, render.KindAccuracyCurve)
+			fd.Training, err = v.curvesView(pc)
 		case "kernel-history":
-			figs = v.figs.kinds(d.Str("layer", ""), render.KindKernelHistory)
-			if len(figs) > 1 {
-				figs = figs[:1]
-			}
+			fd.Training, err = v.kernelHistoryView(pc, d.Str("layer", ""))
 		case "confusion":
-			figs = v.figs.kinds("", render.KindConfusion)
+			fd.Training, err = v.confusionView(pc)
 		}
-		if len(figs) == 0 {
-			return nil, missingFigure{"render made no " + d.Name + " figure for this model"}
-		}
-		for _, f := range figs {
-			alt := pc.lang.T("alt." + f.Kind)
-			fd.Figures = append(fd.Figures, Img{Src: pc.rel(figURL(f)), W: f.Width, H: f.Height, Alt: alt})
+		if err != nil {
+			return nil, err
 		}
 		fd.Caption = pc.lang.T("figure." + d.Name + "_caption")
 	default:
