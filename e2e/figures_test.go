@@ -13,6 +13,7 @@ import (
 	"cnnexplainer/sitecheck/sitetest"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // chapterPages lists every chapter and home page in every language (no
@@ -238,4 +239,77 @@ func readJSON(t *testing.T, path string, v any) {
 	if err := json.Unmarshal(data, v); err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
+}
+
+// TestPlayground walks every setting of the convolution chapter's first
+// playground: the animation of that setting loads and is drawn at twice
+// its size (so every cell is square and the same size in every setting),
+// the formula gives floor((n+2p-k)/s)+1, and a note in red appears exactly
+// when something does not fit. Then it changes a setting by keyboard alone.
+func TestPlayground(t *testing.T) {
+	base, _ := site(t)
+	ctx := browser(t)
+	w := newWatch(t, ctx, base)
+	open(t, ctx, base+"convolution/index.html")
+	type result struct {
+		Tried  int
+		Faults []string
+	}
+	r := eval[result](t, ctx, `(async function () {
+		var fig = document.querySelector(".fig-playground"), ctl = fig.querySelector(".pg-controls"), faults = [], tried = 0;
+		if (ctl.hidden) return { Tried: 0, Faults: ["the controls stay hidden with JavaScript on"] };
+		var sel = {};
+		ctl.querySelectorAll("select").forEach(function (s) { sel[s.dataset.k] = s; });
+		function opts(k) { return Array.from(sel[k].options).map(function (o) { return +o.value; }); }
+		for (var n of opts("size")) for (var p of opts("padding")) for (var k of opts("kernel")) for (var s of opts("stride")) {
+			var name = "n" + n + " p" + p + " k" + k + " s" + s;
+			sel.size.value = n; sel.padding.value = p; sel.kernel.value = k; sel.stride.value = s;
+			ctl.dispatchEvent(new Event("change", { bubbles: true }));
+			tried++;
+			var rest = n + 2 * p - k, img = fig.querySelector(".pg-anim");
+			var bad = fig.querySelectorAll(".pg-bad").length, red = bad && getComputedStyle(fig.querySelector(".pg-bad")).color;
+			var wantBad = rest < 0 || rest % s !== 0 || s > k || p >= k;
+			if (!!bad !== wantBad) faults.push(name + ": " + bad + " notes on what does not fit");
+			if (bad && red !== "rgb(185, 28, 28)") faults.push(name + ": the note is " + red + ", not red");
+			if (rest < 0) {
+				if (img && !img.hidden) faults.push(name + ": an animation for a kernel larger than the input");
+				continue;
+			}
+			var out = Math.floor(rest / s) + 1, f = fig.querySelector(".pg-formula").textContent;
+			if (!f.endsWith("= " + out)) faults.push(name + ": formula " + JSON.stringify(f) + ", want output " + out);
+			if (!img.complete || img.naturalWidth === 0) await new Promise(function (ok) { img.onloadend = ok; img.addEventListener("load", ok); img.addEventListener("error", ok); setTimeout(ok, 2000); });
+			await new Promise(requestAnimationFrame);
+			var r = img.getBoundingClientRect();
+			if (img.naturalWidth === 0) { faults.push(name + ": animation " + img.getAttribute("src") + " does not load"); continue; }
+			if (Math.abs(r.width - 2 * img.naturalWidth) > 0.5 || Math.abs(r.height - 2 * img.naturalHeight) > 0.5)
+				faults.push(name + ": drawn " + r.width + "×" + r.height + " for " + img.naturalWidth + "×" + img.naturalHeight);
+		}
+		return { Tried: tried, Faults: faults.slice(0, 20) };
+	})()`)
+	for _, f := range r.Faults {
+		t.Error(f)
+	}
+	if r.Tried < 400 {
+		t.Errorf("only %d settings tried", r.Tried)
+	}
+	// Keyboard: Tab to the first setting, then the arrow keys alone.
+	open(t, ctx, base+"convolution/index.html")
+	focused := false
+	for i := 0; i < 400 && !focused; i++ {
+		do(t, ctx, "Tab", chromedp.KeyEvent(kb.Tab))
+		focused = eval[bool](t, ctx, `document.activeElement === document.querySelector(".fig-playground select")`)
+	}
+	if !focused {
+		t.Fatal("400 presses of Tab never reach the playground's first setting")
+	}
+	before := eval[string](t, ctx, `document.querySelector(".fig-playground .pg-formula").textContent`)
+	do(t, ctx, "arrow down", chromedp.KeyEvent(kb.ArrowDown))
+	after := eval[string](t, ctx, `document.querySelector(".fig-playground .pg-formula").textContent`)
+	if before == after {
+		t.Errorf("the arrow key on the input size leaves the formula at %q", before)
+	}
+	for _, p := range w.take() {
+		t.Error(p)
+	}
+	t.Logf("%d settings; keyboard: %q -> %q", r.Tried, before, after)
 }
