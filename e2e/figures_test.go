@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"cnnexplainer/sitecheck/sitetest"
 
@@ -312,4 +313,67 @@ func TestPlayground(t *testing.T) {
 		t.Error(p)
 	}
 	t.Logf("%d settings; keyboard: %q -> %q", r.Tried, before, after)
+}
+
+// TestOverviewLegend checks the overview's legends and status line: one
+// legend per range in use (none with numbers per neuron, one per block,
+// one for the network), a focused neuron's status naming the range its
+// colours are on, and the chosen mode surviving a switch of sample.
+func TestOverviewLegend(t *testing.T) {
+	base, _ := site(t)
+	ctx := browser(t)
+	w := newWatch(t, ctx, base)
+	open(t, ctx, base+"index.html")
+	type state struct {
+		Mode    string
+		Legends []string
+		Status  string
+		Src     string
+	}
+	look := `(function () {
+		var ov = document.querySelector(".overview"), lgs = Array.from(ov.querySelectorAll(".lg")).filter(function (l) { return !l.hidden; });
+		var nb = ov.querySelector('.ov-col[data-block="1"] a.nb');
+		nb.dispatchEvent(new MouseEvent("mouseover", { bubbles: true }));
+		var st = { Mode: (ov.querySelector(".modes input:checked") || {}).value || "", Status: ov.querySelector(".ov-status").textContent,
+			Legends: lgs.map(function (l) { return l.dataset.mode + " " + l.dataset.block + " " + l.dataset.lo + " " + l.dataset.hi; }),
+			Src: ov.querySelector('.ov-col[data-block="1"] .nb img').getAttribute("src") };
+		nb.dispatchEvent(new MouseEvent("mouseout", { bubbles: true }));
+		return st;
+	})()`
+	s := eval[state](t, ctx, look)
+	if s.Mode != "unit" || len(s.Legends) != 1 || !strings.Contains(s.Status, "-") {
+		t.Errorf("per neuron: mode %q, legends %q, status %q", s.Mode, s.Legends, s.Status)
+	}
+	for _, mode := range []string{"module", "global"} {
+		do(t, ctx, "choose "+mode, chromedp.Click(chromedp.CSS(`.overview .modes input[value="`+mode+`"]`)))
+		s = eval[state](t, ctx, look)
+		want := 2
+		if mode == "global" {
+			want = 1
+		}
+		if len(s.Legends) != want || !strings.Contains(s.Src, "/"+mode+"/") {
+			t.Errorf("%s: legends %q, maps %s", mode, s.Legends, s.Src)
+			continue
+		}
+		f := strings.Fields(s.Legends[want-1])
+		if len(f) != 4 || !strings.Contains(s.Status, f[2]) || !strings.Contains(s.Status, f[3]) {
+			t.Errorf("%s: the status %q does not name the range of legend %q", mode, s.Status, s.Legends[want-1])
+		}
+	}
+	// The choice survives picking another sample.
+	sample := eval[string](t, ctx, `document.querySelector(".overview").dataset.sample`)
+	do(t, ctx, "pick the second sample",
+		chromedp.Click(chromedp.CSS(`.overview .picker li:nth-child(2) a`)),
+		func(ctx2 context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+			_, err := chromedp.Poll[bool](`document.querySelector(".overview") && document.querySelector(".overview").dataset.sample !== `+jsString(sample),
+				chromedp.WithPollingTimeout(10*time.Second), chromedp.WithPollingInterval(50*time.Millisecond))(ctx2, tg)
+			return chromedp.Void{}, err
+		}, settle())
+	s = eval[state](t, ctx, look)
+	if s.Mode != "global" || len(s.Legends) != 1 || !strings.Contains(s.Src, "/global/") {
+		t.Errorf("after a sample switch: mode %q, legends %q, maps %s; want the whole-network range kept", s.Mode, s.Legends, s.Src)
+	}
+	for _, p := range w.take() {
+		t.Error(p)
+	}
 }

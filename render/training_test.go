@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"image"
+	"image/color"
 	"image/png"
 	"io"
 	"math"
@@ -397,6 +398,26 @@ func TestRenderWithHistory(t *testing.T) {
 					t.Errorf("%s: text %q is not a number", f.File, s)
 				}
 			}
+		}
+	}
+}
+
+// TestInkContrast checks that a number written on any colour of the
+// confusion scale reaches WCAG AA contrast (4.5:1).
+func TestInkContrast(t *testing.T) {
+	sc, err := NewScale(Oranges, 0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range sc.Palette() {
+		bg := luminance(color.NRGBAModel.Convert(c).(color.NRGBA))
+		fg := 0.0
+		if Ink(color.NRGBAModel.Convert(c).(color.NRGBA)) == "#fff" {
+			fg = 1
+		}
+		hi, lo := math.Max(bg, fg), math.Min(bg, fg)
+		if r := (hi + 0.05) / (lo + 0.05); r < 4.5 {
+			t.Errorf("palette entry %d: contrast %.2f", i, r)
 		}
 	}
 }

@@ -4,6 +4,7 @@
 (function () {
   "use strict";
   var reduce = window.matchMedia && matchMedia("(prefers-reduced-motion: reduce)").matches;
+  function fill(s, v) { return s.replace(/\{(\w+)\}/g, function (m, k) { return k in v ? v[k] : m; }); }
   function $$(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
 
   // Overview: highlight a neuron's inputs and show its values.
@@ -20,7 +21,18 @@
       var from = ov.querySelector('.nb[data-id="' + p.getAttribute("data-from") + '"]');
       if (from) from.classList.add("src");
     });
-    if (status) status.textContent = nb.getAttribute("aria-label") || "";
+    if (status) status.textContent = (nb.getAttribute("aria-label") || "") + rangeText(ov, nb, status);
+  }
+  // The colour range the neuron is drawn on in the chosen mode: its own
+  // (data-r), its block's or the network's (from the legend).
+  function rangeText(ov, nb, status) {
+    var mode = ov.dataset.mode || "unit", col = nb.closest(".ov-col"), lo, hi;
+    if (mode === "unit") { hi = nb.dataset.r; lo = hi && "-" + hi; } else {
+      var lg = col && col.dataset.block !== undefined &&
+        ov.querySelector('.lg[data-mode="' + mode + '"]' + (mode === "module" ? '[data-block="' + col.dataset.block + '"]' : ""));
+      if (lg) { lo = lg.dataset.lo; hi = lg.dataset.hi; }
+    }
+    return hi ? "; " + fill(status.dataset.range || "", { lo: lo, hi: hi }) : "";
   }
   ["mouseover", "focusin"].forEach(function (t) {
     document.addEventListener(t, function (e) {
@@ -36,16 +48,25 @@
   });
 
   // Overview: colour range per neuron, per block or for the whole network.
+  // The choice is kept for the session, so it survives a sample switch
+  // (swapped or, from disk, loaded anew).
+  function applyMode(ov, mode) {
+    ov.dataset.mode = mode;
+    $$(".ov-col[data-modes] .nb img", ov).forEach(function (img) {
+      img.setAttribute("src", img.getAttribute("src").replace(/\/(unit|module|global)\/(?=[^/]*$)/, "/" + mode + "/"));
+    });
+    $$(".ov-legend .lg", ov).forEach(function (lg) { lg.hidden = lg.dataset.mode !== mode; });
+  }
   function initModes(root) {
+    var saved = null;
+    try { saved = sessionStorage.getItem("cnnx-range"); } catch (e) {}
     $$(".modes", root).forEach(function (fs) {
+      var ov = fs.closest(".overview"), radio = saved && fs.querySelector('input[value="' + saved + '"]');
       fs.hidden = false;
+      if (radio) { radio.checked = true; applyMode(ov, saved); }
       fs.addEventListener("change", function (e) {
-        var mode = e.target.value;
-        $$(".nb img", fs.closest(".overview")).forEach(function (img) {
-          if (!img.dataset.unit) img.dataset.unit = img.getAttribute("src");
-          var src = img.dataset[mode] || img.dataset.unit;
-          if (src) img.setAttribute("src", src);
-        });
+        applyMode(ov, e.target.value);
+        try { sessionStorage.setItem("cnnx-range", e.target.value); } catch (err) {}
       });
     });
   }
@@ -177,7 +198,6 @@
 
   // Playground: the controls pick one of the animations render drew;
   // formula and notes follow the same rules as site/playground.go.
-  function fill(s, v) { return s.replace(/\{(\w+)\}/g, function (m, k) { return k in v ? v[k] : m; }); }
   function initPlayground(fig) {
     var g = JSON.parse(fig.dataset.pg), t = g.t, ctl = fig.querySelector(".pg-controls");
     var view = fig.querySelector(".pg-view"), fit = fig.querySelector(".pg-fit"), cap = fig.querySelector("figcaption");
