@@ -1,7 +1,7 @@
 package render
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -47,9 +47,30 @@ func (p Playground) Reasons() []string {
 	return r
 }
 
+// PlaygroundFilePattern is the figure path of every combination, with
+// {n}, {p}, {k} and {s} for size, padding, kernel and stride: pages build
+// the path of the combination a reader picks.
+const PlaygroundFilePattern = "p/i{n}-p{p}-k{k}-s{s}.svg"
+
 // File is the figure path of the combination.
 func (p Playground) File() string {
-	return fmt.Sprintf("p/i%d-p%d-k%d-s%d.svg", p.Size, p.Pad, p.Kernel, p.Stride)
+	return strings.NewReplacer("{n}", strconv.Itoa(p.Size), "{p}", strconv.Itoa(p.Pad), "{k}", strconv.Itoa(p.Kernel),
+		"{s}", strconv.Itoa(p.Stride)).Replace(PlaygroundFilePattern)
+}
+
+// KeyColour is one colour of the playground animation: a fill, and the
+// colour of its hatch lines if it is hatched.
+type KeyColour struct {
+	Name, Fill, Hatch string
+}
+
+// PlaygroundKey lists the colours the playground animations use, so a
+// page can explain them in words.
+func PlaygroundKey() []KeyColour {
+	return []KeyColour{
+		{Name: "input", Fill: colPlainIn}, {Name: "padding", Fill: colPad, Hatch: colHatch},
+		{Name: "leftover", Fill: "#ffffff", Hatch: colLeftLine}, {Name: "output", Fill: colPlainOut}, {Name: "pending", Fill: colEmpty},
+	}
 }
 
 // Anim is the combination's animation: plain cells, hatched padding, the

@@ -179,6 +179,9 @@ func (s Scale) Hex(v float32) string { return hexColor(s.Color(v)) }
 
 func hexColor(c color.NRGBA) string { return fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B) }
 
+// CSSColor is c as a CSS colour, for pages that colour a table cell.
+func CSSColor(c color.NRGBA) string { return hexColor(c) }
+
 // buildLUT samples scheme s at Steps evenly spaced positions.
 func buildLUT(s Scheme) (*[Steps]color.NRGBA, error) {
 	var lut [Steps]color.NRGBA

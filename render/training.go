@@ -28,7 +28,13 @@ const (
 	chartLeft, chartRight              = 48, 14
 	chartTop, chartBottom              = 12, 30
 	chartFont                          = "11"
-	colTrain, colTest, colAxis, colRef = "#2166ac", "#e08214", "#444", "#ddd"
+	colTrain, colTest, colAxis, colRef = TrainColour, TestColour, "#444", "#ddd"
+)
+
+// The colours of the training and test series, for a page's key.
+const (
+	TrainColour = "#2166ac"
+	TestColour  = "#e08214"
 )
 
 // planTraining plans the training figures of a history: loss and accuracy
@@ -228,8 +234,9 @@ type KernelHistoryValues struct {
 }
 
 // KernelHistory is one kernel slice over the epochs; Values[e] is the
-// row-major slice at Epochs[e], drawn on BrBG over Range (shared by the
-// epochs, so a weight's colour change is a value change).
+// row-major slice at Epochs[e], drawn on BrBG over Range. Range is the
+// same for every kernel and epoch of the layer: with a range per kernel a
+// dead kernel's tiny weights would look as strong as a working one's.
 type KernelHistory struct {
 	Neuron  int         `json:"neuron"`
 	Channel int         `json:"channel"`
@@ -269,10 +276,9 @@ func planKernelHistory(h *train.History) ([]job, error) {
 	dir := "t/kernels/" + kv.Layer + "/"
 	jobs = append(jobs,
 		job{
-			// Each kernel has its own range (in history.json), hence the
-			// unit mode and no single range.
+			// One range for the layer, so the page can give it a legend.
 			Figure: Figure{File: dir + "grid.png", Kind: KindKernelHistory, Layer: kv.Layer, Neuron: -1, Channel: -1,
-				Scale: BrBG.String(), Mode: Unit.String(), Width: gw, Height: gh,
+				Scale: BrBG.String(), Range: kv.Kernels[0].Range, Width: gw, Height: gh,
 				Params: map[string]int{"epochs": len(kv.Epochs), "kernels": len(kv.Kernels), "kh": kv.KH, "kw": kv.KW, "gap": 1}},
 			Draw: func() ([]byte, error) { return kernelGridPNG(kv) },
 		},
@@ -323,25 +329,26 @@ func kernelHistory(h *train.History) (*KernelHistoryValues, error) {
 			k.Values = append(k.Values, vals)
 		}
 	}
-	for i := range kv.Kernels {
-		k := &kv.Kernels[i]
-		var m float32
+	var m float32
+	for _, k := range kv.Kernels {
 		for _, vals := range k.Values {
 			m = max(m, maxAbs(vals))
 		}
-		k.Range = WeightScale(m).Range()
+	}
+	for i := range kv.Kernels {
+		kv.Kernels[i].Range = WeightScale(m).Range()
 	}
 	return kv, nil
 }
 
 // kernelGridPNG draws every kernel at every epoch: row e is epoch
 // Epochs[e], column j kernel j, each in its own shared range, with a
-// one-pixel transparent gap between them.
+// one-pixel transparent gap between them, all in the layer's range.
 func kernelGridPNG(kv *KernelHistoryValues) ([]byte, error) {
 	gw, gh := len(kv.Kernels)*(kv.KW+1)-1, len(kv.Epochs)*(kv.KH+1)-1
 	img := image.NewNRGBA(image.Rect(0, 0, gw, gh))
 	for j, k := range kv.Kernels {
-		sc := WeightScale(max(abs32(k.Range[0]), abs32(k.Range[1])))
+		sc := WeightScale(k.Range[1])
 		for e, vals := range k.Values {
 			for i, v := range vals {
 				img.SetNRGBA(j*(kv.KW+1)+i%kv.KW, e*(kv.KH+1)+i/kv.KW, sc.Color(v))
@@ -418,15 +425,21 @@ func (c *confusion) SVG() ([]byte, error) {
 			col := c.scale.Color(float32(sh))
 			s.Elem("rect", F("x", x), F("y", y), F("width", confCell), F("height", confCell), A("fill", hexColor(col)),
 				A("stroke", "#fff"), A("data-share", Num(sh)))
-			ink := "#222"
-			if luminance(col) < 0.21 { // where white ink contrasts more than #222
-				ink = "#fff"
-			}
-			s.Text("text", strconv.Itoa(v), F("x", x+confCell/2), F("y", y+confCell/2+4), A("fill", ink))
+			s.Text("text", strconv.Itoa(v), F("x", x+confCell/2), F("y", y+confCell/2+4), A("fill", Ink(col)))
 		}
 	}
 	s.Close()
 	return s.Bytes()
+}
+
+// Ink is the text colour for a number written on c: black or white,
+// whichever contrasts more. One of them always reaches WCAG's 4.5:1 (they
+// tie near a luminance of 0.18); #222 would not on a mid orange.
+func Ink(c color.NRGBA) string {
+	if luminance(c) < 0.179 {
+		return "#fff"
+	}
+	return "#000"
 }
 
 // luminance is the relative luminance of an sRGB colour (WCAG), used to

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"image"
+	"image/color"
 	"image/png"
 	"io"
 	"math"
@@ -261,6 +262,15 @@ func TestKernelHistory(t *testing.T) {
 		t.Fatalf("values file: layer %s, %d kernels, epochs %v", kv.Layer, len(kv.Kernels), kv.Epochs)
 	}
 	grid := decodeBytes(t, drawJob(t, jobs["t/kernels/conv_1_1/grid.png"]))
+	// One range for the layer at every epoch, so that a kernel with small
+	// weights also looks weak: the largest weight of any snapshot.
+	var m float32
+	for _, snap := range h.Snapshots {
+		m = max(m, maxAbs(snap.Param("conv_1_1", "kernel").Data))
+	}
+	if g := jobs["t/kernels/conv_1_1/grid.png"].Figure; g.Range != [2]float32{-m, m} || g.Mode != "" {
+		t.Fatalf("grid: range %v mode %q, want ±%v for the layer", g.Range, g.Mode, m)
+	}
 	for _, snap := range h.Snapshots {
 		p := snap.Param("conv_1_1", "kernel")
 		for o := 0; o < out; o++ {
@@ -268,15 +278,6 @@ func TestKernelHistory(t *testing.T) {
 				j, ok := jobs[KernelEpochFile("conv_1_1", o, c, snap.Epoch)]
 				if !ok {
 					t.Fatalf("no kernel %d/%d at epoch %d", o, c, snap.Epoch)
-				}
-				// One range per kernel across epochs: the last epoch's
-				// weights are the largest here.
-				last := h.Snapshots[len(h.Snapshots)-1].Param("conv_1_1", "kernel")
-				var m float32
-				for ky := 0; ky < kh; ky++ {
-					for kx := 0; kx < kw; kx++ {
-						m = max(m, abs32(last.Data[((ky*kw+kx)*in+c)*out+o]))
-					}
 				}
 				if j.Figure.Range != [2]float32{-m, m} || j.Figure.Params["epoch"] != snap.Epoch {
 					t.Fatalf("kernel %d/%d epoch %d: range %v, want ±%v", o, c, snap.Epoch, j.Figure.Range, m)
@@ -360,10 +361,14 @@ func TestRenderWithHistory(t *testing.T) {
 			t.Errorf("no %s figure rendered", kind)
 		}
 	}
-	// Legends: one per kernel range and the confusion scale, none made up
-	// for the grid, whose ranges are per kernel.
+	// Legends: the confusion scale and the kernel history's one range.
 	if _, ok := man.Lookup(LegendFile("oranges", [2]float32{0, 1})); !ok {
 		t.Error("no legend for the confusion matrix")
+	}
+	for _, g := range man.Filter(func(f Figure) bool { return f.Kind == KindKernelHistory }) {
+		if _, ok := man.Lookup(LegendFile(g.Scale, g.Range)); !ok {
+			t.Errorf("no legend for the kernel history %s over %v", g.File, g.Range)
+		}
 	}
 	for _, f := range man.Filter(func(f Figure) bool { return f.Kind == KindLegend }) {
 		if f.Range[0] == -0.5 && f.Range[1] == 0.5 {
@@ -393,6 +398,26 @@ func TestRenderWithHistory(t *testing.T) {
 					t.Errorf("%s: text %q is not a number", f.File, s)
 				}
 			}
+		}
+	}
+}
+
+// TestInkContrast checks that a number written on any colour of the
+// confusion scale reaches WCAG AA contrast (4.5:1).
+func TestInkContrast(t *testing.T) {
+	sc, err := NewScale(Oranges, 0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range sc.Palette() {
+		bg := luminance(color.NRGBAModel.Convert(c).(color.NRGBA))
+		fg := 0.0
+		if Ink(color.NRGBAModel.Convert(c).(color.NRGBA)) == "#fff" {
+			fg = 1
+		}
+		hi, lo := math.Max(bg, fg), math.Min(bg, fg)
+		if r := (hi + 0.05) / (lo + 0.05); r < 4.5 {
+			t.Errorf("palette entry %d: contrast %.2f", i, r)
 		}
 	}
 }

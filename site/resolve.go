@@ -26,21 +26,9 @@ type FigData struct {
 	Playground *PlaygroundView
 	Legend     Img
 	Figure     Img
-	Figures    []Img
+	Training   *TrainingView
 	Link       string
 	LinkText   string
-}
-
-// PlaygroundView is the hyperparameter widget: the padded input, the
-// kernel and the output as grids of cells.
-type PlaygroundView struct {
-	directive.Playground
-	OutSize int
-	Input   [][]Cell
-	Output  [][]Cell
-	Kernel  [][]Cell
-	Summary string
-	Data    string
 }
 
 // missingFigure is a figure the current model cannot show (no training
@@ -225,10 +213,9 @@ func (b *builder) figure(pc pageCtx, p *PageData, d directive.Directive) (*FigDa
 			fd.Caption = pc.lang.Tf("figure.softmax_caption", "sample", fd.sampleName(pc, run), "class", pc.lang.Class(v.net.Classes[run.Pred]), "prob", num(run.Trace.Probs[run.Pred]*100, 1))
 		}
 	case "playground":
-		pg := directive.PlaygroundOf(d)
-		fd.Playground = playground(pc, pg)
-		if f, ok := v.figs.playground(pg.Size, pg.Padding, pg.Kernel, pg.Stride); ok {
-			fd.Figure = Img{Src: pc.rel(figURL(f)), W: f.Width, H: f.Height, Alt: fd.Playground.Summary}
+		var err error
+		if fd.Playground, err = v.playgroundView(pc, directive.PlaygroundOf(d)); err != nil {
+			return nil, err
 		}
 	case "legend":
 		scheme := map[string]string{"activation": "rdbu", "kernel": "brbg", "logit": "oranges", "input": "greys"}[d.Str("scale", "")]
@@ -246,24 +233,17 @@ func (b *builder) figure(pc pageCtx, p *PageData, d directive.Directive) (*FigDa
 		if v.net.History == nil {
 			return nil, missingFigure{"the model has no training history"}
 		}
-		var figs []render.Figure
+		var err error
 		switch d.Name {
 		case "curves":
-			figs = v.figs.kinds("", render.KindLossCurve, render.KindAccuracyCurve)
+			fd.Training, err = v.curvesView(pc)
 		case "kernel-history":
-			figs = v.figs.kinds(d.Str("layer", ""), render.KindKernelHistory)
-			if len(figs) > 1 {
-				figs = figs[:1]
-			}
+			fd.Training, err = v.kernelHistoryView(pc, d.Str("layer", ""))
 		case "confusion":
-			figs = v.figs.kinds("", render.KindConfusion)
+			fd.Training, err = v.confusionView(pc)
 		}
-		if len(figs) == 0 {
-			return nil, missingFigure{"render made no " + d.Name + " figure for this model"}
-		}
-		for _, f := range figs {
-			alt := pc.lang.T("alt." + f.Kind)
-			fd.Figures = append(fd.Figures, Img{Src: pc.rel(figURL(f)), W: f.Width, H: f.Height, Alt: alt})
+		if err != nil {
+			return nil, err
 		}
 		fd.Caption = pc.lang.T("figure." + d.Name + "_caption")
 	default:
@@ -285,37 +265,4 @@ func (b *builder) sampleIDs() []string {
 		ids = append(ids, r.ID)
 	}
 	return ids
-}
-
-// playground lays out the widget's grids; the script animates the window.
-func playground(pc pageCtx, pg directive.Playground) *PlaygroundView {
-	v := &PlaygroundView{Playground: pg, OutSize: pg.Out()}
-	side := pg.Size + 2*pg.Padding
-	for y := 0; y < side; y++ {
-		var row []Cell
-		for x := 0; x < side; x++ {
-			c := Cell{}
-			if y < pg.Padding || x < pg.Padding || y >= pg.Padding+pg.Size || x >= pg.Padding+pg.Size {
-				c.Class = "pad"
-			}
-			if y < pg.Kernel && x < pg.Kernel {
-				c.Class += " win"
-			}
-			row = append(row, c)
-		}
-		v.Input = append(v.Input, row)
-	}
-	for y := 0; y < pg.Kernel; y++ {
-		v.Kernel = append(v.Kernel, make([]Cell, pg.Kernel))
-	}
-	for y := 0; y < v.OutSize; y++ {
-		row := make([]Cell, v.OutSize)
-		if y == 0 {
-			row[0].Class = "win"
-		}
-		v.Output = append(v.Output, row)
-	}
-	v.Summary = pc.lang.Tf("playground.summary", "size", pg.Size, "padding", pg.Padding, "kernel", pg.Kernel, "stride", pg.Stride, "out", v.OutSize)
-	v.Data = fmt.Sprintf(`{"n":%d,"p":%d,"k":%d,"s":%d}`, pg.Size, pg.Padding, pg.Kernel, pg.Stride)
-	return v
 }

@@ -31,8 +31,6 @@ type Img struct {
 	Src         string
 	Alt         string
 	W, H        int
-	Module      string // range-mode variants for the overview switch
-	Global      string
 	Pixelated   bool
 	Description string
 }
@@ -67,6 +65,7 @@ type NeuronBox struct {
 	Top           bool
 	Value         string
 	Column, Inner int
+	Range         string // the top of its own colour range (per-neuron mode)
 }
 
 // ColumnView is one layer column of the overview.
@@ -76,6 +75,11 @@ type ColumnView struct {
 	Boxes                        []NeuronBox
 	Source                       int // overview column this one reads (-1 none)
 	OneToOne                     bool
+	Block                        int // the block whose per-block range colours it (-1 none)
+	// Modes: every map has its per-block and whole-network variant, named
+	// as render.ActivationFile names them (the script swaps the mode's
+	// folder in the path instead of the page listing 200 addresses).
+	Modes bool
 }
 
 // EdgeView is one line of the overview.
@@ -95,6 +99,7 @@ type OverviewView struct {
 	Picker    []Pick
 	Pred      string
 	PredProb  string
+	Legends   []LegendView
 }
 
 // Pick is one entry of the sample picker.
@@ -170,8 +175,25 @@ func (v *views) overview(p pageCtx, r *Run) (*OverviewView, error) {
 	ov.Pred = p.lang.Class(v.net.Classes[r.Pred])
 	ov.PredProb = num(r.Trace.Probs[r.Pred]*100, 1)
 	pct := func(x, total float64) string { return render.Num(x/total*100) + "%" }
+	blocks, err := render.Blocks(v.net.Model)
+	if err != nil {
+		return nil, err
+	}
+	blockOf := map[string]int{}
+	for _, b := range blocks {
+		for _, l := range b.Layers {
+			blockOf[l] = b.Index
+		}
+	}
+	if ov.Legends, err = v.overviewLegends(p, r, blockOf); err != nil {
+		return nil, err
+	}
 	for ci, c := range lay.Columns {
-		col := ColumnView{Layer: c.Layer, Kind: c.Kind, KindName: v.kindName(p, c.Kind), Shape: shapeText(c.Shape), Source: ci - 1}
+		col := ColumnView{Layer: c.Layer, Kind: c.Kind, KindName: v.kindName(p, c.Kind), Shape: shapeText(c.Shape), Source: ci - 1, Block: -1}
+		if b, ok := blockOf[c.Layer]; ok && c.Kind != "input" {
+			col.Block = b
+			col.Modes = true
+		}
 		li := v.net.layerIndex(c.Layer)
 		if c.Kind == "input" {
 			li = -1
@@ -215,11 +237,10 @@ func (v *views) overview(p pageCtx, r *Run) (*OverviewView, error) {
 					return nil, err
 				}
 				box.Img = Img{Src: p.rel(figURL(unit)), W: unit.Width, H: unit.Height, Pixelated: true}
-				if f, ok := v.figs.activation(r.ID, c.Layer, bi, "module"); ok {
-					box.Module = p.rel(figURL(f))
-				}
-				if f, ok := v.figs.activation(r.ID, c.Layer, bi, "global"); ok {
-					box.Global = p.rel(figURL(f))
+				box.Range = num(unit.Range[1], 2)
+				for _, mode := range []string{"module", "global"} {
+					f, ok := v.figs.activation(r.ID, c.Layer, bi, mode)
+					col.Modes = col.Modes && ok && figURL(f) == strings.Replace(figURL(unit), "/unit/", "/"+mode+"/", 1)
 				}
 				t := r.Trace.Output(c.Layer).Channel(bi)
 				lo, hi := t.MinMax()

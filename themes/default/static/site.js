@@ -4,6 +4,7 @@
 (function () {
   "use strict";
   var reduce = window.matchMedia && matchMedia("(prefers-reduced-motion: reduce)").matches;
+  function fill(s, v) { return s.replace(/\{(\w+)\}/g, function (m, k) { return k in v ? v[k] : m; }); }
   function $$(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
 
   // Overview: highlight a neuron's inputs and show its values.
@@ -20,7 +21,18 @@
       var from = ov.querySelector('.nb[data-id="' + p.getAttribute("data-from") + '"]');
       if (from) from.classList.add("src");
     });
-    if (status) status.textContent = nb.getAttribute("aria-label") || "";
+    if (status) status.textContent = (nb.getAttribute("aria-label") || "") + rangeText(ov, nb, status);
+  }
+  // The colour range the neuron is drawn on in the chosen mode: its own
+  // (data-r), its block's or the network's (from the legend).
+  function rangeText(ov, nb, status) {
+    var mode = ov.dataset.mode || "unit", col = nb.closest(".ov-col"), lo, hi;
+    if (mode === "unit") { hi = nb.dataset.r; lo = hi && "-" + hi; } else {
+      var lg = col && col.dataset.block !== undefined &&
+        ov.querySelector('.lg[data-mode="' + mode + '"]' + (mode === "module" ? '[data-block="' + col.dataset.block + '"]' : ""));
+      if (lg) { lo = lg.dataset.lo; hi = lg.dataset.hi; }
+    }
+    return hi ? "; " + fill(status.dataset.range || "", { lo: lo, hi: hi }) : "";
   }
   ["mouseover", "focusin"].forEach(function (t) {
     document.addEventListener(t, function (e) {
@@ -36,16 +48,25 @@
   });
 
   // Overview: colour range per neuron, per block or for the whole network.
+  // The choice is kept for the session, so it survives a sample switch
+  // (swapped or, from disk, loaded anew).
+  function applyMode(ov, mode) {
+    ov.dataset.mode = mode;
+    $$(".ov-col[data-modes] .nb img", ov).forEach(function (img) {
+      img.setAttribute("src", img.getAttribute("src").replace(/\/(unit|module|global)\/(?=[^/]*$)/, "/" + mode + "/"));
+    });
+    $$(".ov-legend .lg", ov).forEach(function (lg) { lg.hidden = lg.dataset.mode !== mode; });
+  }
   function initModes(root) {
+    var saved = null;
+    try { saved = sessionStorage.getItem("cnnx-range"); } catch (e) {}
     $$(".modes", root).forEach(function (fs) {
+      var ov = fs.closest(".overview"), radio = saved && fs.querySelector('input[value="' + saved + '"]');
       fs.hidden = false;
+      if (radio) { radio.checked = true; applyMode(ov, saved); }
       fs.addEventListener("change", function (e) {
-        var mode = e.target.value;
-        $$(".nb img", fs.closest(".overview")).forEach(function (img) {
-          if (!img.dataset.unit) img.dataset.unit = img.getAttribute("src");
-          var src = img.dataset[mode] || img.dataset.unit;
-          if (src) img.setAttribute("src", src);
-        });
+        applyMode(ov, e.target.value);
+        try { sessionStorage.setItem("cnnx-range", e.target.value); } catch (err) {}
       });
     });
   }
@@ -175,18 +196,41 @@
       }).catch(function () {});
   }
 
+  // Playground: the controls pick one of the animations render drew;
+  // formula and notes follow the same rules as site/playground.go.
   function initPlayground(fig) {
-    var g = JSON.parse(fig.dataset.pg), side = g.n + 2 * g.p, out = Math.floor((side - g.k) / g.s) + 1;
-    var ins = $$(".pg-in tr", fig), outs = $$(".pg-out td", fig);
-    player(fig.querySelector(".player"), out * out, function (i) {
-      var oy = Math.floor(i / out), ox = i % out;
-      ins.forEach(function (tr, y) {
-        Array.prototype.forEach.call(tr.children, function (td, x) {
-          var inWin = y >= oy * g.s && y < oy * g.s + g.k && x >= ox * g.s && x < ox * g.s + g.k;
-          td.classList.toggle("win", inWin);
-        });
+    var g = JSON.parse(fig.dataset.pg), t = g.t, ctl = fig.querySelector(".pg-controls");
+    var view = fig.querySelector(".pg-view"), fit = fig.querySelector(".pg-fit"), cap = fig.querySelector("figcaption");
+    ctl.hidden = false;
+    ctl.addEventListener("change", function () {
+      var v = {};
+      $$("select", ctl).forEach(function (s) { v[s.dataset.k] = +s.value; });
+      var n = v.size, p = v.padding, k = v.kernel, s = v.stride, rest = n + 2 * p - k;
+      var x = { n: n, p: p, k: k, s: s, size: n, padding: p, kernel: k, stride: s, side: n + 2 * p, rest: rest, gap: s - k,
+        out: rest >= 0 ? Math.floor(rest / s) + 1 : 0, left: rest >= 0 ? rest % s : 0 };
+      x.steps = x.out - 1;
+      var notes = rest < 0 ? [t.none] : [];
+      if (rest >= 0) {
+        if (rest % s) notes.push(t.uneven);
+        if (s > k) notes.push(t.skips);
+        if (p >= k) notes.push(t.padding_only);
+      }
+      fig.querySelector(".pg-formula").textContent = rest < 0 ? "" : fill(t.formula, x);
+      fit.textContent = "";
+      (notes.length ? notes : [t.fits]).forEach(function (m) {
+        var el = document.createElement("p");
+        el.className = notes.length ? "pg-bad" : "pg-ok";
+        el.textContent = fill(m, x);
+        fit.appendChild(el);
       });
-      outs.forEach(function (td, j) { td.classList.toggle("win", j === i); });
+      cap.textContent = rest < 0 ? "" : fill(t.summary, x);
+      var img = view.querySelector("img");
+      if (rest < 0) { if (img) img.hidden = true; return; }
+      if (!img) { img = document.createElement("img"); img.className = "pg-anim"; view.appendChild(img); }
+      img.hidden = false;
+      img.alt = cap.textContent;
+      img.onload = function () { img.width = img.naturalWidth * g.scale; img.height = img.naturalHeight * g.scale; };
+      img.setAttribute("src", fill(g.src, x));
     });
   }
 

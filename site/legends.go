@@ -1,0 +1,90 @@
+package site
+
+import (
+	"fmt"
+	"html/template"
+	"image/color"
+	"strings"
+
+	"cnnexplainer/render"
+)
+
+// LegendView is a colour scale written in HTML: a CSS gradient of the
+// scale's palette and its end numbers (with 0 where the range straddles
+// it). It costs a few hundred bytes and no request, which the home page's
+// first-load budget needs.
+type LegendView struct {
+	Label  string
+	Mode   string // the overview range mode it belongs to
+	Block  int    // the overview block it belongs to (-1 none)
+	Bar    template.CSS
+	Lo, Hi string // end numbers; none for a legend of many ranges
+	Zero         template.CSS // "left:x%" of the 0 mark, or "" when 0 is not inside
+}
+
+// legendStops is how many colours of the palette the gradient uses: enough
+// that it reads as the figures' scale at legend size.
+const legendStops = 9
+
+// cssGradient is the scale's palette as a left-to-right CSS gradient.
+func cssGradient(sc render.Scale) template.CSS {
+	pal := sc.Palette()
+	var stops []string
+	for k := 0; k < legendStops; k++ {
+		i := k * (len(pal) - 1) / (legendStops - 1)
+		c := color.NRGBAModel.Convert(pal[i]).(color.NRGBA)
+		stops = append(stops, render.CSSColor(c))
+	}
+	return template.CSS("background:linear-gradient(90deg," + strings.Join(stops, ",") + ")")
+}
+
+// newLegend writes sc as a legend.
+func newLegend(sc render.Scale, label, mode string, block int) LegendView {
+	lv := LegendView{Label: label, Mode: mode, Block: block, Bar: cssGradient(sc),
+		Lo: num(sc.Lo, 2), Hi: num(sc.Hi, 2)}
+	if sc.Lo < 0 && sc.Hi > 0 {
+		lv.Zero = template.CSS(fmt.Sprintf("left:%s%%", render.Num(float64(-sc.Lo/(sc.Hi-sc.Lo)*100))))
+	}
+	return lv
+}
+
+// overviewLegends lists the legends of the overview's three range modes:
+// per neuron a bar without numbers (every map has its own, shown on
+// hover), per block one per block, and one for the whole network.
+func (v *views) overviewLegends(p pageCtx, r *Run, blockOf map[string]int) ([]LegendView, error) {
+	unit := render.ActivationScale(1)
+	lv := newLegend(unit, p.lang.T("overview.legend_unit"), "unit", -1)
+	lv.Lo, lv.Hi = "", ""
+	out := []LegendView{lv}
+	seen := map[string]bool{}
+	for _, mode := range []string{"module", "global"} {
+		for _, f := range v.figs.kinds("", render.KindActivation) {
+			b, ok := blockOf[f.Layer]
+			if f.Sample != r.ID || f.Mode != mode || !ok {
+				continue
+			}
+			if mode == "global" {
+				b = -1
+			}
+			key := fmt.Sprint(mode, b)
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			scheme, err := render.ParseScheme(f.Scale)
+			if err != nil {
+				return nil, err
+			}
+			sc, err := render.NewScale(scheme, f.Range[0], f.Range[1])
+			if err != nil {
+				return nil, err
+			}
+			label := p.lang.T("overview.legend_global")
+			if mode == "module" {
+				label = p.lang.Tf("overview.legend_block", "n", b+1)
+			}
+			out = append(out, newLegend(sc, label, mode, b))
+		}
+	}
+	return out, nil
+}
