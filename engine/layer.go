@@ -14,16 +14,28 @@ const (
 	KindDense
 	KindSoftmax
 	KindIdentity
+	KindBatchNorm
+	KindAvgPool2D
+	KindGlobalAvgPool
+	KindLeakyReLU
+	KindSigmoid
+	KindTanh
 )
 
 var kindNames = [...]string{
-	KindConv2D:    "conv2d",
-	KindReLU:      "relu",
-	KindMaxPool2D: "maxpool2d",
-	KindFlatten:   "flatten",
-	KindDense:     "dense",
-	KindSoftmax:   "softmax",
-	KindIdentity:  "identity",
+	KindConv2D:        "conv2d",
+	KindReLU:          "relu",
+	KindMaxPool2D:     "maxpool2d",
+	KindFlatten:       "flatten",
+	KindDense:         "dense",
+	KindSoftmax:       "softmax",
+	KindIdentity:      "identity",
+	KindBatchNorm:     "batchnorm",
+	KindAvgPool2D:     "avgpool2d",
+	KindGlobalAvgPool: "globalavgpool",
+	KindLeakyReLU:     "leakyrelu",
+	KindSigmoid:       "sigmoid",
+	KindTanh:          "tanh",
 }
 
 func (k Kind) String() string {
