@@ -130,3 +130,23 @@ func TestNewLayerValues(t *testing.T) {
 		}
 	}
 }
+
+func TestLayoutRoundTrip(t *testing.T) {
+	x, _ := FromData([]float32{1, 10, 2, 20, 3, 30, 4, 40, 5, 50, 6, 60}, 2, 3, 2)
+	chw := x.ToCHW()
+	if got, want := fmt.Sprint(chw.Shape, chw.Data), "[2 2 3] [1 2 3 4 5 6 10 20 30 40 50 60]"; got != want {
+		t.Fatalf("ToCHW = %s, want %s", got, want)
+	}
+	for _, shape := range [][]int{{2, 2, 3}, {1, 2, 2, 3}} {
+		back, err := FromNCHW(&Tensor{Shape: shape, Data: chw.Data})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(back.Shape, back.Data) != fmt.Sprint(x.Shape, x.Data) {
+			t.Errorf("FromNCHW(%v) = %v %v, want %v %v", shape, back.Shape, back.Data, x.Shape, x.Data)
+		}
+	}
+	if _, err := FromNCHW(NewTensor(2, 2, 3, 1)); err == nil {
+		t.Error("FromNCHW accepted a batch of two")
+	}
+}
