@@ -23,7 +23,9 @@
 package onnx
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -52,7 +54,46 @@ func Load(path string) (*engine.Model, error) {
 		return nil, fmt.Errorf("load model %s: %w", path, err)
 	}
 	m.Name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	classes, err := readClasses(filepath.Join(filepath.Dir(path), ClassesFile))
+	if err != nil {
+		return nil, fmt.Errorf("load model %s: %w", path, err)
+	}
+	if classes != nil {
+		if len(classes) != len(m.Classes) {
+			return nil, fmt.Errorf("load model %s: %s names %d classes, the model has %d outputs", path, ClassesFile, len(classes), len(m.Classes))
+		}
+		m.Classes = classes
+	}
 	return m, nil
+}
+
+// ClassesFile beside the model names its classes, one per line, as for a
+// TensorFlow.js model (ONNX files carry no class names).
+const ClassesFile = "classes.txt"
+
+// readClasses reads one name per line, blanks trimmed and blank lines
+// skipped; a missing file gives nil.
+func readClasses(path string) ([]string, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > 1<<20 {
+		return nil, fmt.Errorf("%s: over 1 MiB", path)
+	}
+	var out []string
+	for line := range strings.Lines(string(b)) {
+		if s := strings.TrimSpace(line); s != "" {
+			out = append(out, s)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: no class names", path)
+	}
+	return out, nil
 }
 
 // Decode builds a model from the bytes of an .onnx file. Class names are

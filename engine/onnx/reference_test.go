@@ -62,7 +62,11 @@ func TestReference(t *testing.T) {
 					t.Fatal(err)
 				}
 				compared++
-				closeTo(t, lt.Name, lt.Output.ToCHW().Data, want.Data)
+				got := lt.Output.ToCHW()
+				if shape := append([]int{1}, got.Shape...); !slices.Equal(shape, want.Shape) {
+					t.Errorf("%s: shape %v, PyTorch %v", lt.Name, shape, want.Shape)
+				}
+				closeTo(t, lt.Name, got.Data, want.Data)
 			}
 			if compared < len(tr.Layers)-1 {
 				t.Errorf("only %d of %d layers have reference outputs", compared, len(tr.Layers))

@@ -156,11 +156,15 @@ def export(name, model, shape, out_dir, seed):
 
     kept = {layer_name(n.name) for n in onnx.load(path).graph.node}
     seen, y = leaf_outputs(model, x)
+    modules = dict(model.named_modules())
     refs = {}
     last = None
     for mod, out in seen:
-        # A module the export folded away (a BatchNorm after its
-        # convolution, a Dropout) leaves its output with the layer before.
+        # A Dropout the export dropped changes nothing at eval time; a
+        # module it folded away (a BatchNorm after its convolution) leaves
+        # its output with the layer before.
+        if mod not in kept and isinstance(modules[mod], (nn.Dropout, nn.Identity)):
+            continue
         if mod in kept:
             last = mod
         if last is not None:
