@@ -125,3 +125,15 @@ func need3D(name string, in []int) error {
 	}
 	return nil
 }
+
+// ChannelWise reports whether output channel c of a layer of this kind
+// reads input channel c alone (activations, pooling, batch norm), so that
+// a diagram joins each channel only to its own.
+func (k Kind) ChannelWise() bool {
+	switch k {
+	case KindReLU, KindMaxPool2D, KindIdentity, KindBatchNorm, KindAvgPool2D, KindGlobalAvgPool,
+		KindLeakyReLU, KindSigmoid, KindTanh:
+		return true
+	}
+	return false
+}
