@@ -109,9 +109,13 @@ func (l *AvgPool2D) Backward(x, y, dy, dx *Tensor, _ [][]float32) {
 }
 
 // GlobalAvgPool averages each channel over the whole map: (H, W, C) to
-// (1, 1, C), which keeps it a map the views can draw; a Flatten after it
-// gives the usual vector of C values.
-type GlobalAvgPool struct{ LayerName string }
+// (1, 1, C), which keeps it a map the views can draw (ONNX's
+// GlobalAveragePool, with a Flatten after it), or to a vector of C values
+// with Vector (Keras's GlobalAveragePooling2D). The values are the same.
+type GlobalAvgPool struct {
+	LayerName string
+	Vector    bool
+}
 
 func (l *GlobalAvgPool) Name() string    { return l.LayerName }
 func (l *GlobalAvgPool) Kind() Kind      { return KindGlobalAvgPool }
@@ -120,6 +124,9 @@ func (l *GlobalAvgPool) Params() []Param { return nil }
 func (l *GlobalAvgPool) OutputShape(in []int) ([]int, error) {
 	if err := need3D(l.LayerName, in); err != nil {
 		return nil, fmt.Errorf("%w (global average pooling)", err)
+	}
+	if l.Vector {
+		return []int{in[2]}, nil
 	}
 	return []int{1, 1, in[2]}, nil
 }

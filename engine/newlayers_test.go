@@ -28,6 +28,7 @@ func TestGradientsNewLayers(t *testing.T) {
 		{"avgpool same uncounted", &AvgPool2D{LayerName: "a", PoolH: 3, PoolW: 3, StrideH: 2, StrideW: 2, Padding: Same}, []int{7, 6, 2}},
 		{"avgpool asymmetric", &AvgPool2D{LayerName: "a", PoolH: 3, PoolW: 2, StrideH: 1, StrideW: 2, Padding: Asymmetric, Pads: [4]int{0, 1, 2, 0}}, []int{5, 6, 3}},
 		{"global avgpool", &GlobalAvgPool{LayerName: "g"}, []int{4, 3, 5}},
+		{"global avgpool to a vector", &GlobalAvgPool{LayerName: "g", Vector: true}, []int{3, 3, 4}},
 		{"leaky relu", &LeakyReLU{LayerName: "l", Alpha: 0.1}, []int{3, 4, 2}},
 		{"sigmoid", &Sigmoid{LayerName: "s"}, []int{3, 4, 2}},
 		{"tanh", &Tanh{LayerName: "t"}, []int{10}},
