@@ -28,13 +28,13 @@ func TestGradientsNewLayers(t *testing.T) {
 		{"avgpool same uncounted", &AvgPool2D{LayerName: "a", PoolH: 3, PoolW: 3, StrideH: 2, StrideW: 2, Padding: Same}, []int{7, 6, 2}},
 		{"avgpool asymmetric", &AvgPool2D{LayerName: "a", PoolH: 3, PoolW: 2, StrideH: 1, StrideW: 2, Padding: Asymmetric, Pads: [4]int{0, 1, 2, 0}}, []int{5, 6, 3}},
 		{"global avgpool", &GlobalAvgPool{LayerName: "g"}, []int{4, 3, 5}},
-		{"global avgpool to a vector", &GlobalAvgPool{LayerName: "g", Vector: true}, []int{3, 3, 4}},
 		{"leaky relu", &LeakyReLU{LayerName: "l", Alpha: 0.1}, []int{3, 4, 2}},
 		{"sigmoid", &Sigmoid{LayerName: "s"}, []int{3, 4, 2}},
 		{"tanh", &Tanh{LayerName: "t"}, []int{10}},
 		{"flatten channels first", &Flatten{LayerName: "f", ChannelsFirst: true}, []int{3, 4, 2}},
 		{"conv asymmetric strided non-square", conv, []int{7, 6, 2}},
 		{"maxpool explicit", &MaxPool2D{LayerName: "p", PoolH: 3, PoolW: 3, StrideH: 2, StrideW: 2, Padding: Explicit, Pad: 1}, []int{4, 6, 2}},
+		{"global avgpool to a vector", &GlobalAvgPool{LayerName: "g", Vector: true}, []int{3, 3, 4}},
 	}
 	for ti, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
