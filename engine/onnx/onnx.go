@@ -53,7 +53,11 @@ func Load(path string) (*engine.Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load model %s: %w", path, err)
 	}
+	// "model.onnx" says nothing; its folder usually names the model.
 	m.Name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	if dir := filepath.Base(filepath.Dir(path)); m.Name == "model" && dir != "." && dir != string(filepath.Separator) {
+		m.Name = dir
+	}
 	classes, err := readClasses(filepath.Join(filepath.Dir(path), ClassesFile))
 	if err != nil {
 		return nil, fmt.Errorf("load model %s: %w", path, err)
