@@ -58,3 +58,13 @@ func (l *Flatten) Index(y, x, c int, in []int) int {
 // FlatIndex returns the vector index of map cell (y, x, c) for a map of
 // width w and c channels, in Keras order.
 func FlatIndex(y, x, c, w, channels int) int { return (y*w+x)*channels + c }
+
+// Position is the inverse of Index: the map cell (y, x, c) of an (H, W, C)
+// input whose value lands at vector index i.
+func (l *Flatten) Position(i int, in []int) (y, x, c int) {
+	H, W, C := in[0], in[1], in[2]
+	if l.ChannelsFirst {
+		return i % (H * W) / W, i % W, i / (H * W)
+	}
+	return i / C / W, i / C % W, i % C
+}

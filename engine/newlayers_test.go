@@ -129,6 +129,11 @@ func TestNewLayerValues(t *testing.T) {
 		if y.Data[f.Index(yy, xx, c, m.Shape)] != m.Data[i] {
 			t.Errorf("Index(%d, %d, %d) does not point at the value", yy, xx, c)
 		}
+		for _, fl := range []*Flatten{f, {}} {
+			if py, px, pc := fl.Position(fl.Index(yy, xx, c, m.Shape), m.Shape); py != yy || px != xx || pc != c {
+				t.Errorf("channels first %v: Position(Index(%d, %d, %d)) = %d, %d, %d", fl.ChannelsFirst, yy, xx, c, py, px, pc)
+			}
+		}
 	}
 }
 
