@@ -15,7 +15,7 @@ import (
 // of engine/onnx/testdata and compares every file it writes with the
 // outputs PyTorch recorded (same names, same (1, C, H, W) shapes).
 func TestPredictONNXMatchesPyTorch(t *testing.T) {
-	for _, model := range []string{"cnnmodel", "kinds", "viewed"} {
+	for _, model := range []string{"cnnmodel", "kinds", "viewed", "viewed-dynamic"} {
 		t.Run(model, func(t *testing.T) {
 			src := filepath.Join("..", "..", "engine", "onnx", "testdata", model)
 			trace := t.TempDir()

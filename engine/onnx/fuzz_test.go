@@ -12,7 +12,7 @@ import (
 // FuzzDecode asks that no input panics and that a model that comes back
 // passes its own check and runs.
 func FuzzDecode(f *testing.F) {
-	for _, m := range []string{"cnnmodel", "kinds", "viewed"} {
+	for _, m := range []string{"cnnmodel", "kinds", "viewed", "viewed-dynamic"} {
 		b, err := os.ReadFile(filepath.Join("testdata", m, "model.onnx"))
 		if err != nil {
 			f.Fatal(err)

@@ -25,6 +25,9 @@ func TestReference(t *testing.T) {
 		{"kinds", []string{"features.0", "features.1", "features.2", "features.3", "features.5", "features.6",
 			"features.7", "features.8", "features.9", "head.0", "head.1", "head.2"}},
 		{"viewed", []string{"conv", "act", "pool", "Reshape", "fc1", "relu", "MatMul"}},
+		// The same with a dynamic batch: the flatten's shape comes from a
+		// Shape -> Gather -> Unsqueeze -> Concat chain.
+		{"viewed-dynamic", []string{"conv", "act", "pool", "Reshape", "fc1", "relu", "MatMul"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.model, func(t *testing.T) {

@@ -144,7 +144,7 @@ def save_npy(path, a):
     np.save(path, np.ascontiguousarray(a.numpy().astype("<f4")), allow_pickle=False)
 
 
-def export(name, model, shape, out_dir, seed):
+def export(name, model, shape, out_dir, seed, dynamic=False):
     gen = torch.Generator().manual_seed(seed)
     randomise_batchnorm(model, gen)
     model.eval()
@@ -152,7 +152,11 @@ def export(name, model, shape, out_dir, seed):
     d = os.path.join(out_dir, name)
     os.makedirs(os.path.join(d, "ref"), exist_ok=True)
     path = os.path.join(d, "model.onnx")
-    torch.onnx.export(model, x, path, input_names=["input"], output_names=["logits"], opset_version=13)
+    # A dynamic batch keeps x.size(0) symbolic, so the exporter writes the
+    # Shape -> Gather -> Unsqueeze -> Concat chain instead of a constant.
+    axes = {"input": {0: "batch"}, "logits": {0: "batch"}} if dynamic else None
+    torch.onnx.export(model, x, path, input_names=["input"], output_names=["logits"], opset_version=13,
+                      dynamic_axes=axes)
 
     kept = {layer_name(n.name) for n in onnx.load(path).graph.node}
     seen, y = leaf_outputs(model, x)
@@ -186,6 +190,8 @@ def main():
     export("kinds", Kinds(), (1, 3, 17, 13), out_dir, 2)
     torch.manual_seed(16)
     export("viewed", Viewed(), (1, 2, 10, 12), out_dir, 3)
+    torch.manual_seed(16)
+    export("viewed-dynamic", Viewed(), (1, 2, 10, 12), out_dir, 3, dynamic=True)
 
 
 if __name__ == "__main__":
