@@ -15,6 +15,7 @@ type Conv2D struct {
 	StrideH, StrideW int
 	Padding          PadMode
 	Pad              int       // symmetric padding for Explicit
+	Pads             [4]int    // top, left, bottom, right for Asymmetric
 	Kernel           []float32 // (KH, KW, InC, OutC)
 	Bias             []float32 // (OutC)
 	Act              Activation
@@ -32,18 +33,7 @@ func (l *Conv2D) Params() []Param {
 
 // Windows returns the vertical and horizontal windows for an input shape.
 func (l *Conv2D) Windows(in []int) (Window, Window, error) {
-	if err := need3D(l.LayerName, in); err != nil {
-		return Window{}, Window{}, err
-	}
-	wy, err := NewWindow(in[0], l.KH, l.StrideH, l.Padding, l.Pad)
-	if err != nil {
-		return wy, Window{}, fmt.Errorf("layer %s: height: %w", l.LayerName, err)
-	}
-	wx, err := NewWindow(in[1], l.KW, l.StrideW, l.Padding, l.Pad)
-	if err != nil {
-		return wy, wx, fmt.Errorf("layer %s: width: %w", l.LayerName, err)
-	}
-	return wy, wx, nil
+	return windows2D(l.LayerName, in, l.KH, l.KW, l.StrideH, l.StrideW, l.Padding, l.Pad, l.Pads)
 }
 
 func (l *Conv2D) OutputShape(in []int) ([]int, error) {

@@ -14,16 +14,28 @@ const (
 	KindDense
 	KindSoftmax
 	KindIdentity
+	KindBatchNorm
+	KindAvgPool2D
+	KindGlobalAvgPool
+	KindLeakyReLU
+	KindSigmoid
+	KindTanh
 )
 
 var kindNames = [...]string{
-	KindConv2D:    "conv2d",
-	KindReLU:      "relu",
-	KindMaxPool2D: "maxpool2d",
-	KindFlatten:   "flatten",
-	KindDense:     "dense",
-	KindSoftmax:   "softmax",
-	KindIdentity:  "identity",
+	KindConv2D:        "conv2d",
+	KindReLU:          "relu",
+	KindMaxPool2D:     "maxpool2d",
+	KindFlatten:       "flatten",
+	KindDense:         "dense",
+	KindSoftmax:       "softmax",
+	KindIdentity:      "identity",
+	KindBatchNorm:     "batchnorm",
+	KindAvgPool2D:     "avgpool2d",
+	KindGlobalAvgPool: "globalavgpool",
+	KindLeakyReLU:     "leakyrelu",
+	KindSigmoid:       "sigmoid",
+	KindTanh:          "tanh",
 }
 
 func (k Kind) String() string {
@@ -112,4 +124,16 @@ func need3D(name string, in []int) error {
 		return fmt.Errorf("layer %s: needs an (H, W, C) input, got shape %v", name, in)
 	}
 	return nil
+}
+
+// ChannelWise reports whether output channel c of a layer of this kind
+// reads input channel c alone (activations, pooling, batch norm), so that
+// a diagram joins each channel only to its own.
+func (k Kind) ChannelWise() bool {
+	switch k {
+	case KindReLU, KindMaxPool2D, KindIdentity, KindBatchNorm, KindAvgPool2D, KindGlobalAvgPool,
+		KindLeakyReLU, KindSigmoid, KindTanh:
+		return true
+	}
+	return false
 }

@@ -1,17 +1,16 @@
 package engine
 
-import (
-	"fmt"
-	"math"
-)
+import "math"
 
-// MaxPool2D takes the maximum of each window, channel by channel. With Same
-// padding, padded cells never win (they count as -Inf).
+// MaxPool2D takes the maximum of each window, channel by channel. Padded
+// cells never win (they count as -Inf, as in Keras and PyTorch).
 type MaxPool2D struct {
 	LayerName        string
 	PoolH, PoolW     int
 	StrideH, StrideW int
-	Padding          PadMode // Valid or Same
+	Padding          PadMode // Valid, Same, Explicit or Asymmetric
+	Pad              int     // symmetric padding for Explicit
+	Pads             [4]int  // top, left, bottom, right for Asymmetric
 }
 
 func (l *MaxPool2D) Name() string    { return l.LayerName }
@@ -20,21 +19,7 @@ func (l *MaxPool2D) Params() []Param { return nil }
 
 // Windows returns the vertical and horizontal windows for an input shape.
 func (l *MaxPool2D) Windows(in []int) (Window, Window, error) {
-	if err := need3D(l.LayerName, in); err != nil {
-		return Window{}, Window{}, err
-	}
-	if l.Padding == Explicit {
-		return Window{}, Window{}, fmt.Errorf("layer %s: max-pool supports valid and same padding only", l.LayerName)
-	}
-	wy, err := NewWindow(in[0], l.PoolH, l.StrideH, l.Padding, 0)
-	if err != nil {
-		return wy, Window{}, fmt.Errorf("layer %s: height: %w", l.LayerName, err)
-	}
-	wx, err := NewWindow(in[1], l.PoolW, l.StrideW, l.Padding, 0)
-	if err != nil {
-		return wy, wx, fmt.Errorf("layer %s: width: %w", l.LayerName, err)
-	}
-	return wy, wx, nil
+	return windows2D(l.LayerName, in, l.PoolH, l.PoolW, l.StrideH, l.StrideW, l.Padding, l.Pad, l.Pads)
 }
 
 func (l *MaxPool2D) OutputShape(in []int) ([]int, error) {

@@ -10,10 +10,18 @@ import (
 
 // Input describes what a model expects: an (H, W, C) map of pixel values
 // multiplied by Scale (1/255 for the models here, so pixels lie in [0, 1]).
+// Layout records the layout of the framework the model came from:
+// LayoutNCHW for PyTorch and ONNX, empty for channels-last. The engine
+// always computes in (H, W, C); the layout says how to read and write a
+// user's .npy tensors so that they match the framework's own.
 type Input struct {
-	Shape []int   `json:"shape"`
-	Scale float32 `json:"scale"`
+	Shape  []int   `json:"shape"`
+	Scale  float32 `json:"scale"`
+	Layout string  `json:"layout,omitempty"`
 }
+
+// LayoutNCHW marks a model whose framework keeps maps as (N, C, H, W).
+const LayoutNCHW = "nchw"
 
 // Provenance records where a model came from, for the site and for people.
 type Provenance struct {

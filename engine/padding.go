@@ -13,6 +13,10 @@ const (
 	Same
 	// Explicit: P zeros on every side, as PyTorch's padding=P.
 	Explicit
+	// Asymmetric: zeros given per side in the layer's Pads (top, left,
+	// bottom, right), as ONNX writes pads, and as PyTorch's ZeroPad2d
+	// before a convolution becomes once folded into it.
+	Asymmetric
 )
 
 func (p PadMode) String() string {
@@ -23,11 +27,13 @@ func (p PadMode) String() string {
 		return "same"
 	case Explicit:
 		return "explicit"
+	case Asymmetric:
+		return "asymmetric"
 	}
 	return fmt.Sprintf("PadMode(%d)", int(p))
 }
 
-// ParsePadMode accepts valid, same and explicit.
+// ParsePadMode accepts valid, same, explicit and asymmetric.
 func ParsePadMode(s string) (PadMode, error) {
 	switch s {
 	case "valid":
@@ -36,6 +42,8 @@ func ParsePadMode(s string) (PadMode, error) {
 		return Same, nil
 	case "explicit":
 		return Explicit, nil
+	case "asymmetric":
+		return Asymmetric, nil
 	}
 	return 0, fmt.Errorf("unsupported padding %q", s)
 }

@@ -20,11 +20,13 @@ const (
 // FlattenLayout is the geometry of the flatten diagram: the maps a Flatten
 // layer reads, stacked in channel order, and the vector it writes, drawn
 // top to bottom. Index i of the vector holds map cell (y, x, c) with
-// i = (y*W + x)*C + c (Keras channels-last order).
+// i = (y*W + x)*C + c (Keras channels-last order), or i = (c*H + y)*W + x
+// for a PyTorch model's flatten (ChannelsFirst).
 type FlattenLayout struct {
 	Layer         string // the Flatten layer
 	From          string // the layer whose (H, W, C) output it reads
 	H, W, C       int
+	ChannelsFirst bool
 	Width, Height float64
 	Maps          []Box   // one per channel
 	Cell          float64 // side of one map cell
@@ -44,6 +46,9 @@ func NewFlattenLayout(m *engine.Model) (FlattenLayout, bool) {
 			continue
 		}
 		f := FlattenLayout{Layer: l.Name(), From: m.Layers[i-1].Name(), H: in[0], W: in[1], C: in[2]}
+		if fl, ok := l.(*engine.Flatten); ok {
+			f.ChannelsFirst = fl.ChannelsFirst
+		}
 		f.Cell = flMap / float64(max(f.H, f.W))
 		mh, mw := f.Cell*float64(f.H), f.Cell*float64(f.W)
 		for c := 0; c < f.C; c++ {
@@ -62,7 +67,10 @@ func NewFlattenLayout(m *engine.Model) (FlattenLayout, bool) {
 func (f FlattenLayout) N() int { return f.H * f.W * f.C }
 
 // Index is the vector index of map cell (y, x, c).
-func (f FlattenLayout) Index(y, x, c int) int { return engine.FlatIndex(y, x, c, f.W, f.C) }
+func (f FlattenLayout) Index(y, x, c int) int {
+	fl := engine.Flatten{ChannelsFirst: f.ChannelsFirst}
+	return fl.Index(y, x, c, []int{f.H, f.W, f.C})
+}
 
 // CellCenter is the centre of map cell (y, x, c).
 func (f FlattenLayout) CellCenter(y, x, c int) (float64, float64) {
@@ -101,7 +109,11 @@ func flattenSVG(f FlattenLayout, maps *engine.Tensor, sc Scale, mapPNG func(c in
 		embedPNG(s, b, data, A("data-channel", strconv.Itoa(c)))
 	}
 	// The vector: a 1 x N image, pixel i = flattened value i.
-	vec, err := GridPNG(1, f.N(), maps.Data, sc)
+	flat := make([]float32, f.N())
+	for i, v := range maps.Data {
+		flat[f.Index(i/f.C/f.W, i/f.C%f.W, i%f.C)] = v
+	}
+	vec, err := GridPNG(1, f.N(), flat, sc)
 	if err != nil {
 		return nil, err
 	}

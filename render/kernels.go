@@ -119,13 +119,18 @@ func planDense(m *engine.Model, l *engine.Dense, shapes [][]int, i int) ([]job, 
 	if i >= 1 && m.Layers[i-1].Kind() == engine.KindFlatten && len(shapes[i-1]) == 3 {
 		mp := shapes[i-1]
 		h, w, cs := mp[0], mp[1], mp[2]
+		fl, _ := m.Layers[i-1].(*engine.Flatten)
+		index := func(y, x, c int) int { return engine.FlatIndex(y, x, c, w, cs) }
+		if fl != nil {
+			index = func(y, x, c int) int { return fl.Index(y, x, c, mp) }
+		}
 		dv.Map = []int{h, w, cs}
 		for o := 0; o < l.Out; o++ {
 			for c := 0; c < cs; c++ {
 				grid := make([]float32, h*w)
 				for y := 0; y < h; y++ {
 					for x := 0; x < w; x++ {
-						grid[y*w+x] = dv.Weights[o][engine.FlatIndex(y, x, c, w, cs)]
+						grid[y*w+x] = dv.Weights[o][index(y, x, c)]
 					}
 				}
 				jobs = append(jobs, job{

@@ -107,8 +107,9 @@ func OverviewLayout(m *engine.Model) Layout {
 	for t := 1; t < len(lay.Columns); t++ {
 		src, dst := lay.Columns[t-1], lay.Columns[t]
 		// Convolutions and the output read every neuron of the column
-		// before; ReLU and pooling read only their own channel.
-		oneToOne := dst.Kind == engine.KindReLU.String() || dst.Kind == engine.KindMaxPool2D.String()
+		// before; activations, pooling and batch norm only their own channel.
+		k, err := engine.ParseKind(dst.Kind)
+		oneToOne := err == nil && k.ChannelWise()
 		for j, b := range dst.Boxes {
 			for i, a := range src.Boxes {
 				if oneToOne && i != j {

@@ -351,9 +351,9 @@ func (v *views) classDetail(p pageCtx, r *Run, li, k int, d *DetailView) (*Detai
 	d.Kind = "class"
 	cv := &ClassView{Class: p.lang.Class(v.net.Classes[k]), N: l.In, Bias: num(l.Bias[k], 4), Prob: num(r.Trace.Probs[k]*100, 2)}
 	x := r.Trace.LayerInput(li).Data
-	ms := v.net.mapSource(li)
+	fl, ms := v.net.flattenBefore(li)
 	var mapShape []int
-	if ms >= 0 {
+	if fl != nil && ms >= 0 {
 		mapShape = v.net.Shapes[ms+1]
 		cv.Source = v.net.Model.Layers[ms].Name()
 		for c := 0; c < mapShape[2]; c++ {
@@ -378,9 +378,8 @@ func (v *views) classDetail(p pageCtx, r *Run, li, k int, d *DetailView) (*Detai
 		z += prods[i]
 		t := Term{Index: i, Value: num(x[i], 3), Weight: num(w, 3), Product: num(prods[i], 3)}
 		if len(mapShape) == 3 {
-			c := i % mapShape[2]
-			cell := i / mapShape[2]
-			t.Where = p.lang.Tf("detail.flat_where", "row", cell/mapShape[1], "col", cell%mapShape[1], "c", c)
+			y, x, c := fl.Position(i, mapShape)
+			t.Where = p.lang.Tf("detail.flat_where", "row", y, "col", x, "c", c)
 		}
 		if prods[i] > 0 {
 			t.Class = "pos"

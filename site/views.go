@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"cnnexplainer/engine"
 	"cnnexplainer/render"
 )
 
@@ -200,7 +199,7 @@ func (v *views) overview(p pageCtx, r *Run) (*OverviewView, error) {
 		}
 		if li >= 0 {
 			k := v.net.Model.Layers[li].Kind()
-			col.OneToOne = k == engine.KindReLU || k == engine.KindMaxPool2D
+			col.OneToOne = k.ChannelWise()
 		}
 		if len(c.Boxes) > 0 {
 			b0 := c.Boxes[0]

@@ -42,7 +42,7 @@ flags:
 func runAnimate(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("animate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	modelPath := fs.String("model", "", "model.json (ours or TensorFlow.js) or the folder holding it")
+	modelPath := fs.String("model", "", "model.json (ours or TensorFlow.js), an .onnx file, or the folder holding one")
 	input := fs.String("input", "", "PNG or JPEG picture, made into the model's input like predict does")
 	layer := fs.String("layer", "", "name of a convolution, ReLU or max-pool layer, e.g. conv_1_1")
 	neuron := fs.Int("neuron", -1, "output channel (neuron) of the layer, from 0; required")

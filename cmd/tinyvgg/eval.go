@@ -30,7 +30,7 @@ type evalReport struct {
 func runEval(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	modelPath := fs.String("model", "", "model.json (ours or TF.js) or its folder")
+	modelPath := fs.String("model", "", "model.json (ours or TF.js), an .onnx file, or its folder")
 	asJSON := fs.Bool("json", false, "print one JSON object instead of text")
 	data := fs.String("data", dataset.FashionMNISTDir, "folder with the Fashion-MNIST IDX files")
 	images := fs.String("images", "", "evaluate on the test/ half of an image folder instead")

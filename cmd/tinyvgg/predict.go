@@ -24,11 +24,15 @@ Classifies one input and prints the most probable classes.
 FILE is a PNG or JPEG picture, made into the model's input by the rules of
 engine/imageio (centre crop to the model's aspect ratio, resize, channels,
 values times the model's input scale), or a .npy array of float32 with the
-model's input shape (H, W, C), used exactly as it is (already scaled).
+model's input shape in the model's own layout, used exactly as it is
+(already scaled): (H, W, C) for our and TensorFlow.js models, (1, C, H, W)
+or (C, H, W) for ONNX (PyTorch) models.
 
 With -trace, DIR/<layer>.npy receives every layer's output (float32,
-little-endian, C order, no batch dimension: maps (H, W, C), vectors (N,)),
-and DIR/logits.npy and DIR/probs.npy the scores before and after softmax.
+little-endian, C order), and DIR/logits.npy and DIR/probs.npy the scores
+before and after softmax. Shapes follow the model's layout: maps (H, W, C)
+and vectors (N,) without a batch dimension for our and TF.js models, maps
+(1, C, H, W) and vectors (1, N) for ONNX models, as PyTorch prints them.
 
 flags:
 `
@@ -36,8 +40,8 @@ flags:
 func runPredict(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("predict", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	modelPath := fs.String("model", "", "model.json (ours or TensorFlow.js) or the folder holding it")
-	input := fs.String("input", "", "PNG or JPEG picture, or float32 .npy of shape (H, W, C)")
+	modelPath := fs.String("model", "", "model.json (ours or TensorFlow.js), an .onnx file, or the folder holding one")
+	input := fs.String("input", "", "PNG or JPEG picture, or float32 .npy in the model's layout")
 	traceDir := fs.String("trace", "", "write every layer's output, logits and probabilities as .npy files into this folder")
 	top := fs.Int("top", 5, "number of classes to print, most probable first")
 	fs.Usage = func() {
@@ -67,7 +71,7 @@ func runPredict(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%s: %w", *input, err)
 	}
 	if *traceDir != "" {
-		if err := writeTrace(*traceDir, tr); err != nil {
+		if err := writeTrace(*traceDir, tr, m.Input.Layout); err != nil {
 			return err
 		}
 	}
@@ -108,6 +112,15 @@ func loadInput(path string, in engine.Input) (*engine.Tensor, error) {
 	if err != nil {
 		return nil, err
 	}
+	if in.Layout == engine.LayoutNCHW {
+		h, w, c := in.Shape[0], in.Shape[1], in.Shape[2]
+		if !slices.Equal(x.Shape, []int{1, c, h, w}) && !slices.Equal(x.Shape, []int{c, h, w}) {
+			return nil, fmt.Errorf("input %s: array of shape %v, the model takes (1, C, H, W) = (1, %d, %d, %d) or (C, H, W)", path, x.Shape, c, h, w)
+		}
+		if x, err = engine.FromNCHW(x); err != nil {
+			return nil, fmt.Errorf("input %s: %w", path, err)
+		}
+	}
 	if !slices.Equal(x.Shape, in.Shape) {
 		return nil, fmt.Errorf("input %s: array of shape %v, the model takes (H, W, C) = %v", path, x.Shape, in.Shape)
 	}
@@ -122,11 +135,16 @@ func loadInput(path string, in engine.Input) (*engine.Tensor, error) {
 // writeTrace writes one .npy per layer plus logits.npy and probs.npy. A
 // layer's name becomes a file name, so it must be a plain name; a layer
 // called "logits" or "probs" may share the file only if it holds the same
-// numbers.
-func writeTrace(dir string, tr *engine.Trace) error {
+// numbers. With layout engine.LayoutNCHW tensors are written as PyTorch
+// holds them, with a batch of one.
+func writeTrace(dir string, tr *engine.Trace, layout string) error {
 	files := map[string]*engine.Tensor{}
 	var order []string
 	add := func(name string, t *engine.Tensor) error {
+		if layout == engine.LayoutNCHW {
+			t = t.ToCHW()
+			t.Shape = append([]int{1}, t.Shape...)
+		}
 		if name == "" || !filepath.IsLocal(name) || strings.ContainsAny(name, `/\`) {
 			return fmt.Errorf("trace: layer name %q cannot be a file name", name)
 		}

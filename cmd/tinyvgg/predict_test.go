@@ -258,7 +258,7 @@ func TestWriteTraceRefusesPathNames(t *testing.T) {
 	for _, name := range []string{"../escape", "a/b", "", "/abs"} {
 		tr := &engine.Trace{Layers: []engine.LayerTrace{{Name: name, Output: engine.NewTensor(1)}}, Logits: []float32{0}, Probs: []float32{1}}
 		dir := t.TempDir()
-		if err := writeTrace(dir, tr); err == nil || !strings.Contains(err.Error(), "cannot be a file name") {
+		if err := writeTrace(dir, tr, ""); err == nil || !strings.Contains(err.Error(), "cannot be a file name") {
 			t.Errorf("layer %q: %v", name, err)
 		}
 	}

@@ -11,8 +11,9 @@
 //     uses (conv kernel (KH, KW, C, O), dense kernel (In, Out)).
 //
 // Save writes the same bytes for the same model. Load accepts our
-// model.json, a TF.js model.json, or a folder holding either, telling them
-// apart by the JSON (a TF.js file has "modelTopology").
+// model.json, a TF.js model.json, an ONNX model, or a folder holding
+// model.json or model.onnx, telling them apart by content: an ONNX file is
+// a protobuf (engine/onnx.Sniff), and a TF.js JSON has "modelTopology".
 package modelfile
 
 import (
@@ -22,6 +23,7 @@ import (
 	"path/filepath"
 
 	"cnnexplainer/engine"
+	"cnnexplainer/engine/onnx"
 	"cnnexplainer/engine/tfjs"
 )
 
@@ -67,11 +69,22 @@ type layerJSON struct {
 	Activation string `json:"activation,omitempty"`
 }
 
-// Load reads a model from path: our model.json, a TF.js model.json, or a
-// folder holding one of them as model.json.
+// ONNXFile is the name Load looks for in a folder without model.json.
+const ONNXFile = "model.onnx"
+
+// Load reads a model from path: our model.json, a TF.js model.json, an
+// ONNX file, or a folder holding model.json or model.onnx.
 func Load(path string) (*engine.Model, error) {
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		path = filepath.Join(path, JSONFile)
+		if _, err := os.Stat(path); err != nil {
+			if alt := filepath.Join(filepath.Dir(path), ONNXFile); fileExists(alt) {
+				path = alt
+			}
+		}
+	}
+	if isONNX(path) {
+		return onnx.Load(path)
 	}
 	doc, err := readLimited(path, maxJSON)
 	if err != nil {
@@ -79,7 +92,7 @@ func Load(path string) (*engine.Model, error) {
 	}
 	var sniff map[string]json.RawMessage
 	if err := json.Unmarshal(doc, &sniff); err != nil {
-		return nil, fmt.Errorf("load model %s: not a JSON object: %w", path, err)
+		return nil, fmt.Errorf("load model %s: neither a JSON object (our format, TensorFlow.js) nor an ONNX model: %w", path, err)
 	}
 	if _, ok := sniff["modelTopology"]; ok {
 		return tfjs.Load(path)
@@ -94,6 +107,24 @@ func Load(path string) (*engine.Model, error) {
 		return readLimited(filepath.Join(dir, name), 1<<30)
 	}
 	return decode(path, doc, weights)
+}
+
+// isONNX looks at the first bytes of path; errors are left to the reader
+// that follows.
+func isONNX(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 2)
+	n, _ := f.Read(head)
+	return onnx.Sniff(head[:n])
+}
+
+func fileExists(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && !st.IsDir()
 }
 
 func readLimited(path string, max int64) ([]byte, error) {

@@ -248,3 +248,41 @@ func TestSaveRejects(t *testing.T) {
 		t.Errorf("saving a model with Inf: %v", err)
 	}
 }
+
+// TestSaveRefusesWhatItCannotWrite: an ONNX import's channels-first
+// flatten and per-side padding have no field in model.json yet; saving
+// them must fail rather than write a model that computes other numbers.
+func TestSaveRefusesWhatItCannotWrite(t *testing.T) {
+	m, err := Load(filepath.Join("..", "onnx", "testdata", "kinds", "model.onnx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Save(m, t.TempDir()); err == nil || !strings.Contains(err.Error(), "cannot be saved") {
+		t.Errorf("Save: %v, want a refusal", err)
+	}
+}
+
+// TestLoadONNXByContent: an ONNX file is recognised by its bytes, whatever
+// its name, and a folder holding model.onnx loads it.
+func TestLoadONNXByContent(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "onnx", "testdata", "cnnmodel", "model.onnx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	misnamed := filepath.Join(t.TempDir(), "model.json")
+	folder := t.TempDir()
+	for _, p := range []string{misnamed, filepath.Join(folder, ONNXFile)} {
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, p := range []string{misnamed, folder} {
+		m, err := Load(p)
+		if err != nil {
+			t.Fatalf("Load(%s): %v", p, err)
+		}
+		if m.Input.Layout != engine.LayoutNCHW || m.Layers[0].Name() != "block_1.0" {
+			t.Errorf("Load(%s): layout %q, first layer %q", p, m.Input.Layout, m.Layers[0].Name())
+		}
+	}
+}

@@ -54,6 +54,14 @@ type layerConfig struct {
 	UseBias         *bool           `json:"use_bias"`
 	PoolSize        json.RawMessage `json:"pool_size"`
 	Units           *int            `json:"units"`
+	// BatchNormalization, LeakyReLU, GlobalAveragePooling2D (layers.go).
+	Axis          json.RawMessage `json:"axis"`
+	Epsilon       *float64        `json:"epsilon"`
+	Center        *bool           `json:"center"`
+	Scale         *bool           `json:"scale"`
+	Alpha         *float64        `json:"alpha"`
+	NegativeSlope *float64        `json:"negative_slope"` // Keras 3's name for alpha
+	KeepDims      *bool           `json:"keepdims"`
 }
 
 type weightGroup struct {
@@ -68,10 +76,14 @@ type weightSpec struct {
 	Quantization json.RawMessage `json:"quantization"`
 }
 
+const supportedList = "InputLayer, Conv2D, Activation, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, " +
+	"BatchNormalization, LeakyReLU, Flatten, Dense, Dropout"
+
 // supported reports whether the import understands a Keras layer class.
 func supported(class string) bool {
 	switch class {
-	case "InputLayer", "Conv2D", "Activation", "MaxPooling2D", "Flatten", "Dense", "Dropout":
+	case "InputLayer", "Conv2D", "Activation", "MaxPooling2D", "Flatten", "Dense", "Dropout",
+		"BatchNormalization", "AveragePooling2D", "GlobalAveragePooling2D", "LeakyReLU":
 		return true
 	}
 	return false
@@ -122,7 +134,7 @@ func decode(file string, data []byte, shard shardReader) (*engine.Model, error) 
 	// more useful message when both are wrong.
 	for _, l := range layers {
 		if !supported(l.ClassName) {
-			return nil, d.layerErr(l, "layer type %q is not supported (InputLayer, Conv2D, Activation, MaxPooling2D, Flatten, Dense, Dropout)", l.ClassName)
+			return nil, d.layerErr(l, "layer type %q is not supported (%s)", l.ClassName, supportedList)
 		}
 	}
 	if err := d.readWeights(mj.WeightsManifest, shard); err != nil {
@@ -301,6 +313,12 @@ func (d *decoder) layer(l kerasLayer, in []int) (engine.Layer, error) {
 	case "Dropout":
 		return &engine.Identity{LayerName: c.Name}, nil
 	case "Activation":
+		if c.Activation != nil && *c.Activation == "sigmoid" {
+			return &engine.Sigmoid{LayerName: c.Name}, nil
+		}
+		if c.Activation != nil && *c.Activation == "tanh" {
+			return &engine.Tanh{LayerName: c.Name}, nil
+		}
 		act, err := activation(c.Activation)
 		if err != nil {
 			return nil, d.layerErr(l, "%v", err)
@@ -313,7 +331,10 @@ func (d *decoder) layer(l kerasLayer, in []int) (engine.Layer, error) {
 		}
 		return &engine.Identity{LayerName: c.Name}, nil
 	}
-	return nil, d.layerErr(l, "layer type %q is not supported (InputLayer, Conv2D, Activation, MaxPooling2D, Flatten, Dense, Dropout)", l.ClassName)
+	if l, err, ok := d.extraLayer(l, in); ok {
+		return l, err
+	}
+	return nil, d.layerErr(l, "layer type %q is not supported (%s)", l.ClassName, supportedList)
 }
 
 func (d *decoder) conv2D(l kerasLayer, in []int) (engine.Layer, error) {

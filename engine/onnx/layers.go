@@ -1,0 +1,475 @@
+package onnx
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"cnnexplainer/engine"
+)
+
+// layer turns node n, which reads chain value cur, into engine layers and
+// returns the chain value after it.
+func (im *importer) layer(n *nodeProto, cur string, visited map[*nodeProto]bool) (string, error) {
+	if len(n.inputs) == 0 || n.inputs[0] != cur || slices.Contains(n.inputs[1:], cur) {
+		return "", nodeErr(n, "reads the layer chain's value %q other than as its first input: only a single chain of layers is supported", cur)
+	}
+	if len(n.outputs) == 0 || n.outputs[0] == "" {
+		return "", nodeErr(n, "has no output")
+	}
+	for _, o := range n.outputs[1:] {
+		if len(im.consumers[o]) > 0 || o == im.g.outputs[0].name {
+			return "", nodeErr(n, "its extra output %q is used; only the first output of a layer is supported", o)
+		}
+	}
+	for _, in := range n.inputs[1:] {
+		if _, isInit := im.inits[in]; isInit || in == "" {
+			continue
+		}
+		if _, err := im.constOf(in); errors.Is(err, errDynamic) {
+			return "", nodeErr(n, "input %q is computed from the image too: the graph joins two branches here (or loops), and only a single chain of layers is supported", in)
+		} else if err != nil {
+			return "", err
+		}
+	}
+	if im.pad != nil && n.op != "Conv" && n.op != "AveragePool" {
+		if slices.ContainsFunc(im.pad, func(p int) bool { return p != 0 }) {
+			return "", fmt.Errorf("node %q (Pad) is followed by node %q (%s): a Pad is supported only before a Conv or AveragePool", im.padNode, n.name, n.op)
+		}
+		im.pad = nil
+	}
+	name := im.uniqueName(n)
+	map3 := func() error {
+		if len(im.shape) != 3 {
+			return nodeErr(n, "needs a (1, C, H, W) input, gets a vector of %d", im.shape[0])
+		}
+		return nil
+	}
+	switch n.op {
+	case "Conv":
+		if err := map3(); err != nil {
+			return "", err
+		}
+		l, err := im.conv(n, name)
+		if err != nil {
+			return "", err
+		}
+		return im.add(n, l)
+	case "MaxPool", "AveragePool":
+		if err := map3(); err != nil {
+			return "", err
+		}
+		l, err := im.pool(n, name)
+		if err != nil {
+			return "", err
+		}
+		return im.add(n, l)
+	case "GlobalAveragePool":
+		return im.add(n, &engine.GlobalAvgPool{LayerName: name})
+	case "Relu":
+		return im.add(n, &engine.ReLU{LayerName: name})
+	case "LeakyRelu":
+		return im.add(n, &engine.LeakyReLU{LayerName: name, Alpha: attrFloat(n, "alpha", 0.01)})
+	case "Sigmoid":
+		return im.add(n, &engine.Sigmoid{LayerName: name})
+	case "Tanh":
+		return im.add(n, &engine.Tanh{LayerName: name})
+	case "Dropout", "Identity":
+		return im.add(n, &engine.Identity{LayerName: name})
+	case "Softmax":
+		def := int64(-1)
+		if im.opset < 13 {
+			def = 1
+		}
+		if ax := attrInt(n, "axis", def); len(im.shape) != 1 || (ax != 1 && ax != -1) {
+			return "", nodeErr(n, "softmax over axis %d of a %d-dimensional value: only a softmax over the classes of a (1, N) vector is supported", ax, len(im.shape)+1)
+		}
+		return im.add(n, &engine.Softmax{LayerName: name})
+	case "BatchNormalization":
+		return im.batchNorm(n, name)
+	case "Flatten":
+		if ax := attrInt(n, "axis", 1); ax != 1 {
+			return "", nodeErr(n, "axis %d: only flattening after the batch axis (axis 1) is supported", ax)
+		}
+		return im.add(n, &engine.Flatten{LayerName: name, ChannelsFirst: true})
+	case "Reshape":
+		if len(n.inputs) < 2 {
+			return "", nodeErr(n, "needs a shape input")
+		}
+		s, err := im.constOf(n.inputs[1])
+		if err != nil {
+			return "", nodeErr(n, "its shape must be known at import time: %v", err)
+		}
+		dims, err := reshapeDims(im.chain[cur], s.ints())
+		if err != nil {
+			return "", nodeErr(n, "%v", err)
+		}
+		if len(dims) != 2 || dims[0] != 1 {
+			return "", nodeErr(n, "reshapes %v to %v: only flattening to (1, N) is supported", im.chain[cur], dims)
+		}
+		return im.add(n, &engine.Flatten{LayerName: name, ChannelsFirst: true})
+	case "Gemm":
+		return im.gemm(n, name)
+	case "MatMul":
+		return im.matMul(n, name, visited)
+	case "Pad":
+		return im.padLayer(n)
+	}
+	return "", nodeErr(n, "op %s is not supported; supported on the layer chain: %s", n.op, supported)
+}
+
+// spatial reads kernel_shape, strides, pads, dilations and auto_pad, adding
+// a pending Pad to the pads. kernel is the size the weights imply (nil for
+// pools, which must declare kernel_shape).
+func (im *importer) spatial(n *nodeProto, kernel []int64) (k, s [2]int, mode engine.PadMode, pads [4]int, err error) {
+	ks := attrInts(n, "kernel_shape")
+	if ks == nil {
+		ks = kernel
+	}
+	if len(ks) != 2 || (kernel != nil && !slices.Equal(ks, kernel)) {
+		return k, s, mode, pads, nodeErr(n, "kernel_shape %v: a 2-D kernel matching the weights is needed", ks)
+	}
+	st := attrInts(n, "strides")
+	if st == nil {
+		st = []int64{1, 1}
+	}
+	if len(st) != 2 {
+		return k, s, mode, pads, nodeErr(n, "strides %v: two values needed", st)
+	}
+	for _, d := range attrInts(n, "dilations") {
+		if d != 1 {
+			return k, s, mode, pads, nodeErr(n, "dilations %v are not supported (only 1)", attrInts(n, "dilations"))
+		}
+	}
+	for i := range 2 {
+		if ks[i] < 1 || ks[i] > 4096 || st[i] < 1 || st[i] > 4096 {
+			return k, s, mode, pads, nodeErr(n, "kernel %v or strides %v out of range", ks, st)
+		}
+		k[i], s[i] = int(ks[i]), int(st[i])
+	}
+	p := attrInts(n, "pads")
+	if p == nil {
+		p = []int64{0, 0, 0, 0}
+	}
+	if len(p) != 4 {
+		return k, s, mode, pads, nodeErr(n, "pads %v: four values needed", p)
+	}
+	// ONNX writes pads as (top, left, bottom, right) for 2-D.
+	for i, v := range p {
+		if v < 0 || v > 4096 {
+			return k, s, mode, pads, nodeErr(n, "pads %v out of range", p)
+		}
+		pads[i] = int(v)
+		if im.pad != nil {
+			pads[i] += im.pad[i]
+		}
+	}
+	mode = engine.Asymmetric
+	switch ap := attrString(n, "auto_pad", "NOTSET"); ap {
+	case "NOTSET", "VALID":
+	case "SAME_UPPER":
+		if im.pad != nil || slices.ContainsFunc(p, func(v int64) bool { return v != 0 }) {
+			return k, s, mode, pads, nodeErr(n, "auto_pad SAME_UPPER together with explicit pads is not supported")
+		}
+		mode = engine.Same
+	default:
+		return k, s, mode, pads, nodeErr(n, "auto_pad %s is not supported (NOTSET, VALID or SAME_UPPER)", ap)
+	}
+	if mode == engine.Asymmetric && pads == [4]int{} {
+		mode = engine.Valid
+	} else if mode == engine.Asymmetric && pads[0] == pads[1] && pads[1] == pads[2] && pads[2] == pads[3] {
+		mode = engine.Explicit
+	}
+	im.pad = nil
+	return k, s, mode, pads, nil
+}
+
+func (im *importer) conv(n *nodeProto, name string) (*engine.Conv2D, error) {
+	if g := attrInt(n, "group", 1); g != 1 {
+		return nil, nodeErr(n, "group=%d (grouped or depthwise convolution) is not supported, only group=1", g)
+	}
+	inC := im.shape[2]
+	w, wd, err := im.weight(n, 1, nil)
+	if err != nil {
+		return nil, err
+	}
+	if len(wd) != 4 || wd[1] != int64(inC) || wd[0] < 1 || wd[0] > 4096 {
+		return nil, nodeErr(n, "weights have shape %v, want (O, %d, KH, KW)", wd, inC)
+	}
+	O, KH, KW := int(wd[0]), int(wd[2]), int(wd[3])
+	k, s, mode, pads, err := im.spatial(n, wd[2:])
+	if err != nil {
+		return nil, err
+	}
+	l := &engine.Conv2D{LayerName: name, KH: k[0], KW: k[1], InC: inC, OutC: O, StrideH: s[0], StrideW: s[1],
+		Padding: mode, Pads: pads, Pad: pads[0], Kernel: make([]float32, len(w)), Bias: make([]float32, O)}
+	if mode != engine.Explicit {
+		l.Pad = 0
+	}
+	if mode != engine.Asymmetric {
+		l.Pads = [4]int{}
+	}
+	// (O, C, KH, KW) -> (KH, KW, C, O).
+	for o := range O {
+		for c := range inC {
+			for ky := range KH {
+				for kx := range KW {
+					l.Kernel[((ky*KW+kx)*inC+c)*O+o] = w[((o*inC+c)*KH+ky)*KW+kx]
+				}
+			}
+		}
+	}
+	if len(n.inputs) > 2 && n.inputs[2] != "" {
+		b, _, err := im.weight(n, 2, []int64{int64(O)})
+		if err != nil {
+			return nil, err
+		}
+		copy(l.Bias, b)
+	}
+	return l, nil
+}
+
+func (im *importer) pool(n *nodeProto, name string) (engine.Layer, error) {
+	if c := attrInt(n, "ceil_mode", 0); c != 0 {
+		return nil, nodeErr(n, "ceil_mode=1 is not supported (only floor, PyTorch's default)")
+	}
+	if so := attrInt(n, "storage_order", 0); so != 0 {
+		return nil, nodeErr(n, "storage_order=%d is not supported", so)
+	}
+	padded := im.pad != nil && slices.ContainsFunc(im.pad, func(p int) bool { return p != 0 })
+	own := slices.ContainsFunc(attrInts(n, "pads"), func(p int64) bool { return p != 0 })
+	count := attrInt(n, "count_include_pad", 0) == 1
+	if padded && own && !count {
+		return nil, nodeErr(n, "padding from a Pad node and uncounted pads of its own cannot be combined")
+	}
+	k, s, mode, pads, err := im.spatial(n, nil)
+	if err != nil {
+		return nil, err
+	}
+	for i, p := range pads {
+		if p >= k[i%2] {
+			return nil, nodeErr(n, "pads %v are not smaller than the window %v", pads, k)
+		}
+	}
+	pad := pads[0]
+	if mode != engine.Explicit {
+		pad = 0
+	}
+	if mode != engine.Asymmetric {
+		pads = [4]int{}
+	}
+	if n.op == "MaxPool" {
+		return &engine.MaxPool2D{LayerName: name, PoolH: k[0], PoolW: k[1], StrideH: s[0], StrideW: s[1],
+			Padding: mode, Pad: pad, Pads: pads}, nil
+	}
+	// Zeros a Pad node added are real cells of the input, so they count.
+	return &engine.AvgPool2D{LayerName: name, PoolH: k[0], PoolW: k[1], StrideH: s[0], StrideW: s[1],
+		Padding: mode, Pad: pad, Pads: pads, CountPad: count || padded}, nil
+}
+
+func (im *importer) batchNorm(n *nodeProto, name string) (string, error) {
+	if attrInt(n, "training_mode", 0) != 0 {
+		return "", nodeErr(n, "training_mode=1: export the model in eval mode")
+	}
+	C := im.shape[len(im.shape)-1]
+	var p [4][]float32
+	for i := range p {
+		w, _, err := im.weight(n, i+1, []int64{int64(C)})
+		if err != nil {
+			return "", err
+		}
+		p[i] = w
+	}
+	return im.add(n, &engine.BatchNorm{LayerName: name, C: C, Epsilon: attrFloat(n, "epsilon", 1e-5),
+		Gamma: p[0], Beta: p[1], Mean: p[2], Var: p[3]})
+}
+
+func (im *importer) vectorIn(n *nodeProto) (int, error) {
+	if len(im.shape) != 1 {
+		return 0, nodeErr(n, "needs a (1, N) input, gets a map %v (add a Flatten before it)", im.chain[n.inputs[0]])
+	}
+	return im.shape[0], nil
+}
+
+func (im *importer) gemm(n *nodeProto, name string) (string, error) {
+	in, err := im.vectorIn(n)
+	if err != nil {
+		return "", err
+	}
+	if attrInt(n, "transA", 0) != 0 {
+		return "", nodeErr(n, "transA=1 is not supported")
+	}
+	transB := attrInt(n, "transB", 0) != 0
+	alpha, beta := attrFloat(n, "alpha", 1), attrFloat(n, "beta", 1)
+	b, bd, err := im.weight(n, 1, nil)
+	if err != nil {
+		return "", err
+	}
+	if len(bd) != 2 || (transB && bd[1] != int64(in)) || (!transB && bd[0] != int64(in)) {
+		return "", nodeErr(n, "weights have shape %v for %d inputs (transB=%v)", bd, in, transB)
+	}
+	out := int(bd[0])
+	if !transB {
+		out = int(bd[1])
+	}
+	l := &engine.Dense{LayerName: name, In: in, Out: out, Kernel: make([]float32, in*out), Bias: make([]float32, out)}
+	for i := range in {
+		for o := range out {
+			v := b[i*out+o]
+			if transB {
+				v = b[o*in+i]
+			}
+			l.Kernel[i*out+o] = alpha * v
+		}
+	}
+	if len(n.inputs) > 2 && n.inputs[2] != "" {
+		if err := im.bias(n, 2, l.Bias, beta); err != nil {
+			return "", err
+		}
+	}
+	return im.add(n, l)
+}
+
+// bias reads input i of n as a bias of len(dst) values (or one value for
+// all), times scale.
+func (im *importer) bias(n *nodeProto, i int, dst []float32, scale float32) error {
+	c, _, err := im.weight(n, i, nil)
+	if err != nil {
+		return err
+	}
+	switch len(c) {
+	case len(dst):
+		for j, v := range c {
+			dst[j] = scale * v
+		}
+	case 1:
+		for j := range dst {
+			dst[j] = scale * c[0]
+		}
+	default:
+		return nodeErr(n, "bias %q has %d values for %d outputs", n.inputs[i], len(c), len(dst))
+	}
+	return nil
+}
+
+// matMul is a Dense layer; an Add of a constant right after it is its bias.
+func (im *importer) matMul(n *nodeProto, name string, visited map[*nodeProto]bool) (string, error) {
+	in, err := im.vectorIn(n)
+	if err != nil {
+		return "", err
+	}
+	w, wd, err := im.weight(n, 1, nil)
+	if err != nil {
+		return "", err
+	}
+	if len(wd) != 2 || wd[0] != int64(in) {
+		return "", nodeErr(n, "weights have shape %v for %d inputs", wd, in)
+	}
+	out := int(wd[1])
+	l := &engine.Dense{LayerName: name, In: in, Out: out, Kernel: w, Bias: make([]float32, out)}
+	next := n.outputs[0]
+	if cons := im.consumers[next]; len(cons) == 1 && cons[0].op == "Add" && len(cons[0].inputs) == 2 && next != im.g.outputs[0].name {
+		add := cons[0]
+		bi := 1
+		if add.inputs[1] == next {
+			bi = 0
+		}
+		if err := im.bias(add, bi, l.Bias, 1); err == nil {
+			visited[add] = true
+			if _, err := im.add(n, l); err != nil {
+				return "", err
+			}
+			im.chain[add.outputs[0]] = im.chain[next]
+			return add.outputs[0], nil
+		}
+	}
+	return im.add(n, l)
+}
+
+func (im *importer) padLayer(n *nodeProto) (string, error) {
+	if m := attrString(n, "mode", "constant"); m != "constant" {
+		return "", nodeErr(n, "mode %q is not supported (only constant zeros)", m)
+	}
+	var p []int64
+	value := float64(attrFloat(n, "value", 0))
+	if im.opset < 11 {
+		p = attrInts(n, "pads")
+	} else {
+		if len(n.inputs) < 2 {
+			return "", nodeErr(n, "needs a pads input")
+		}
+		c, err := im.constOf(n.inputs[1])
+		if err != nil {
+			return "", nodeErr(n, "its pads must be known at import time: %v", err)
+		}
+		p = c.ints()
+		if len(n.inputs) > 2 && n.inputs[2] != "" {
+			v, err := im.constOf(n.inputs[2])
+			if err != nil || len(v.vals) != 1 {
+				return "", nodeErr(n, "its constant value must be one number known at import time")
+			}
+			value = v.vals[0]
+		}
+		if len(n.inputs) > 3 && n.inputs[3] != "" {
+			return "", nodeErr(n, "the axes input is not supported")
+		}
+	}
+	if value != 0 {
+		return "", nodeErr(n, "padding with %v is not supported (only zeros)", value)
+	}
+	// (N, C, H, W) begins, then ends.
+	if len(p) != 8 || p[0] != 0 || p[1] != 0 || p[4] != 0 || p[5] != 0 {
+		return "", nodeErr(n, "pads %v: only padding of H and W of a (1, C, H, W) map is supported", p)
+	}
+	for _, v := range p {
+		if v < 0 || v > 4096 {
+			return "", nodeErr(n, "pads %v: negative or huge pads are not supported", p)
+		}
+	}
+	if im.pad != nil {
+		return "", nodeErr(n, "two Pad nodes in a row are not supported")
+	}
+	im.pad, im.padNode = []int{int(p[2]), int(p[3]), int(p[6]), int(p[7])}, n.name
+	s := slices.Clone(im.chain[n.inputs[0]])
+	s[2] += p[2] + p[6]
+	s[3] += p[3] + p[7]
+	im.chain[n.outputs[0]] = s
+	return n.outputs[0], nil
+}
+
+func attr(n *nodeProto, name string) *attrProto {
+	for _, a := range n.attrs {
+		if a.name == name {
+			return a
+		}
+	}
+	return nil
+}
+
+func attrInt(n *nodeProto, name string, def int64) int64 {
+	if a := attr(n, name); a != nil {
+		return a.i
+	}
+	return def
+}
+
+func attrInts(n *nodeProto, name string) []int64 {
+	if a := attr(n, name); a != nil {
+		return a.ints
+	}
+	return nil
+}
+
+func attrFloat(n *nodeProto, name string, def float32) float32 {
+	if a := attr(n, name); a != nil {
+		return a.f
+	}
+	return def
+}
+
+func attrString(n *nodeProto, name, def string) string {
+	if a := attr(n, name); a != nil {
+		return string(a.s)
+	}
+	return def
+}
