@@ -30,8 +30,9 @@ type UnitStats struct {
 	Images  int    `json:"images"`
 	Command string `json:"command,omitempty"`
 	// SnapshotEpochs lists the training snapshots that were measured too
-	// (empty when the model has no history).
+	// (empty when the model has no history), on SnapshotImages images.
 	SnapshotEpochs []int       `json:"snapshot_epochs,omitempty"`
+	SnapshotImages int         `json:"snapshot_images,omitempty"`
 	Layers         []UnitLayer `json:"layers"`
 }
 
@@ -76,11 +77,27 @@ func ParamDigest(m *engine.Model) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// UnitOptions are the optional parts of MeasureUnits; the zero value
+// measures the final model only, on every core.
+type UnitOptions struct {
+	Workers int
+	// History, when it has snapshots, is used to find since when each dead
+	// unit has been dead, measured on SnapshotData (default: all of data;
+	// a smaller set keeps the fifteen extra passes affordable).
+	History      *History
+	SnapshotData Data
+	Progress     func(msg string) // called before each pass, if set
+}
+
 // MeasureUnits runs every example of data through m and records each ReLU
-// unit's largest input. With hist snapshots it then finds, for the dead
+// unit's largest input. With History snapshots it then finds, for the dead
 // units, the epoch since which they have been dead. m's parameters are
 // restored before it returns.
-func MeasureUnits(m *engine.Model, data Data, hist *History, workers int) (*UnitStats, error) {
+func MeasureUnits(m *engine.Model, data Data, opt UnitOptions) (*UnitStats, error) {
+	hist, workers := opt.History, opt.Workers
+	if opt.Progress == nil {
+		opt.Progress = func(string) {}
+	}
 	relus := reluLayers(m)
 	if len(relus) == 0 {
 		return nil, fmt.Errorf("measure units: model %s has no ReLU layer", m.Name)
@@ -90,6 +107,7 @@ func MeasureUnits(m *engine.Model, data Data, hist *History, workers int) (*Unit
 		return nil, fmt.Errorf("measure units: %w", err)
 	}
 	st := &UnitStats{Model: m.Name, Digest: ParamDigest(m), Images: data.Len()}
+	opt.Progress(fmt.Sprintf("final model on %d images", data.Len()))
 	maxIn := maxInputs(m, shapes, data, relus, len(m.Layers), nil, workers)
 	for j, li := range relus {
 		ul := UnitLayer{Layer: m.Layers[li].Name(), Units: len(maxIn[j]), MaxInput: maxIn[j]}
@@ -102,7 +120,12 @@ func MeasureUnits(m *engine.Model, data Data, hist *History, workers int) (*Unit
 		st.Layers = append(st.Layers, ul)
 	}
 	if hist != nil && len(hist.Snapshots) > 0 {
-		if err := deadSince(m, shapes, data, hist, relus, st, workers); err != nil {
+		snapData := opt.SnapshotData
+		if snapData == nil {
+			snapData = data
+		}
+		st.SnapshotImages = snapData.Len()
+		if err := deadSince(m, shapes, snapData, hist, relus, st, workers, opt.Progress); err != nil {
 			return nil, err
 		}
 	}
@@ -111,7 +134,7 @@ func MeasureUnits(m *engine.Model, data Data, hist *History, workers int) (*Unit
 
 // deadSince walks the snapshots from the last to the first, measuring only
 // the units still dead, and stops at the first epoch where none is.
-func deadSince(m *engine.Model, shapes [][]int, data Data, hist *History, relus []int, st *UnitStats, workers int) error {
+func deadSince(m *engine.Model, shapes [][]int, data Data, hist *History, relus []int, st *UnitStats, workers int, progress func(string)) error {
 	saved := snapshot(m, -1)
 	defer func() { _ = loadSnapshot(m, &saved) }()
 	for j := range st.Layers {
@@ -140,6 +163,7 @@ func deadSince(m *engine.Model, shapes [][]int, data Data, hist *History, relus 
 		if err := loadSnapshot(m, snap); err != nil {
 			return err
 		}
+		progress(fmt.Sprintf("snapshot of epoch %d on %d images", snap.Epoch, data.Len()))
 		maxIn := maxInputs(m, shapes, data, relus, deepest, which, workers)
 		for j := range st.Layers {
 			ul := &st.Layers[j]

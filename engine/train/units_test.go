@@ -36,7 +36,7 @@ func unitModel() *engine.Model {
 func TestMeasureUnits(t *testing.T) {
 	m := unitModel()
 	before := ParamDigest(m)
-	st, err := MeasureUnits(m, pixels(10), nil, 2)
+	st, err := MeasureUnits(m, pixels(10), UnitOptions{Workers: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestMeasureUnitsDeadSince(t *testing.T) {
 	conv.Bias[2] = -0.3 // unit 2 dead in the final model
 	hist := &History{Settings: Settings{Epochs: 3}, Snapshots: []Snapshot{epoch(0, 0.2), epoch(1, 0.1), epoch(2, -0.2), epoch(3, -0.3)}}
 	digest := ParamDigest(m)
-	st, err := MeasureUnits(m, pixels(10), hist, 2)
+	st, err := MeasureUnits(m, pixels(10), UnitOptions{Workers: 2, History: hist})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,7 @@ func TestMeasureUnitsDeadSince(t *testing.T) {
 }
 
 func TestUnitStatsRoundTrip(t *testing.T) {
-	st, err := MeasureUnits(unitModel(), pixels(4), nil, 1)
+	st, err := MeasureUnits(unitModel(), pixels(4), UnitOptions{Workers: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
