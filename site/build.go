@@ -456,7 +456,7 @@ func (b *builder) markdown(p *PageData, c *chapter) (template.HTML, error) {
 		p.Alternates = nil
 	}
 	p.TOC = d.TOC
-	html, err := d.Render(b.resolver(p, c.file, b.warn))
+	html, err := d.Render(b.resolver(p, c.file, b.warn), b.inlineResolver(p, c.file, b.warn))
 	if err != nil {
 		return "", err
 	}

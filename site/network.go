@@ -21,6 +21,10 @@ type Net struct {
 	Classes []string
 	Runs    []*Run
 	History *train.History // nil for a model without training history
+	// Units are the dead-unit stats of stats.json, nil when the file is
+	// missing or was measured on other weights; UnitsNote then says which.
+	Units     *train.UnitStats
+	UnitsNote string
 	// Logits is the index of the layer whose outputs are the class scores
 	// (the last dense layer), or -1.
 	Logits int
@@ -68,6 +72,7 @@ func loadNet(cfg Config, set *SampleSet) (*Net, error) {
 		}
 		n.History = nil
 	}
+	n.Units, n.UnitsNote = loadUnits(modelPath, m)
 	out := shapes[len(shapes)-1][0]
 	n.Classes = make([]string, out)
 	for i := range n.Classes {
@@ -183,4 +188,20 @@ func shapeText(s []int) string {
 		parts[i] = fmt.Sprint(d)
 	}
 	return "(" + strings.Join(parts, ", ") + ")"
+}
+
+// loadUnits reads the stats.json that "tinyvgg stats" wrote beside the
+// model, if it was measured on exactly these weights.
+func loadUnits(modelPath string, m *engine.Model) (*train.UnitStats, string) {
+	st, err := train.LoadUnitStats(modelPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, "the model has no stats.json (go run ./cmd/tinyvgg stats -model " + filepath.ToSlash(modelPath) + ")"
+	}
+	if err != nil {
+		return nil, err.Error()
+	}
+	if st.Digest != train.ParamDigest(m) {
+		return nil, "stats.json was measured on other weights (go run ./cmd/tinyvgg stats -model " + filepath.ToSlash(modelPath) + ")"
+	}
+	return st, ""
 }

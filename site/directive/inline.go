@@ -60,7 +60,7 @@ func Inlines() Spec {
 		"layer": {Type: Ident}, "sample": {Type: Ident}, "neuron": {Type: Int, Min: 0, Max: 1 << 20},
 		"class": {Type: Int, Min: 0, Max: 1 << 20}, "rank": {Type: Int, Min: 1, Max: 1 << 20},
 		"predicted": {Type: Int, Min: 0, Max: 1 << 20}, "classes": {Type: Text},
-		"epoch": {Type: Int, Min: 0, Max: 1 << 20},
+		"epoch": {Type: Int, Min: 0, Max: 1 << 20}, "kind": {Type: Ident},
 	}
 	assume := map[string]Arg{}
 	for k, a := range fact {
