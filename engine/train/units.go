@@ -48,6 +48,10 @@ type UnitLayer struct {
 	// unit is dead in every later snapshot and in the final model (0: dead
 	// from initialisation). -1 when the model has no snapshots.
 	DeadSince []int `json:"dead_since"`
+	// DeadAtStart lists the units dead at initialisation (the first
+	// snapshot, on the snapshot images): with Dead it tells which units
+	// came back to life during training. Nil without snapshots.
+	DeadAtStart []int `json:"dead_at_start"`
 }
 
 // Layer returns the stats of the named ReLU layer, or nil.
@@ -128,6 +132,9 @@ func MeasureUnits(m *engine.Model, data Data, opt UnitOptions) (*UnitStats, erro
 		if err := deadSince(m, shapes, snapData, hist, relus, st, workers, opt.Progress); err != nil {
 			return nil, err
 		}
+		if err := deadAtStart(m, shapes, snapData, hist, relus, st, workers, opt.Progress); err != nil {
+			return nil, err
+		}
 	}
 	return st, nil
 }
@@ -180,6 +187,27 @@ func deadSince(m *engine.Model, shapes [][]int, data Data, hist *History, relus 
 				st.Layers[j].DeadSince[k] = hist.Snapshots[s].Epoch
 			} else {
 				st.Layers[j].DeadSince[k] = hist.Settings.Epochs
+			}
+		}
+	}
+	return nil
+}
+
+// deadAtStart measures every unit at the first snapshot.
+func deadAtStart(m *engine.Model, shapes [][]int, data Data, hist *History, relus []int, st *UnitStats, workers int, progress func(string)) error {
+	saved := snapshot(m, -1)
+	defer func() { _ = loadSnapshot(m, &saved) }()
+	first := &hist.Snapshots[0]
+	if err := loadSnapshot(m, first); err != nil {
+		return err
+	}
+	progress(fmt.Sprintf("every unit at epoch %d on %d images", first.Epoch, data.Len()))
+	maxIn := maxInputs(m, shapes, data, relus, relus[len(relus)-1]+1, nil, workers)
+	for j := range st.Layers {
+		st.Layers[j].DeadAtStart = []int{}
+		for u, v := range maxIn[j] {
+			if v <= 0 {
+				st.Layers[j].DeadAtStart = append(st.Layers[j].DeadAtStart, u)
 			}
 		}
 	}

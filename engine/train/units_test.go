@@ -78,6 +78,9 @@ func TestMeasureUnitsDeadSince(t *testing.T) {
 	if ParamDigest(m) != digest || conv.Bias[2] != -0.3 {
 		t.Errorf("weights not restored: bias %v", conv.Bias)
 	}
+	if !slices.Equal(l.DeadAtStart, []int{1}) {
+		t.Errorf("dead at start %v, want [1]", l.DeadAtStart)
+	}
 	if !slices.Equal(st.SnapshotEpochs, []int{0, 1, 2, 3}) {
 		t.Errorf("snapshot epochs %v", st.SnapshotEpochs)
 	}
