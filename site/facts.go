@@ -61,7 +61,7 @@ func factNames() map[string]factFunc {
 		},
 		"dead-since": factDeadSince,
 		"prob":       sampleFact(func(r *Run, k int, _ *Language, _ []string) fact { return percent(float64(r.Trace.Probs[k]), 2) }),
-		"logit":      sampleFact(func(r *Run, k int, _ *Language, _ []string) fact { v := num(r.Trace.Logits[k], 2); return fact{v, v} }),
+		"logit":      sampleFact(func(r *Run, k int, _ *Language, _ []string) fact { v := num(r.Trace.Logits[k], 4); return fact{v, v} }),
 		"class": sampleFact(func(r *Run, k int, l *Language, classes []string) fact {
 			return fact{strconv.Itoa(k), l.Class(classes[k])}
 		}),

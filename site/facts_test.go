@@ -43,6 +43,9 @@ func TestFactsOfCommittedModel(t *testing.T) {
 		{`{{< fact name="prob" rank=2 >}}`, "49.86", "49.86%"},
 		{`{{< fact name="params" kind="conv2d" >}}`, "2830", "2,830"},
 		{`{{< fact name="class" rank=2 >}}`, "6", "Shirt"},
+		// Their gap, 0.0002, is log(0.4987/0.4986), as predict's probabilities give.
+		{`{{< fact name="logit" >}}`, "2.1036", "2.1036"},
+		{`{{< fact name="logit" rank=2 >}}`, "2.1034", "2.1034"},
 		{`{{< fact name="prob" sample="trouser" class=1 >}}`, "100.00", "100.00%"},
 		{`{{< fact name="kernel-growth" layer="conv_1_1" neuron=5 >}}`, "5.5", "5.5"},
 		{`{{< fact name="dead" >}}`, "5", "5"},
@@ -52,6 +55,8 @@ func TestFactsOfCommittedModel(t *testing.T) {
 		{`{{< fact name="dead-since" layer="relu_1_2" neuron=5 >}}`, "2", "2"},
 		{`{{< fact name="dead-list" >}}`, "7 9 5 0 8", "7, 9, 5, 0 and 8"},
 		{`{{< fact name="relu-units" >}}`, "40", "40"},
+		{`{{< fact name="dead-at-start" layer="relu_2_2" >}}`, "0 3 5 8", "0, 3, 5 and 8"},
+		{`{{< fact name="revived" layer="relu_2_2" >}}`, "3 5", "3 and 5"},
 	}
 	names := factNames()
 	for _, tc := range tests {
