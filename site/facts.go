@@ -19,8 +19,10 @@ import (
 type fact struct{ raw, text string }
 
 // noFact is a fact this model cannot give (no history, no stats.json, no
-// such layer): the paragraph becomes a notice and the build warns.
-type noFact struct{ reason string }
+// such layer): the paragraph becomes a notice and the build warns. fix, if
+// set, tells the author how to provide it; it goes to the warning only,
+// since it may hold a local path.
+type noFact struct{ reason, fix string }
 
 func (e noFact) Error() string { return e.reason }
 
@@ -86,7 +88,11 @@ func (b *builder) inlineResolver(p *PageData, file string, warn func(string)) di
 		v, err := f(b.views.net, d, p.Lang)
 		var nf noFact
 		if errors.As(err, &nf) {
-			warn(fmt.Sprintf("%s:%d: fact %s: %s", file, d.Line, name, nf.reason))
+			msg := fmt.Sprintf("%s:%d: fact %s: %s", file, d.Line, name, nf.reason)
+			if nf.fix != "" {
+				msg += " (" + nf.fix + ")"
+			}
+			warn(msg)
 			return directive.InlineValue{Unmet: p.Lang.Tf("notice.fact_missing", "fact", name, "reason", nf.reason)}, nil
 		}
 		if err != nil {
@@ -154,7 +160,7 @@ func factParams(n *Net, d directive.Directive, _ *Language) (fact, error) {
 			}
 		}
 		if !found {
-			return fact{}, noFact{fmt.Sprintf("the model has no %s layer", kind)}
+			return fact{}, noFact{reason: fmt.Sprintf("the model has no %s layer", kind)}
 		}
 		return count(total), nil
 	}
@@ -164,7 +170,7 @@ func factParams(n *Net, d directive.Directive, _ *Language) (fact, error) {
 	}
 	i := n.layerIndex(name)
 	if i < 0 {
-		return fact{}, noFact{fmt.Sprintf("the model has no layer %q", name)}
+		return fact{}, noFact{reason: fmt.Sprintf("the model has no layer %q", name)}
 	}
 	total := 0
 	for _, p := range n.Model.Layers[i].Params() {
@@ -184,7 +190,7 @@ func factParamsShare(n *Net, d directive.Directive, l *Language) (fact, error) {
 
 func history(n *Net) (*train.History, error) {
 	if n.History == nil {
-		return nil, noFact{"the model has no training history"}
+		return nil, noFact{reason: "the model has no training history"}
 	}
 	return n.History, nil
 }
@@ -206,7 +212,7 @@ func epochFact(get func(train.EpochStats) float64, share bool) factFunc {
 				return fact{v, v}, nil
 			}
 		}
-		return fact{}, noFact{fmt.Sprintf("the training history has no epoch %d", e)}
+		return fact{}, noFact{reason: fmt.Sprintf("the training history has no epoch %d", e)}
 	}
 }
 
@@ -216,7 +222,7 @@ func confusion(n *Net) ([][]int, error) {
 		return nil, err
 	}
 	if len(h.Confusion) != len(n.Classes) {
-		return nil, noFact{"the training history has no confusion matrix for the model's classes"}
+		return nil, noFact{reason: "the training history has no confusion matrix for the model's classes"}
 	}
 	return h.Confusion, nil
 }
@@ -224,7 +230,7 @@ func confusion(n *Net) ([][]int, error) {
 func classArg(n *Net, d directive.Directive, key string) (int, error) {
 	k := d.Int(key, -1)
 	if k < 0 || k >= len(n.Classes) {
-		return 0, noFact{fmt.Sprintf("%s=%s is not one of the model's %d classes", key, d.Str(key, ""), len(n.Classes))}
+		return 0, noFact{reason: fmt.Sprintf("%s=%s is not one of the model's %d classes", key, d.Str(key, ""), len(n.Classes))}
 	}
 	return k, nil
 }
@@ -243,7 +249,7 @@ func factClassAccuracy(n *Net, d directive.Directive, _ *Language) (fact, error)
 		total += v
 	}
 	if total == 0 {
-		return fact{}, noFact{"the test set has no picture of that class"}
+		return fact{}, noFact{reason: "the test set has no picture of that class"}
 	}
 	return percent(float64(cm[k][k])/float64(total), 1), nil
 }
@@ -310,7 +316,7 @@ func sampleFact(get func(r *Run, k int, l *Language, classes []string) fact) fac
 	return func(n *Net, d directive.Directive, l *Language) (fact, error) {
 		r := n.run(d.Str("sample", ""))
 		if r == nil {
-			return fact{}, noFact{fmt.Sprintf("there is no sample %q", d.Str("sample", ""))}
+			return fact{}, noFact{reason: fmt.Sprintf("there is no sample %q", d.Str("sample", ""))}
 		}
 		k := r.Pred
 		if _, ok := d.Args["class"]; ok {
@@ -325,7 +331,7 @@ func sampleFact(get func(r *Run, k int, l *Language, classes []string) fact) fac
 			}
 			sort.SliceStable(order, func(a, b int) bool { return r.Trace.Probs[order[a]] > r.Trace.Probs[order[b]] })
 			if rank > len(order) {
-				return fact{}, noFact{fmt.Sprintf("the model has only %d classes", len(order))}
+				return fact{}, noFact{reason: fmt.Sprintf("the model has only %d classes", len(order))}
 			}
 			k = order[rank-1]
 		}

@@ -15,7 +15,7 @@ import (
 
 func units(n *Net) (*train.UnitStats, error) {
 	if n.Units == nil {
-		return nil, noFact{n.UnitsNote}
+		return nil, noFact{n.UnitsNote, n.UnitsFix}
 	}
 	return n.Units, nil
 }
@@ -32,7 +32,7 @@ func unitLayers(n *Net, d directive.Directive) ([]train.UnitLayer, error) {
 	}
 	ul := st.Layer(name)
 	if ul == nil {
-		return nil, noFact{fmt.Sprintf("stats.json has no ReLU layer %q", name)}
+		return nil, noFact{reason: fmt.Sprintf("stats.json has no ReLU layer %q", name)}
 	}
 	return []train.UnitLayer{*ul}, nil
 }
@@ -62,7 +62,7 @@ func unitList(start bool, pick func(train.UnitLayer) []int) factFunc {
 		var raw []string
 		for _, ul := range ls {
 			if start && ul.DeadAtStart == nil {
-				return fact{}, noFact{"stats.json was measured without training snapshots"}
+				return fact{}, noFact{reason: "stats.json was measured without training snapshots"}
 			}
 			for _, u := range pick(ul) {
 				raw = append(raw, strconv.Itoa(u))
@@ -105,7 +105,7 @@ func factDeadSince(n *Net, d directive.Directive, _ *Language) (fact, error) {
 			}
 		}
 	}
-	return fact{}, noFact{fmt.Sprintf("neuron %d is not a dead unit with a known epoch", u)}
+	return fact{}, noFact{reason: fmt.Sprintf("neuron %d is not a dead unit with a known epoch", u)}
 }
 
 // factKernelGrowth is how many times longer (Euclidean norm) a kernel is
@@ -116,13 +116,13 @@ func factKernelGrowth(n *Net, d directive.Directive, _ *Language) (fact, error) 
 		return fact{}, err
 	}
 	if len(h.Snapshots) < 2 {
-		return fact{}, noFact{"the training history has no weight snapshots"}
+		return fact{}, noFact{reason: "the training history has no weight snapshots"}
 	}
 	layer, u := d.Str("layer", ""), d.Int("neuron", -1)
 	norm := func(s *train.Snapshot) (float64, error) {
 		p := s.Param(layer, "kernel")
 		if p == nil || u < 0 || u >= p.Shape[len(p.Shape)-1] {
-			return 0, noFact{fmt.Sprintf("the snapshots have no kernel %d of layer %q", u, layer)}
+			return 0, noFact{reason: fmt.Sprintf("the snapshots have no kernel %d of layer %q", u, layer)}
 		}
 		c := p.Shape[len(p.Shape)-1]
 		sum := 0.0
@@ -140,7 +140,7 @@ func factKernelGrowth(n *Net, d directive.Directive, _ *Language) (fact, error) 
 		return fact{}, err
 	}
 	if first == 0 {
-		return fact{}, noFact{fmt.Sprintf("kernel %d of layer %q starts at zero", u, layer)}
+		return fact{}, noFact{reason: fmt.Sprintf("kernel %d of layer %q starts at zero", u, layer)}
 	}
 	v := strconv.FormatFloat(last/first, 'f', 1, 64)
 	return fact{v, v}, nil

@@ -22,9 +22,10 @@ type Net struct {
 	Runs    []*Run
 	History *train.History // nil for a model without training history
 	// Units are the dead-unit stats of stats.json, nil when the file is
-	// missing or was measured on other weights; UnitsNote then says which.
-	Units     *train.UnitStats
-	UnitsNote string
+	// missing or was measured on other weights; UnitsNote then says which,
+	// and UnitsFix how to make the file.
+	Units               *train.UnitStats
+	UnitsNote, UnitsFix string
 	// Logits is the index of the layer whose outputs are the class scores
 	// (the last dense layer), or -1.
 	Logits int
@@ -73,6 +74,7 @@ func loadNet(cfg Config, set *SampleSet) (*Net, error) {
 		n.History = nil
 	}
 	n.Units, n.UnitsNote = loadUnits(modelPath, m)
+	n.UnitsFix = "go run ./cmd/tinyvgg stats -model " + filepath.ToSlash(modelPath)
 	out := shapes[len(shapes)-1][0]
 	n.Classes = make([]string, out)
 	for i := range n.Classes {
@@ -195,13 +197,13 @@ func shapeText(s []int) string {
 func loadUnits(modelPath string, m *engine.Model) (*train.UnitStats, string) {
 	st, err := train.LoadUnitStats(modelPath)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, "the model has no stats.json (go run ./cmd/tinyvgg stats -model " + filepath.ToSlash(modelPath) + ")"
+		return nil, "the model has no stats.json"
 	}
 	if err != nil {
 		return nil, err.Error()
 	}
 	if st.Digest != train.ParamDigest(m) {
-		return nil, "stats.json was measured on other weights (go run ./cmd/tinyvgg stats -model " + filepath.ToSlash(modelPath) + ")"
+		return nil, "stats.json was measured on other weights"
 	}
 	return st, ""
 }
