@@ -3,6 +3,7 @@ package site
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -105,8 +106,23 @@ func (b *builder) inlineResolver(p *PageData, file string, warn func(string)) di
 		if d.Name == "assume" {
 			return directive.InlineValue{}, nil
 		}
-		return directive.InlineValue{Text: v.text}, nil
+		return directive.InlineValue{Text: localDigits(v.text, p.Lang)}, nil
 	}
+}
+
+var digitGroups = regexp.MustCompile(`(\d),(\d{3})`)
+
+// localDigits swaps the comma between groups of digits for the language's
+// fact.thousands_sep ("" in Chinese text, which writes 7740).
+func localDigits(s string, l *Language) string {
+	if !l.Has("fact.thousands_sep") || l.T("fact.thousands_sep") == "," {
+		return s
+	}
+	sep := l.T("fact.thousands_sep")
+	for digitGroups.MatchString(s) {
+		s = digitGroups.ReplaceAllString(s, "${1}"+sep+"${2}")
+	}
+	return s
 }
 
 // thousands writes n with a comma between groups of three digits.

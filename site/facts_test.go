@@ -105,3 +105,23 @@ func TestFactsMissing(t *testing.T) {
 		}
 	}
 }
+
+func TestLocalDigits(t *testing.T) {
+	zh := &Language{Code: "zh-CN", strings: Strings{"fact.thousands_sep": ""}}
+	en := &Language{Code: "en", strings: Strings{"fact.thousands_sep": ","}}
+	tests := []struct {
+		in   string
+		l    *Language
+		want string
+	}{
+		{"7,740", zh, "7740"},
+		{"1,234,567", zh, "1234567"},
+		{"7, 9 and 5", zh, "7, 9 and 5"}, // a list, not digit groups
+		{"7,740", en, "7,740"},
+	}
+	for _, tc := range tests {
+		if got := localDigits(tc.in, tc.l); got != tc.want {
+			t.Errorf("localDigits(%q, %s) = %q, want %q", tc.in, tc.l.Code, got, tc.want)
+		}
+	}
+}
