@@ -501,7 +501,7 @@ func (b *builder) markdown(p *PageData, c *chapter) (template.HTML, error) {
 	if err := b.fixLinks(d, p, c); err != nil {
 		return "", err
 	}
-	html, err := d.Render(b.resolver(p, c.file, b.warn))
+	html, err := d.Render(b.resolver(p, c.file, b.warn), b.inlineResolver(p, c.file, b.warn))
 	if err != nil {
 		return "", err
 	}

@@ -70,7 +70,7 @@ func newMarkdown(fig *directive.Extension) goldmark.Markdown {
 // matter, bad directives and bad formulas as file:line errors. The
 // directives are resolved later, by Render, for each language and sample.
 func ParseDoc(file string, src []byte) (*Doc, error) {
-	d := &Doc{File: file, src: src, fig: &directive.Extension{Spec: directive.Figures()}}
+	d := &Doc{File: file, src: src, fig: &directive.Extension{Spec: directive.Figures(), InlineSpec: directive.Inlines()}}
 	d.md = newMarkdown(d.fig)
 	pc := parser.NewContext(parser.WithIDs(newHeadingIDs()))
 	d.doc = d.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
@@ -78,6 +78,9 @@ func ParseDoc(file string, src []byte) (*Doc, error) {
 		return nil, err
 	}
 	if bad := directive.Errors(d.doc); len(bad) > 0 {
+		return nil, fmt.Errorf("%s:%d: %w", file, bad[0].Directive.Line, bad[0].Err)
+	}
+	if bad := directive.InlineErrors(d.doc); len(bad) > 0 {
 		return nil, fmt.Errorf("%s:%d: %w", file, bad[0].Directive.Line, bad[0].Err)
 	}
 	if bad := mathml.Errors(d.doc); len(bad) > 0 {
@@ -200,10 +203,11 @@ func validSlug(s string) bool {
 	return s != ""
 }
 
-// Render converts the document with resolve placing its figures.
-func (d *Doc) Render(resolve directive.Resolver) ([]byte, error) {
-	d.fig.Resolve = resolve
-	defer func() { d.fig.Resolve = nil }()
+// Render converts the document with resolve placing its figures and
+// inline resolving its facts (nil when the document has none).
+func (d *Doc) Render(resolve directive.Resolver, inline directive.InlineResolver) ([]byte, error) {
+	d.fig.Resolve, d.fig.Inline = resolve, inline
+	defer func() { d.fig.Resolve, d.fig.Inline = nil, nil }()
 	var buf bytes.Buffer
 	if err := d.md.Renderer().Render(&buf, d.src, d.doc); err != nil {
 		return nil, fmt.Errorf("%s:%w", d.File, lineError(err))

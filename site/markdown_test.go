@@ -91,7 +91,7 @@ func TestRawHTMLIsOff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	html, err := d.Render(nil)
+	html, err := d.Render(nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func TestTableAlignment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := d.Render(nil)
+	out, err := d.Render(nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

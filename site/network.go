@@ -21,6 +21,11 @@ type Net struct {
 	Classes []string
 	Runs    []*Run
 	History *train.History // nil for a model without training history
+	// Units are the dead-unit stats of stats.json, nil when the file is
+	// missing or was measured on other weights; UnitsNote then says which,
+	// and UnitsFix how to make the file.
+	Units               *train.UnitStats
+	UnitsNote, UnitsFix string
 	// Logits is the index of the layer whose outputs are the class scores
 	// (the last dense layer), or -1.
 	Logits int
@@ -68,6 +73,8 @@ func loadNet(cfg Config, set *SampleSet, traced func()) (*Net, error) {
 		}
 		n.History = nil
 	}
+	n.Units, n.UnitsNote = loadUnits(modelPath, m)
+	n.UnitsFix = "go run ./cmd/tinyvgg stats -model " + filepath.ToSlash(modelPath)
 	out := shapes[len(shapes)-1][0]
 	n.Classes = make([]string, out)
 	for i := range n.Classes {
@@ -184,4 +191,20 @@ func shapeText(s []int) string {
 		parts[i] = fmt.Sprint(d)
 	}
 	return "(" + strings.Join(parts, ", ") + ")"
+}
+
+// loadUnits reads the stats.json that "tinyvgg stats" wrote beside the
+// model, if it was measured on exactly these weights.
+func loadUnits(modelPath string, m *engine.Model) (*train.UnitStats, string) {
+	st, err := train.LoadUnitStats(modelPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, "the model has no stats.json"
+	}
+	if err != nil {
+		return nil, err.Error()
+	}
+	if st.Digest != train.ParamDigest(m) {
+		return nil, "stats.json was measured on other weights"
+	}
+	return st, ""
 }

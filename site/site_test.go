@@ -184,7 +184,8 @@ func TestBuildSmallSite(t *testing.T) {
 	if strings.Join(gaps.Pages, ",") != "02-two.md" || len(gaps.Strings) != 0 {
 		t.Errorf("zh-CN gaps = %+v, want page 02-two.md only", gaps)
 	}
-	wantWarn := []string{"figure curves: the model has no training history", `figure layer: the model has no layer "no_such_layer"`}
+	wantWarn := []string{"figure curves: the model has no training history", `figure layer: the model has no layer "no_such_layer"`,
+		"written for params = 1, but this model gives", "fact accuracy: the model has no training history"}
 	for _, w := range wantWarn {
 		found := false
 		for _, got := range rep.Warnings {

@@ -8,6 +8,7 @@ import (
 	"image"
 	"image/png"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -23,12 +24,16 @@ type sampleEntry struct {
 	File      string `json:"file"`
 	Label     string `json:"label"`
 	Index     int    `json:"index"` // position in the test split
-	Note      string `json:"note"`  // "correct" or "mistake"
+	Note      string `json:"note"`  // "close call", "correct" or "mistake"
 	Predicted string `json:"predicted"`
 }
 
 // The curation rule, also stated in samples/fashion-mnist/README.md:
 //
+//  0. First, -close-calls pictures the model gets right by the smallest
+//     margin between its two most probable classes (see closeCalls). The
+//     site opens on the first sample, and a hesitant one shows more than
+//     a picture at 100%.
 //  1. For every class, in class order, the correctly classified test image
 //     with the smallest cross-entropy (the most confident right answer).
 //  2. Then mistakes: the off-diagonal cells of the test confusion matrix,
@@ -49,6 +54,7 @@ func runSamples(args []string, stdout, stderr io.Writer) error {
 	images := fs.String("images", "", "use the test/ half of an image folder instead")
 	out := fs.String("out", "", "folder to write images/<id>.png and samples.json into")
 	mistakes := fs.Int("mistakes", 3, "how many instructive mistakes to add")
+	closeN := fs.Int("close-calls", 1, "how many close calls to put first (the first sample is the site's default)")
 	workers := fs.Int("workers", 0, "goroutines (0: one per core)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -61,7 +67,7 @@ func runSamples(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	picks := curate(ev, m.Classes, *mistakes)
+	picks := append(closeCalls(ev, m.Classes, *closeN), curate(ev, m.Classes, *mistakes)...)
 	if err := os.MkdirAll(filepath.Join(*out, "images"), 0o755); err != nil {
 		return err
 	}
@@ -93,18 +99,7 @@ func curate(ev *train.Evaluation, classes []string, mistakes int) []sampleEntry 
 		return sampleEntry{ID: id, File: "images/" + id + ".png", Label: classes[ev.Labels[i]], Index: i, Note: note,
 			Predicted: classes[ev.Predicted(i)]}
 	}
-	// Class names that make the same slug get their label number added.
-	slugs := make([]string, k)
-	count := map[string]int{}
-	for c, name := range classes {
-		slugs[c] = slug(name)
-		count[slugs[c]]++
-	}
-	for c := range slugs {
-		if count[slugs[c]] > 1 {
-			slugs[c] = fmt.Sprintf("%s-%d", slugs[c], c)
-		}
-	}
+	slugs := classSlugs(classes)
 	var picks []sampleEntry
 	for c := 0; c < k; c++ {
 		best := -1
@@ -150,6 +145,76 @@ func curate(ev *train.Evaluation, classes []string, mistakes int) []sampleEntry 
 		picks = append(picks, entry(best, "mistake-"+slugs[c.t]+"-as-"+slugs[c.p], "mistake"))
 	}
 	return picks
+}
+
+// classSlugs makes an id part per class; class names that make the same
+// slug get their label number added.
+func classSlugs(classes []string) []string {
+	slugs := make([]string, len(classes))
+	count := map[string]int{}
+	for c, name := range classes {
+		slugs[c] = slug(name)
+		count[slugs[c]]++
+	}
+	for c := range slugs {
+		if count[slugs[c]] > 1 {
+			slugs[c] = fmt.Sprintf("%s-%d", slugs[c], c)
+		}
+	}
+	return slugs
+}
+
+// closeCalls picks the n correctly classified test images whose two most
+// probable classes are closest (probabilities from the logits in float64;
+// ties go to the lower index): pictures the model hesitates on and still
+// gets right, where the softmax shows two classes sharing the probability.
+func closeCalls(ev *train.Evaluation, classes []string, n int) []sampleEntry {
+	slugs := classSlugs(classes)
+	type cand struct {
+		i, second int
+		margin    float64
+	}
+	var cands []cand
+	for i, z := range ev.Logits {
+		if ev.Predicted(i) != ev.Labels[i] {
+			continue
+		}
+		p := softmax64(z)
+		first, second := ev.Labels[i], -1
+		for c := range p {
+			if c != first && (second < 0 || p[c] > p[second]) {
+				second = c
+			}
+		}
+		if second >= 0 {
+			cands = append(cands, cand{i, second, p[first] - p[second]})
+		}
+	}
+	sort.SliceStable(cands, func(a, b int) bool { return cands[a].margin < cands[b].margin })
+	var picks []sampleEntry
+	for _, c := range cands[:min(n, len(cands))] {
+		id := "close-call-" + slugs[ev.Labels[c.i]] + "-vs-" + slugs[c.second]
+		picks = append(picks, sampleEntry{ID: id, File: "images/" + id + ".png", Label: classes[ev.Labels[c.i]], Index: c.i,
+			Note: "close call", Predicted: classes[ev.Labels[c.i]]})
+	}
+	return picks
+}
+
+func softmax64(z []float32) []float64 {
+	top := math.Inf(-1)
+	for _, v := range z {
+		top = math.Max(top, float64(v))
+	}
+	p := make([]float64, len(z))
+	sum := 0.0
+	for i, v := range z {
+		p[i] = math.Exp(float64(v) - top)
+		sum += p[i]
+	}
+	for i := range p {
+		p[i] /= sum
+	}
+	return p
 }
 
 // slug makes an ASCII id from a class name: lower case, runs of anything

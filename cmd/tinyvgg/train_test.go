@@ -172,3 +172,25 @@ func TestCurateDistinctIDs(t *testing.T) {
 		t.Errorf("ids %+v", got)
 	}
 }
+
+// TestCloseCalls: the right answer with the smallest lead over the runner-up
+// comes first; wrong answers never count, however close.
+func TestCloseCalls(t *testing.T) {
+	ev := &train.Evaluation{
+		Labels: []int{0, 1, 1, 2},
+		Logits: [][]float32{
+			{3, 0, 0},   // right, clear
+			{1, 1.2, 0}, // right by 0.2 over class 0: the closest right answer
+			{0, 0.9, 1}, // wrong, closer still: skipped
+			{0, 0.5, 1}, // right by 0.5 over class 1
+		},
+	}
+	ev.Probs = ev.Logits // only the argmax matters here
+	got := closeCalls(ev, []string{"A", "B", "C"}, 2)
+	if len(got) != 2 || got[0].ID != "close-call-b-vs-a" || got[0].Index != 1 || got[1].ID != "close-call-c-vs-b" || got[1].Index != 3 {
+		t.Fatalf("close calls %+v", got)
+	}
+	if got[0].Label != "B" || got[0].Predicted != "B" || got[0].File != "images/close-call-b-vs-a.png" {
+		t.Errorf("entry %+v", got[0])
+	}
+}

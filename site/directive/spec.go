@@ -18,6 +18,8 @@ const (
 	Int
 	// Enum is one of Values.
 	Enum
+	// Text is any short text without a path in it, such as an expected value.
+	Text
 )
 
 // Arg describes one argument of a figure.
@@ -131,6 +133,10 @@ func (a Arg) check(v string) error {
 		}
 		if n < a.Min || n > a.Max {
 			return fmt.Errorf("%d is outside %d..%d", n, a.Min, a.Max)
+		}
+	case Text:
+		if len(v) > 200 {
+			return fmt.Errorf("text of %d bytes is too long", len(v))
 		}
 	case Enum:
 		for _, ok := range a.Values {
