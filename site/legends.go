@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"cnnexplainer/render"
+	"cnnexplainer/site/directive"
 )
 
 // LegendView is a colour scale written in HTML: a CSS gradient of the
@@ -85,6 +86,40 @@ func (v *views) overviewLegends(p pageCtx, r *Run, blockOf map[string]int) ([]Le
 			}
 			out = append(out, newLegend(sc, label, mode, b))
 		}
+	}
+	return out, nil
+}
+
+// figureLegends lists the colour scales a chapter figure uses, as HTML
+// legends: the layer's weight range for kernels (BrBG, shared by the
+// layer), and the per-map note for activation maps, each drawn on a range
+// of its own.
+func (v *views) figureLegends(pc pageCtx, d directive.Directive) ([]LegendView, error) {
+	layer := d.Str("layer", d.Str("name", ""))
+	var out []LegendView
+	if d.Name == "kernels" || d.Name == "conv" {
+		f, ok := v.figs.find(render.KindKernel, "", layer, d.Int("neuron", 0), 0, "")
+		if !ok {
+			return nil, nil
+		}
+		scheme, err := render.ParseScheme(f.Scale)
+		if err != nil {
+			return nil, err
+		}
+		sc, err := render.NewScale(scheme, f.Range[0], f.Range[1])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, newLegend(sc, pc.lang.Tf("legend.weights_of", "layer", layer), "", -1))
+	}
+	switch d.Name {
+	case "layer", "relu", "maxpool", "conv":
+		if d.Name == "conv" && v.net.layerIndex(layer) == 0 {
+			break // its input is the picture, drawn in grey
+		}
+		lv := newLegend(render.ActivationScale(1), pc.lang.T("overview.legend_unit"), "", -1)
+		lv.Lo, lv.Hi = "", ""
+		out = append(out, lv)
 	}
 	return out, nil
 }

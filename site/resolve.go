@@ -27,6 +27,7 @@ type FigData struct {
 	Legend     Img
 	Figure     Img
 	Training   *TrainingView
+	Scales     []LegendView // the colour scales the figure uses
 	Link       string
 	LinkText   string
 }
@@ -52,6 +53,11 @@ func (b *builder) resolver(p *PageData, file string, warn func(string)) directiv
 			return nil, fmt.Errorf("line %d: figure %s: %w", d.Line, d.Name, err)
 		}
 		fd.P, fd.Name = p, d.Name
+		if fd.Notice == "" {
+			if fd.Scales, err = b.views.figureLegends(pc, d); err != nil {
+				return nil, fmt.Errorf("line %d: figure %s: %w", d.Line, d.Name, err)
+			}
+		}
 		tmpl := "fig-" + d.Name
 		if fd.Notice != "" {
 			tmpl = "fig-notice"
