@@ -2,6 +2,9 @@ package onnx
 
 import "cnnexplainer/engine"
 
+// The layers that work on vectors: batch norm (also on maps), and Gemm or
+// MatMul (+ Add) as an engine.Dense with its kernel (In, Out).
+
 func (im *importer) batchNorm(n *nodeProto, name string) (string, error) {
 	if attrInt(n, "training_mode", 0) != 0 {
 		return "", nodeErr(n, "training_mode=1: export the model in eval mode")
