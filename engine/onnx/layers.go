@@ -98,11 +98,11 @@ func (im *importer) layer(n *nodeProto, cur string, visited map[*nodeProto]bool)
 		}
 		s, err := im.constOf(n.inputs[1])
 		if err != nil {
-			return "", nodeErr(n, "its shape must be known at import time: %v", err)
+			return "", nodeWrap(n, "its shape must be known at import time", err)
 		}
 		dims, err := reshapeDims(im.chain[cur], s.ints())
 		if err != nil {
-			return "", nodeErr(n, "%v", err)
+			return "", nodeWrap(n, "", err)
 		}
 		if len(dims) != 2 || dims[0] != 1 {
 			return "", nodeErr(n, "reshapes %v to %v: only flattening to (1, N) is supported", im.chain[cur], dims)
@@ -281,7 +281,7 @@ func (im *importer) padLayer(n *nodeProto) (string, error) {
 		}
 		c, err := im.constOf(n.inputs[1])
 		if err != nil {
-			return "", nodeErr(n, "its pads must be known at import time: %v", err)
+			return "", nodeWrap(n, "its pads must be known at import time", err)
 		}
 		p = c.ints()
 		if len(n.inputs) > 2 && n.inputs[2] != "" {
