@@ -291,6 +291,12 @@ func TestBadInput(t *testing.T) {
 			}
 			return []string{"-model", tf}
 		}},
+		{name: "ONNX model with an unsupported op", want: []string{"model.onnx", `"/block_1/block_1.1/Gelu" (Gelu)`, "not supported"}, break_: func(t *testing.T, p qgProject) []string {
+			return []string{"-model", qgONNX(t, p, func(b []byte) []byte { return bytes.ReplaceAll(b, []byte("Relu"), []byte("Gelu")) })}
+		}},
+		{name: "truncated ONNX model", want: []string{"model.onnx", "truncated"}, break_: func(t *testing.T, p qgProject) []string {
+			return []string{"-model", qgONNX(t, p, func(b []byte) []byte { return b[:len(b)/3] })}
+		}},
 		{name: "NaN weights", want: []string{"model.json", "conv_1_1", "NaN"}, break_: func(t *testing.T, p qgProject) []string {
 			qgSetNaN(t, filepath.Join(p.samples, "model.safetensors"))
 			return nil
@@ -402,4 +408,26 @@ func lastLine(s string) string {
 		return s[i+1:]
 	}
 	return s
+}
+
+// qgONNX copies the committed PyTorch model and its classes.txt into p,
+// changed by edit, and returns the copy's path.
+func qgONNX(t *testing.T, p qgProject, edit func([]byte) []byte) string {
+	t.Helper()
+	src := filepath.Join(sitetest.Root(t), "engine", "onnx", "testdata", "cnnmodel-fashion")
+	dst := filepath.Join(p.dir, "onnx")
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"model.onnx", "classes.txt"} {
+		b, err := os.ReadFile(filepath.Join(src, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name == "model.onnx" {
+			b = edit(b)
+		}
+		qgWrite(t, filepath.Join(dst, name), b)
+	}
+	return filepath.Join(dst, "model.onnx")
 }

@@ -93,13 +93,16 @@ func buildLayer(lj layerJSON, in []int, wf *safetensors.File, used map[string]bo
 	// Fields a type does not use must be absent, so that a typo in the type
 	// or a field meant for another layer is not silently ignored.
 	allowed := map[engine.Kind][]string{
-		engine.KindConv2D:    {"filters", "kernel", "strides", "padding", "pad", "activation"},
-		engine.KindMaxPool2D: {"pool", "strides", "padding"},
+		engine.KindConv2D:    {"filters", "kernel", "strides", "padding", "pad", "pads", "activation"},
+		engine.KindMaxPool2D: {"pool", "strides", "padding", "pad", "pads"},
 		engine.KindDense:     {"units", "activation"},
 	}[kind]
+	allowed = append(allowed, extraFields[kind]...)
 	for field, set := range map[string]bool{
 		"filters": lj.Filters != 0, "units": lj.Units != 0, "kernel": lj.Kernel != nil, "pool": lj.Pool != nil,
 		"strides": lj.Strides != nil, "padding": lj.Padding != "", "pad": lj.Pad != 0, "activation": lj.Activation != "",
+		"pads": lj.Pads != nil, "order": lj.Order != "", "alpha": lj.Alpha != nil, "epsilon": lj.Epsilon != nil,
+		"count_pad": lj.CountPad, "vector": lj.Vector,
 	} {
 		if set && !slices.Contains(allowed, field) {
 			return nil, fmt.Errorf("field %q does not apply to a %s layer", field, kind)
@@ -129,29 +132,25 @@ func buildLayer(lj layerJSON, in []int, wf *safetensors.File, used map[string]bo
 		}
 		return &engine.Dense{LayerName: lj.Name, In: in[0], Out: lj.Units, Kernel: kernel, Bias: bias, Act: act}, nil
 	case engine.KindMaxPool2D:
-		pool, err := pair("pool", lj.Pool, nil)
+		pool, stride, mode, pads, err := window(lj)
 		if err != nil {
 			return nil, err
 		}
-		stride, err := pair("strides", lj.Strides, pool)
-		if err != nil {
-			return nil, err
-		}
-		pad, err := padMode(lj.Padding)
-		if err != nil {
-			return nil, err
-		}
-		return &engine.MaxPool2D{LayerName: lj.Name, PoolH: pool[0], PoolW: pool[1], StrideH: stride[0], StrideW: stride[1], Padding: pad}, nil
+		return &engine.MaxPool2D{LayerName: lj.Name, PoolH: pool[0], PoolW: pool[1], StrideH: stride[0], StrideW: stride[1],
+			Padding: mode, Pad: lj.Pad, Pads: pads}, nil
 	case engine.KindReLU:
 		return &engine.ReLU{LayerName: lj.Name}, nil
 	case engine.KindFlatten:
-		return &engine.Flatten{LayerName: lj.Name}, nil
+		if lj.Order != "" && lj.Order != orderCHW {
+			return nil, fmt.Errorf("order %q: only %q (PyTorch's) or none (Keras's)", lj.Order, orderCHW)
+		}
+		return &engine.Flatten{LayerName: lj.Name, ChannelsFirst: lj.Order == orderCHW}, nil
 	case engine.KindSoftmax:
 		return &engine.Softmax{LayerName: lj.Name}, nil
 	case engine.KindIdentity:
 		return &engine.Identity{LayerName: lj.Name}, nil
 	}
-	return nil, fmt.Errorf("layer type %q cannot be loaded", lj.Type)
+	return buildExtra(kind, lj, in, wf, used)
 }
 
 func buildConv(lj layerJSON, in []int, wf *safetensors.File, used map[string]bool) (engine.Layer, error) {
@@ -176,6 +175,10 @@ func buildConv(lj layerJSON, in []int, wf *safetensors.File, used map[string]boo
 	if lj.Pad != 0 && pad != engine.Explicit {
 		return nil, fmt.Errorf("pad %d needs padding \"explicit\"", lj.Pad)
 	}
+	pads, err := loadPads(pad, lj.Pads)
+	if err != nil {
+		return nil, err
+	}
 	act, err := engine.ParseActivation(lj.Activation)
 	if err != nil {
 		return nil, err
@@ -190,7 +193,7 @@ func buildConv(lj layerJSON, in []int, wf *safetensors.File, used map[string]boo
 	}
 	return &engine.Conv2D{
 		LayerName: lj.Name, KH: k[0], KW: k[1], InC: in[2], OutC: lj.Filters,
-		StrideH: stride[0], StrideW: stride[1], Padding: pad, Pad: lj.Pad,
+		StrideH: stride[0], StrideW: stride[1], Padding: pad, Pad: lj.Pad, Pads: pads,
 		Kernel: kernel, Bias: bias, Act: act,
 	}, nil
 }

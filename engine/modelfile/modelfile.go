@@ -67,6 +67,13 @@ type layerJSON struct {
 	Padding    string `json:"padding,omitempty"`
 	Pad        int    `json:"pad,omitempty"`
 	Activation string `json:"activation,omitempty"`
+	// Fields of the layers ONNX and Keras imports bring (extra.go).
+	Pads     []int    `json:"pads,omitempty"`      // [top, left, bottom, right] for padding "asymmetric"
+	Order    string   `json:"order,omitempty"`     // flatten: "chw" for PyTorch's order
+	Alpha    *float32 `json:"alpha,omitempty"`     // leakyrelu
+	Epsilon  *float32 `json:"epsilon,omitempty"`   // batchnorm
+	CountPad bool     `json:"count_pad,omitempty"` // avgpool2d: padding counts in the average
+	Vector   bool     `json:"vector,omitempty"`    // globalavgpool: a vector, not a (1, 1, C) map
 }
 
 // ONNXFile is the name Load looks for in a folder without model.json.

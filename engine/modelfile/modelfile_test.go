@@ -249,16 +249,57 @@ func TestSaveRejects(t *testing.T) {
 	}
 }
 
-// TestSaveRefusesWhatItCannotWrite: an ONNX import's channels-first
-// flatten and per-side padding have no field in model.json yet; saving
-// them must fail rather than write a model that computes other numbers.
-func TestSaveRefusesWhatItCannotWrite(t *testing.T) {
-	m, err := Load(filepath.Join("..", "onnx", "testdata", "kinds", "model.onnx"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := Save(m, t.TempDir()); err == nil || !strings.Contains(err.Error(), "cannot be saved") {
-		t.Errorf("Save: %v, want a refusal", err)
+// TestONNXThroughOurFormat: the PyTorch exports, with their batch norm,
+// leaky ReLU, per-side padding, counted average pooling and channels-first
+// flatten, survive Save and Load bit for bit, and Save is deterministic.
+func TestONNXThroughOurFormat(t *testing.T) {
+	for _, name := range []string{"cnnmodel", "kinds", "viewed"} {
+		t.Run(name, func(t *testing.T) {
+			src := filepath.Join("..", "onnx", "testdata", name)
+			m, err := Load(filepath.Join(src, "model.onnx"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			if err := Save(m, dir); err != nil {
+				t.Fatal(err)
+			}
+			back, err := Load(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(back.Input, m.Input) {
+				t.Errorf("input %+v, saved %+v", back.Input, m.Input)
+			}
+			x := engine.NewTensor(m.Input.Shape...)
+			for i := range x.Data {
+				x.Data[i] = float32(i%17) / 17
+			}
+			a, err := m.Forward(x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := back.Forward(x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, l := range a.Layers {
+				if !reflect.DeepEqual(l.Output.Data, b.Layers[i].Output.Data) || l.Name != b.Layers[i].Name {
+					t.Fatalf("layer %s differs after Save and Load", l.Name)
+				}
+			}
+			again := t.TempDir()
+			if err := Save(back, again); err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range []string{JSONFile, WeightsFile} {
+				x, _ := os.ReadFile(filepath.Join(dir, f))
+				y, _ := os.ReadFile(filepath.Join(again, f))
+				if !bytes.Equal(x, y) {
+					t.Errorf("%s differs between two saves", f)
+				}
+			}
+		})
 	}
 }
 

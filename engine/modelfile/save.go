@@ -53,9 +53,7 @@ func encode(m *engine.Model) (*fileJSON, *safetensors.File, error) {
 		lj := layerJSON{Name: l.Name(), Type: l.Kind().String()}
 		switch l := l.(type) {
 		case *engine.Conv2D:
-			if l.Padding == engine.Asymmetric {
-				return nil, nil, fmt.Errorf("layer %s: asymmetric padding cannot be saved in this format yet", l.Name())
-			}
+			lj.Pads = savePads(l.Padding, l.Pads)
 			lj.Filters = l.OutC
 			lj.Kernel = []int{l.KH, l.KW}
 			lj.Strides = []int{l.StrideH, l.StrideW}
@@ -68,18 +66,22 @@ func encode(m *engine.Model) (*fileJSON, *safetensors.File, error) {
 			lj.Units = l.Out
 			lj.Activation = l.Act.String()
 		case *engine.MaxPool2D:
-			if l.Padding != engine.Valid && l.Padding != engine.Same {
-				return nil, nil, fmt.Errorf("layer %s: max-pool padding %s cannot be saved in this format yet", l.Name(), l.Padding)
-			}
 			lj.Pool = []int{l.PoolH, l.PoolW}
 			lj.Strides = []int{l.StrideH, l.StrideW}
 			lj.Padding = l.Padding.String()
+			if l.Padding == engine.Explicit {
+				lj.Pad = l.Pad
+			}
+			lj.Pads = savePads(l.Padding, l.Pads)
 		case *engine.Flatten:
 			if l.ChannelsFirst {
-				return nil, nil, fmt.Errorf("layer %s: a channels-first (PyTorch) flatten cannot be saved in this format yet", l.Name())
+				lj.Order = orderCHW
 			}
 		case *engine.ReLU, *engine.Softmax, *engine.Identity:
 		default:
+			if encodeExtra(l, &lj) {
+				break
+			}
 			return nil, nil, fmt.Errorf("layer %s: type %T cannot be saved", l.Name(), l)
 		}
 		for _, p := range l.Params() {

@@ -12,7 +12,9 @@ import (
 // FuzzDecode asks that no input panics and that a model that comes back
 // passes its own check and runs.
 func FuzzDecode(f *testing.F) {
-	for _, m := range []string{"cnnmodel", "kinds", "viewed", "viewed-dynamic"} {
+	// The two smaller exports cover all but a few ops the import reads; the TinyVGG
+	// file adds only size.
+	for _, m := range []string{"kinds", "viewed-dynamic"} {
 		b, err := os.ReadFile(filepath.Join("testdata", m, "model.onnx"))
 		if err != nil {
 			f.Fatal(err)

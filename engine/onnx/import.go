@@ -46,6 +46,15 @@ func newImporter(mp *modelProto) *importer {
 	return im
 }
 
+// nodeWrap is nodeErr for an error from below, which it wraps, after an
+// optional note.
+func nodeWrap(n *nodeProto, note string, err error) error {
+	if note != "" {
+		return fmt.Errorf("node %q (%s): %s: %w", n.name, n.op, note, err)
+	}
+	return fmt.Errorf("node %q (%s): %w", n.name, n.op, err)
+}
+
 // nodeErr names a node and its op in an error.
 func nodeErr(n *nodeProto, format string, args ...any) error {
 	return fmt.Errorf("node %q (%s): %s", n.name, n.op, fmt.Sprintf(format, args...))
@@ -219,7 +228,7 @@ func (im *importer) constOf(name string) (*constant, error) {
 	}
 	c, err := evalConst(p, ins, func(v string) ([]int64, bool) { s, ok := im.chain[v]; return s, ok })
 	if err != nil {
-		return nil, nodeErr(p, "%v", err)
+		return nil, nodeWrap(p, "", err)
 	}
 	if len(c.vals) > maxConst {
 		return nil, nodeErr(p, "constant of %d values is too large", len(c.vals))
@@ -240,7 +249,7 @@ func (im *importer) weight(n *nodeProto, i int, shape []int64) ([]float32, []int
 	if t, ok := im.inits[name]; ok {
 		f, err := t.float32Data()
 		if err != nil {
-			return nil, nil, nodeErr(n, "%v", err)
+			return nil, nil, nodeWrap(n, "", err)
 		}
 		data, dims = f, t.dims
 	} else {
@@ -249,7 +258,7 @@ func (im *importer) weight(n *nodeProto, i int, shape []int64) ([]float32, []int
 			return nil, nil, nodeErr(n, "input %q is computed from the image: the graph joins two branches here, and only a single chain of layers is supported", name)
 		}
 		if err != nil {
-			return nil, nil, nodeErr(n, "input %q: %v", name, err)
+			return nil, nil, nodeWrap(n, fmt.Sprintf("input %q", name), err)
 		}
 		dims = c.dims
 		for _, v := range c.vals {
@@ -266,7 +275,7 @@ func (im *importer) weight(n *nodeProto, i int, shape []int64) ([]float32, []int
 func (im *importer) add(n *nodeProto, l engine.Layer) (string, error) {
 	out, err := l.OutputShape(im.shape)
 	if err != nil {
-		return "", nodeErr(n, "%v", err)
+		return "", nodeWrap(n, "", err)
 	}
 	im.m.Layers = append(im.m.Layers, l)
 	im.shape = out
