@@ -83,6 +83,8 @@ const geometryJS = `(function () {
 		var caps = Array.from(fig.querySelectorAll("figcaption, caption")).filter(function (c) { return c.offsetParent !== null && c.textContent.trim(); });
 		caps.forEach(function (c, k) {
 			var r = c.getBoundingClientRect();
+			// Text running out of its caption's box overlaps whatever is beside it.
+			if (c.scrollWidth > c.clientWidth + 1 && !scrolled(c)) out.push(name(c) + " «" + c.textContent.trim().slice(0, 30) + "» runs " + (c.scrollWidth - c.clientWidth) + " px out of its box");
 			caps.slice(k + 1).forEach(function (d) {
 				if (!c.contains(d) && !d.contains(c) && hit(r, d.getBoundingClientRect())) out.push(name(c) + " «" + c.textContent.trim().slice(0, 30) + "» overlaps «" + d.textContent.trim().slice(0, 30) + "»");
 			});
