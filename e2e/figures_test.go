@@ -50,6 +50,12 @@ const geometryJS = `(function () {
 		if (d !== "table-row") { out.push(name(tr) + ": a table row is display:" + d); return; }
 		var tops = Array.from(tr.children).map(function (c) { return Math.round(c.getBoundingClientRect().top); });
 		if (tops.some(function (t) { return Math.abs(t - tops[0]) > 1; })) out.push(name(tr) + ": cells of one row at tops " + tops.join(","));
+		// A cell squeezed to a character or two per line (a Chinese class
+		// name broken after every character).
+		Array.from(tr.children).forEach(function (c) {
+			var txt = c.textContent.trim(), em = parseFloat(getComputedStyle(c).fontSize), w = c.getBoundingClientRect().width;
+			if (txt.length >= 3 && w < 2.2 * em && c.getBoundingClientRect().height > 3 * em) out.push(name(c) + " «" + txt.slice(0, 20) + "» squeezed to " + w.toFixed(0) + " px");
+		});
 	});
 	// Grids of numbers keep even, compact cells.
 	Array.from(document.querySelectorAll("main table.grid")).forEach(function (t) {
@@ -77,6 +83,8 @@ const geometryJS = `(function () {
 		var caps = Array.from(fig.querySelectorAll("figcaption, caption")).filter(function (c) { return c.offsetParent !== null && c.textContent.trim(); });
 		caps.forEach(function (c, k) {
 			var r = c.getBoundingClientRect();
+			// Text running out of its caption's box overlaps whatever is beside it.
+			if (c.scrollWidth > c.clientWidth + 1 && !scrolled(c)) out.push(name(c) + " «" + c.textContent.trim().slice(0, 30) + "» runs " + (c.scrollWidth - c.clientWidth) + " px out of its box");
 			caps.slice(k + 1).forEach(function (d) {
 				if (!c.contains(d) && !d.contains(c) && hit(r, d.getBoundingClientRect())) out.push(name(c) + " «" + c.textContent.trim().slice(0, 30) + "» overlaps «" + d.textContent.trim().slice(0, 30) + "»");
 			});
@@ -375,5 +383,37 @@ func TestOverviewLegend(t *testing.T) {
 	}
 	for _, p := range w.take() {
 		t.Error(p)
+	}
+}
+
+// TestWeightColours checks that kernel weights are written in the
+// brown/green of the weight scale the legends and alt texts describe, not
+// in the red/blue of activations, in both colour schemes' light default.
+func TestWeightColours(t *testing.T) {
+	base, _ := site(t)
+	ctx := browser(t)
+	open(t, ctx, base+"convolution/index.html")
+	type rgb struct{ R, G, B int }
+	type result struct{ Pos, Neg, Act []rgb }
+	r := eval[result](t, ctx, `(function () {
+		function cols(sel) { return Array.from(document.querySelectorAll(sel)).slice(0, 20).map(function (e) {
+			var m = getComputedStyle(e).color.match(/\d+/g).map(Number); return { R: m[0], G: m[1], B: m[2] }; }); }
+		return { Pos: cols(".fig-conv .kern td.pos, .fig-kernels td.pos"), Neg: cols(".fig-conv .kern td.neg, .fig-kernels td.neg"), Act: cols(".fig-conv .winv td.pos") };
+	})()`)
+	if len(r.Pos) == 0 || len(r.Neg) == 0 || len(r.Act) == 0 {
+		t.Fatalf("found %d positive and %d negative weights and %d window values", len(r.Pos), len(r.Neg), len(r.Act))
+	}
+	for _, c := range r.Pos {
+		if !(c.G > c.R && c.G >= c.B) {
+			t.Errorf("a positive weight is written in rgb(%d,%d,%d), not green", c.R, c.G, c.B)
+		}
+	}
+	for _, c := range r.Neg {
+		if !(c.R > c.G && c.G > c.B) {
+			t.Errorf("a negative weight is written in rgb(%d,%d,%d), not brown", c.R, c.G, c.B)
+		}
+	}
+	if r.Act[0] == r.Pos[0] {
+		t.Errorf("weights and activations share the colour rgb%v", r.Pos[0])
 	}
 }

@@ -19,8 +19,8 @@ type LegendView struct {
 	Mode   string // the overview range mode it belongs to
 	Block  int    // the overview block it belongs to (-1 none)
 	Bar    template.CSS
-	Lo, Hi string // end numbers; none for a legend of many ranges
-	Zero         template.CSS // "left:x%" of the 0 mark, or "" when 0 is not inside
+	Lo, Hi string       // end numbers; none for a legend of many ranges
+	Zero   template.CSS // "left:x%" of the 0 mark, or "" when 0 is not inside
 }
 
 // legendStops is how many colours of the palette the gradient uses: enough
