@@ -92,6 +92,7 @@ func TestTryYourOwnPicture(t *testing.T) {
 			ms := startTry(t, ctx, mode.home)
 			t.Logf("%s: click to first result %.0f ms", mode.name, ms)
 			checkEveryLayer(t, ctx, ref)
+			logRunTime(t, ctx, filepath.Join(ref.set.Dir, "images", "bag.png"))
 			checkUpload(t, ctx, ref)
 			checkConvDetail(t, ctx, ref, "bag")
 			checkStroke(t, ctx, ref)
@@ -341,4 +342,24 @@ func checkStroke(t *testing.T, ctx context.Context, ref *reference) {
 			t.Errorf("stroke: class %d shows %.3f, the engine computed %.4f", k, d.Probs[k], p)
 		}
 	}
+}
+
+// logRunTime measures what one upload costs in the browser engine (decode,
+// preprocess, forward, ranges), the number docs/performance.md compares
+// with BenchmarkRunImage in cmd/wasm.
+func logRunTime(t *testing.T, ctx context.Context, file string) {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms := eval[float64](t, ctx, `(function () {
+		var bin = atob("`+base64.StdEncoding.EncodeToString(data)+`"), u = new Uint8Array(bin.length);
+		for (var i = 0; i < bin.length; i++) u[i] = bin.charCodeAt(i);
+		for (var k = 0; k < 5; k++) cnnTryEngine.runImage(u);
+		var t0 = performance.now(), n = 50;
+		for (var k = 0; k < n; k++) cnnTryEngine.runImage(u);
+		return (performance.now() - t0) / n;
+	})()`)
+	t.Logf("browser engine: %.2f ms per run of %s (decode, preprocess, forward, ranges)", ms, filepath.Base(file))
 }
