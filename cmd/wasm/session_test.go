@@ -187,3 +187,50 @@ func BenchmarkRunImage(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/1e3/float64(b.N), "ms/run")
 }
+
+// The page loads whatever model the site was built with: the CNN Explainer
+// model (TF.js, RGB 64x64) goes through Encode and the browser session and
+// gives the native trace for a colour JPEG.
+func TestRGBModelThroughTheSession(t *testing.T) {
+	dir := filepath.Join("..", "..", "..", "shared", "anchors", "cnn-explainer")
+	m, err := modelfile.Load(dir)
+	if err != nil {
+		t.Skipf("CNN Explainer model not found beside the repository: %v", err)
+	}
+	doc, weights, err := modelfile.Encode(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := newSession(doc, weights)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in := s.info().Input; in[2] != 3 {
+		t.Fatalf("input %v, want 3 channels", in)
+	}
+	file := filepath.Join(dir, "koala_1.jpeg")
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := imageio.Load(file, m.Input)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := m.Forward(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.runImage(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(res.Probs, want.Probs) {
+		t.Errorf("probabilities %v, want %v", res.Probs, want.Probs)
+	}
+	for c := 0; c < 3; c++ {
+		if _, err := s.mapPNG(-1, c, ""); err != nil {
+			t.Errorf("input channel %d: %v", c, err)
+		}
+	}
+}
