@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/base64"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -117,4 +118,72 @@ func TestTryScreenshots(t *testing.T) {
 // waitJS is a promise that resolves once cond holds (polled every 20 ms).
 func waitJS(cond string) string {
 	return `new Promise(function (done) { (function look() { if (` + cond + `) return done(true); setTimeout(look, 20); })(); })`
+}
+
+// The loaded panel, after an upload and with a detail open, passes
+// axe-core's WCAG 2.1 A/AA rules (the page check sees it only closed).
+func TestTryAxe(t *testing.T) {
+	script, err := os.ReadFile(sitetest.NodeTool(t, "axe-core/axe.min.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _ := site(t)
+	ctx := browser(t)
+	startTry(t, ctx, base+"index.html")
+	file, _ := filepath.Abs(filepath.Join(sitetest.Samples(t), "images", "coat.png"))
+	do(t, ctx, "upload", chromedp.SetUploadFiles("input.try-file", []string{file}))
+	eval[bool](t, ctx, `(document.querySelector('.try-nb[data-layer="0"][data-n="0"]').click(), true)`)
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](string(script))); err != nil {
+		t.Fatalf("inject axe-core: %v", err)
+	}
+	vs := eval[[]axeViolation](t, ctx, `axe.run(document.querySelector(".try"), {runOnly: {type: "tag", values: `+axeTags+`}, resultTypes: ["violations"]}).then(function (r) {
+		return r.violations.map(function (v) {
+			return {ID: v.id, Impact: v.impact || "", Help: v.help, Nodes: v.nodes.slice(0, 5).map(function (n) {
+				return n.target.join(" ") + " :: " + (n.failureSummary || "").replace(/\s+/g, " ");
+			})};
+		});
+	})`)
+	for _, v := range vs {
+		t.Errorf("try panel: axe %s (%s): %s\n    %s", v.ID, v.Impact, v.Help, strings.Join(v.Nodes, "\n    "))
+	}
+}
+
+// A dropped file is read like an upload, and undo takes a stroke back.
+func TestTryDropAndUndo(t *testing.T) {
+	base, _ := site(t)
+	ctx := browser(t)
+	startTry(t, ctx, base+"index.html")
+	data, err := os.ReadFile(filepath.Join(sitetest.Samples(t), "images", "trouser.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	top := eval[string](t, ctx, `(function () {
+		var bin = atob("`+base64.StdEncoding.EncodeToString(data)+`"), u = new Uint8Array(bin.length);
+		for (var i = 0; i < bin.length; i++) u[i] = bin.charCodeAt(i);
+		var dt = new DataTransfer();
+		dt.items.add(new File([u], "trouser.png", {type: "image/png"}));
+		document.querySelector(".try").dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
+		return new Promise(function (done) { (function look() {
+			var b = document.querySelector(".try-bar.top .lbl");
+			if (b && b.textContent === "Trouser") return done(b.textContent);
+			setTimeout(look, 20);
+		})(); });
+	})()`)
+	if top != "Trouser" {
+		t.Errorf("after dropping trouser.png the top class is %q", top)
+	}
+	sum := `Array.from(cnnTryEngine.layerData(-1)).reduce(function (a, b) { return a + b; }, 0)`
+	eval[bool](t, ctx, `(function () {
+		var c = document.querySelector(".try-canvas"), r = c.getBoundingClientRect();
+		var ev = function (type, f) { c.dispatchEvent(new PointerEvent(type, {pointerId: 1, bubbles: true, clientX: r.left + r.width * f, clientY: r.top + r.height * f})); };
+		ev("pointerdown", 0.3); ev("pointermove", 0.5); ev("pointermove", 0.7); ev("pointerup", 0.7);
+		return true;
+	})()`)
+	if drawn := eval[float64](t, ctx, sum); drawn <= 0 {
+		t.Fatalf("after a stroke the input sums to %g", drawn)
+	}
+	eval[bool](t, ctx, `(document.querySelector(".try-tools button").click(), true)`)
+	if undone := eval[float64](t, ctx, sum); undone != 0 {
+		t.Errorf("after undo the input sums to %g, want the empty canvas's 0", undone)
+	}
 }

@@ -155,8 +155,7 @@
       pred.textContent = T("result", { class: name, prob: (100 * res.probs[top]).toFixed(1) });
       bars.textContent = "";
       res.probs.forEach(function (p, k) {
-        var b = el("button", { type: "button", class: "try-bar" + (k === top ? " top" : ""), "data-n": k,
-          "aria-label": (classes[k] || k) + ": " + (100 * p).toFixed(1) + "%" }, [
+        var b = el("button", { type: "button", class: "try-bar" + (k === top ? " top" : ""), "data-n": k }, [
           el("span", { class: "lbl", text: classes[k] || String(k) }),
           el("span", { class: "track" }, [el("span", { class: "fill", style: "width:" + (100 * p).toFixed(1) + "%" })]),
           el("span", { class: "pct", text: (100 * p).toFixed(1) + "%" })]);
@@ -169,7 +168,7 @@
         var maps = el("div", { class: "try-maps" });
         for (var n = 0; n < l.shape[2]; n++) {
           maps.appendChild(el("button", { type: "button", class: "try-nb", "data-layer": i, "data-n": n,
-            "aria-label": l.name + " " + n }, [mapImg(i, n)]));
+            "aria-label": T("neuron", { layer: l.name, n: n }) }, [mapImg(i, n)]));
         }
         row.appendChild(maps);
         ov.appendChild(row);
