@@ -128,7 +128,7 @@ func buildWasm(out string) error {
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("try panel: GOOS=js GOARCH=wasm go build %s: %w\n%s", tryPackage, err, strings.TrimSpace(stderr.String()))
+		return fmt.Errorf("try panel (leave it out with -try=false): GOOS=js GOARCH=wasm go build %s: %w\n%s", tryPackage, err, strings.TrimSpace(stderr.String()))
 	}
 	return nil
 }

@@ -134,9 +134,12 @@
     ui.appendChild(el("div", { class: "try-result", hidden: "" }, [pred, bars,
       el("h3", { text: T("overview") }), el("p", { text: T("overview_help") }), modes, ov, det]));
 
+    // Picture URLs live as long as what shows them: the overview's until the
+    // next run, the detail's until the next detail.
+    var detUrls = [], into = urls;
     function png(bytes) {
       var u = URL.createObjectURL(new Blob([check(bytes)], { type: "image/png" }));
-      urls.push(u);
+      into.push(u);
       return u;
     }
     function mapImg(layer, n, cls) {
@@ -147,7 +150,7 @@
     function show(res) {
       if (res && res.error) { status.textContent = T("bad_image", { error: res.error }); return; }
       urls.forEach(URL.revokeObjectURL);
-      urls = [];
+      urls.length = 0;
       ui.querySelector(".try-result").hidden = false;
       seen.textContent = "";
       for (var c = 0; c < C; c++) seen.appendChild(mapImg(-1, c, "try-seen-img"));
@@ -257,6 +260,9 @@
       }
       if (y < 0) { y = 0; x = 0; }
       var v = check(api.detail(layer, n, y, x));
+      detUrls.forEach(URL.revokeObjectURL);
+      detUrls.length = 0;
+      into = detUrls;
       shown = { layer: layer, n: n, y: y, x: x };
       det.hidden = false;
       det.textContent = "";
@@ -275,6 +281,7 @@
         body.appendChild(el("p", { class: "try-eq", text: T("dense", { bias: num(v.bias), n: inN, sum: num(v.sum), out: num(v.out) }) }));
       }
       body.appendChild(el("p", { class: "try-out" }, [el("strong", { text: T("out") + ": " }), el("span", { class: "try-out-v", text: num(v.out) })]));
+      into = urls;
     }
 
     // picker is the neuron's map with the chosen position; click or arrow
