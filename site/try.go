@@ -3,7 +3,9 @@ package site
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -88,9 +90,10 @@ func (b *builder) tryAssets() error {
 	if err != nil {
 		return fmt.Errorf("try panel: %w", err)
 	}
-	var eng bytes.Buffer
-	eng.Write(support)
-	fmt.Fprintf(&eng, "\nglobalThis.cnnTryWasm=%q;\n", gzipBase64(bin))
+	if err := engineScript(filepath.Join(dir, filepath.Base(TryEngineFile)), bin, support); err != nil {
+		return err
+	}
+	b.tree.copy(TryEngineFile, filepath.Join(dir, filepath.Base(TryEngineFile)))
 	doc, weights, err := modelfile.Encode(b.views.net.Model)
 	if err != nil {
 		return fmt.Errorf("try panel: %w", err)
@@ -106,16 +109,40 @@ func (b *builder) tryAssets() error {
 			return err
 		}
 	}
-	for name, data := range map[string][]byte{TryEngineFile: eng.Bytes(), TryModelFile: []byte(model)} {
-		// Copied rather than added: the minifier has nothing to gain on
-		// one long string literal and would take seconds over it.
-		// A fresh file each time (rename, not rewrite): the previous
-		// public/ may hold a hard link to the old one.
-		p := filepath.Join(dir, filepath.Base(name))
-		if err := writeRenamed(p, data); err != nil {
-			return fmt.Errorf("try panel: %w", err)
+	// Copied rather than added: the minifier has nothing to gain on one
+	// long string literal and would take seconds over it.
+	p := filepath.Join(dir, filepath.Base(TryModelFile))
+	if err := writeRenamed(p, []byte(model)); err != nil {
+		return fmt.Errorf("try panel: %w", err)
+	}
+	b.tree.copy(TryModelFile, p)
+	return nil
+}
+
+// engineScript writes the engine's script to p unless p already holds the
+// script of these very bytes (a rebuild): gzip -9 of 4 MB is most of the
+// panel's share of a rebuild.
+func engineScript(p string, wasm, support []byte) error {
+	h := sha256.New()
+	h.Write(support)
+	h.Write([]byte{0})
+	h.Write(wasm)
+	key := hex.EncodeToString(h.Sum(nil))
+	if old, err := os.ReadFile(p + ".key"); err == nil && string(old) == key {
+		if _, err := os.Stat(p); err == nil {
+			return nil
 		}
-		b.tree.copy(name, p)
+	}
+	var eng bytes.Buffer
+	eng.Write(support)
+	fmt.Fprintf(&eng, "\nglobalThis.cnnTryWasm=%q;\n", gzipBase64(wasm))
+	// A fresh file (rename, not rewrite): the previous public/ may hold a
+	// hard link to the old one.
+	if err := writeRenamed(p, eng.Bytes()); err != nil {
+		return fmt.Errorf("try panel: %w", err)
+	}
+	if err := writeRenamed(p+".key", []byte(key)); err != nil {
+		return fmt.Errorf("try panel: %w", err)
 	}
 	return nil
 }
