@@ -1,13 +1,17 @@
 package e2e
 
 import (
+	"bytes"
 	"encoding/base64"
+	"image"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
+	"cnnexplainer/engine/imageio"
 	"cnnexplainer/sitecheck/sitetest"
 
 	"github.com/chromedp/cdproto/page"
@@ -148,8 +152,10 @@ func TestTryAxe(t *testing.T) {
 	}
 }
 
-// A dropped file is read like an upload, and undo takes a stroke back.
-func TestTryDropAndUndo(t *testing.T) {
+// A dropped file is read like an upload, undo takes a stroke back, and a
+// photo larger than the Go decoder takes (imageio.MaxSide) still gives a
+// result.
+func TestTryDropUndoAndLargePhoto(t *testing.T) {
 	base, _ := site(t)
 	ctx := browser(t)
 	startTry(t, ctx, base+"index.html")
@@ -185,5 +191,30 @@ func TestTryDropAndUndo(t *testing.T) {
 	eval[bool](t, ctx, `(document.querySelector(".try-tools button").click(), true)`)
 	if undone := eval[float64](t, ctx, sum); undone != 0 {
 		t.Errorf("after undo the input sums to %g, want the empty canvas's 0", undone)
+	}
+	big := image.NewGray(image.Rect(0, 0, imageio.MaxSide+100, 400))
+	for i := range big.Pix {
+		if x := i % big.Stride; x > 1900 && x < 2300 {
+			big.Pix[i] = 220
+		}
+	}
+	file := filepath.Join(t.TempDir(), "big.png")
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, big); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := eval[string](t, ctx, `document.querySelector(".try-pred").textContent`)
+	do(t, ctx, "upload a large photo", chromedp.SetUploadFiles("input.try-file", []string{file}))
+	got := eval[string](t, ctx, `new Promise(function (done) { (function look() {
+		var p = document.querySelector(".try-pred").textContent, s = document.querySelector(".try-status").textContent;
+		if (p !== `+jsString(before)+`) return done("result");
+		if (/could not/.test(s)) return done(s);
+		setTimeout(look, 20);
+	})(); })`)
+	if got != "result" {
+		t.Errorf("a %dx400 picture: %s", imageio.MaxSide+100, got)
 	}
 }

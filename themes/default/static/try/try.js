@@ -227,9 +227,21 @@
     bUndo.addEventListener("click", function () { if (undo.length) { ctx.putImageData(undo.pop(), 0, 0); runCanvas(); } });
     bClear.addEventListener("click", function () { undo.push(ctx.getImageData(0, 0, side, side)); ground(); runCanvas(); });
 
+    // A file goes to the Go decoder as it is. Only a photo too large for it
+    // (a 48-megapixel camera's) is first shrunk by the browser to 2048
+    // pixels on its longer side; Go's crop, resize and scale still follow.
     function readFile(f) {
       if (!f) return;
-      f.arrayBuffer().then(function (buf) { run(function () { return api.runImage(new Uint8Array(buf)); }); });
+      f.arrayBuffer().then(function (buf) {
+        var r = api.runImage(new Uint8Array(buf));
+        if (!(r && r.error && /larger than/.test(r.error) && window.createImageBitmap)) return run(function () { return r; });
+        return createImageBitmap(f).then(function (bm) {
+          var k = 2048 / Math.max(bm.width, bm.height), w = Math.round(bm.width * k), h = Math.round(bm.height * k);
+          var c = el("canvas", { width: w, height: h }), g = c.getContext("2d");
+          g.drawImage(bm, 0, 0, w, h);
+          run(function () { return api.runRGBA(w, h, new Uint8Array(g.getImageData(0, 0, w, h).data.buffer)); });
+        });
+      }).catch(function (err) { status.textContent = T("bad_image", { error: err.message }); });
     }
     file.addEventListener("change", function () { readFile(file.files[0]); });
     sec.addEventListener("dragover", function (e) { e.preventDefault(); sec.classList.add("drop"); });
