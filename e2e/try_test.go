@@ -363,3 +363,39 @@ func logRunTime(t *testing.T, ctx context.Context, file string) {
 	})()`)
 	t.Logf("browser engine: %.2f ms per run of %s (decode, preprocess, forward, ranges)", ms, filepath.Base(file))
 }
+
+// The ReLU, max-pool and dense (class) details print the trace's values.
+func TestTryOtherDetails(t *testing.T) {
+	base, _ := site(t)
+	ref := loadReference(t)
+	ctx := browser(t)
+	startTry(t, ctx, base+"index.html")
+	runSample(t, ctx, filepath.Join(ref.set.Dir, "images", "sneaker.png"), 0)
+	eval[bool](t, ctx, `(document.querySelector(".try-modes input[value=module]").click(), true)`) // redraws from the new trace
+	tr := ref.traces["sneaker"]
+	for li, l := range ref.m.Layers {
+		kind := l.Kind()
+		if kind != engine.KindReLU && kind != engine.KindMaxPool2D && kind != engine.KindDense {
+			continue
+		}
+		sel := `.try-nb[data-layer="` + strconv.Itoa(li) + `"][data-n="1"]`
+		if kind == engine.KindDense {
+			sel = `.try-bar[data-n="1"]`
+		}
+		v := eval[[]string](t, ctx, `(function () {
+			document.querySelector('`+sel+`').click();
+			var d = document.querySelector(".try-detail");
+			return [d.querySelector(".try-pos").textContent, d.querySelector(".try-out-v").textContent];
+		})()`)
+		out := tr.Layers[li].Output
+		want := float64(out.Data[1])
+		if len(out.Shape) == 3 {
+			var y, x int
+			if _, err := fmt.Sscanf(v[0][strings.LastIndex(v[0], "("):], "(%d, %d)", &y, &x); err != nil {
+				t.Fatalf("%s detail: position %q: %v", l.Name(), v[0], err)
+			}
+			want = float64(out.At(y, x, 1))
+		}
+		within(t, l.Name()+" detail output", v[1], want, 0.0011)
+	}
+}
