@@ -57,7 +57,7 @@ func planKernels(m *engine.Model) ([]job, error) {
 	for i, l := range m.Layers {
 		switch l := l.(type) {
 		case *engine.Conv2D:
-			sc := WeightScale(maxAbs(l.Kernel))
+			sc := KernelScale(l)
 			kl := KernelLayer{KH: l.KH, KW: l.KW, Range: sc.Range(), Bias: append([]float32(nil), l.Bias...)}
 			for o := 0; o < l.OutC; o++ {
 				var per [][]float32

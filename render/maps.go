@@ -114,7 +114,7 @@ func planInput(m *engine.Model, s Sample) ([]job, error) {
 		})
 	}
 	for c := 0; c < cs; c++ {
-		sc, err := NewScale(channelScheme(c, cs), 0, top)
+		sc, err := InputScale(m, c)
 		if err != nil {
 			return nil, err
 		}

@@ -269,6 +269,9 @@ func (b *builder) pages(ctx context.Context) error {
 		}
 	}
 	jobs = append(jobs, b.notFound, b.assets)
+	if b.cfg.Try {
+		jobs = append(jobs, b.tryAssets)
+	}
 	if b.pcache == nil {
 		jobs = append(jobs, b.dataFiles)
 	}
@@ -402,6 +405,9 @@ func (b *builder) homePage(l *Language, r *Run) error {
 		return err
 	}
 	p.Overview = ov
+	if b.cfg.Try {
+		p.Try = b.tryView(l, p.Root)
+	}
 	p.Title = l.T("site.title")
 	if r != v.net.Runs[0] {
 		p.Title = l.Tf("home.sample_title", "sample", ov.SampleTxt)
@@ -545,6 +551,9 @@ func (b *builder) assets() error {
 		rel, _ := filepath.Rel(dir, p)
 		rel = filepath.ToSlash(rel)
 		if rel == "livereload.js" && !b.cfg.LiveReload {
+			return nil
+		}
+		if strings.HasPrefix(rel, "try/") && !b.cfg.Try {
 			return nil
 		}
 		data, err := os.ReadFile(p)

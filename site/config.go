@@ -30,6 +30,9 @@ type Config struct {
 	StrictI18n  bool     // a missing page or string fails the build
 	Strict      bool     // any warning (a foreign image, a missing figure) fails the build
 	LiveReload  bool     // inject the live-reload script (serve mode only)
+	// Try adds the "try your own picture" panel: the build compiles the
+	// browser engine (cmd/wasm) with the Go toolchain on PATH.
+	Try bool
 
 	// LoadModel and LoadImage read the model and the sample pictures;
 	// nil means modelfile.Load and imageio.Load.

@@ -47,7 +47,7 @@ const pageIndex = "pages.json"
 // pagesKey hashes every input of the cached pages.
 func (b *builder) pagesKey(figKey string) (string, error) {
 	h := sha256.New()
-	fmt.Fprintln(h, pageCacheVersion, figKey, b.cfg.BaseURL, b.cfg.LiveReload, b.cfg.Drafts)
+	fmt.Fprintln(h, pageCacheVersion, figKey, b.cfg.BaseURL, b.cfg.LiveReload, b.cfg.Drafts, b.cfg.Try)
 	hashTree := func(root string) error {
 		return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {

@@ -41,6 +41,7 @@ type PageData struct {
 	Untranslated bool
 	Original     string // link to the original of an untranslated page
 	Overview     *OverviewView
+	Try          *TryView // the try-your-own-picture panel, when built
 	Detail       *DetailView
 	CSS, JS      string
 	LiveReload   string

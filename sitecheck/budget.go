@@ -1,6 +1,7 @@
 package sitecheck
 
 import (
+	"compress/gzip"
 	"path"
 	"strings"
 )
@@ -23,7 +24,26 @@ func (c *checker) budgets() {
 	if c.opt.JSBudget > 0 && c.rep.JSBytes > c.opt.JSBudget {
 		c.add("", 0, RuleBudget, "the scripts come to %d bytes, over the budget of %d", c.rep.JSBytes, c.opt.JSBudget)
 	}
+	if c.opt.TryBudget > 0 && c.rep.TryBytes > c.opt.TryBudget {
+		c.add(tryDir, 0, RuleBudget, "the try panel's scripts come to %d bytes gzip, over the budget of %d", c.rep.TryBytes, c.opt.TryBudget)
+	}
 }
+
+// tryDir holds what the "try your own picture" button loads on its first
+// click (site.TryEngineFile and its neighbours).
+const tryDir = "try/"
+
+func gzipSize(data []byte) int64 {
+	var n countWriter
+	zw, _ := gzip.NewWriterLevel(&n, gzip.DefaultCompression) // a valid level cannot fail
+	zw.Write(data)
+	zw.Close()
+	return int64(n)
+}
+
+type countWriter int64
+
+func (w *countWriter) Write(p []byte) (int, error) { *w += countWriter(len(p)); return len(p), nil }
 
 func (c *checker) firstLoad(p string) int64 {
 	seen := map[string]bool{p: true}

@@ -160,6 +160,12 @@ func TestCheck(t *testing.T) {
 		{name: "scripts over budget", opt: Options{JSBudget: 100}, files: map[string]string{
 			"index.html": doc(`<script>` + strings.Repeat(";", 60) + `</script>`), "style.css": okCSS, "a.png": "", "s.js": strings.Repeat(";", 60),
 		}, want: []string{": budget"}},
+		{name: "try panel scripts stay out of the script budget", opt: Options{JSBudget: 100}, files: map[string]string{
+			"index.html": doc(``), "style.css": okCSS, "a.png": "", "try/engine.js": strings.Repeat(";", 5000),
+		}},
+		{name: "try panel scripts over their gzip budget", opt: Options{TryBudget: 100}, files: map[string]string{
+			"index.html": doc(``), "style.css": okCSS, "a.png": "", "try/engine.js": strings.Repeat("x", 100) + randomText(400),
+		}, want: []string{"try/: budget"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -210,4 +216,16 @@ func TestCheckMissingFolder(t *testing.T) {
 	if _, err := Check(filepath.Join(t.TempDir(), "none"), Options{}); err == nil {
 		t.Fatal("no error for a folder that does not exist")
 	}
+}
+
+// randomText is text gzip cannot shrink much: a fixed xorshift sequence.
+func randomText(n int) string {
+	b, x := make([]byte, n), uint32(2463534242)
+	for i := range b {
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		b[i] = 'a' + byte(x%26)
+	}
+	return string(b)
 }

@@ -34,8 +34,8 @@ func TestBuiltSite(t *testing.T) {
 				t.Fatal(err)
 			}
 			report(t, res.Problems)
-			t.Logf("%d pages, %d files; home first load %d bytes (build says %d); scripts %d bytes",
-				res.Pages, res.Files, res.Loads["index.html"], rep.HomeWeight, res.JSBytes)
+			t.Logf("%d pages, %d files; home first load %d bytes (build says %d); scripts %d bytes; try panel %d bytes gzip",
+				res.Pages, res.Files, res.Loads["index.html"], rep.HomeWeight, res.JSBytes, res.TryBytes)
 			if res.Pages < 2*len(rep.Langs) {
 				t.Errorf("only %d pages checked", res.Pages)
 			}

@@ -40,6 +40,7 @@ func ParseFlags(args []string, stderr io.Writer) (Config, error) {
 	fs.BoolVar(&c.Serve, "serve", false, "preview on 127.0.0.1 and rebuild on change")
 	fs.StringVar(&c.Addr, "addr", "127.0.0.1:1313", "address for -serve (loopback only)")
 	fs.IntVar(&c.Site.Jobs, "j", 0, "workers (default: number of CPUs)")
+	fs.BoolVar(&c.Site.Try, "try", true, "add the try-your-own-picture panel (compiles cmd/wasm with GOOS=js GOARCH=wasm)")
 	fs.BoolVar(&c.Site.StrictI18n, "strict-i18n", false, "fail when a language lacks a page or a string, or a string's placeholders differ from English")
 	fs.BoolVar(&c.Site.Strict, "strict", false, "fail on any warning (an image from another host, a figure that cannot be shown)")
 	if err := fs.Parse(args); err != nil {

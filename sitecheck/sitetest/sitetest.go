@@ -78,6 +78,7 @@ func Config(t testing.TB, out, cache string) site.Config {
 		Samples: Samples(t),
 		Out:     out,
 		Cache:   cache,
+		Try:     true, // as go run ./cmd/build does
 	}
 }
 

@@ -95,6 +95,7 @@
       var cur = document.querySelector("header.top");
       if (cur && top) cur.innerHTML = top.innerHTML;
       initModes(document);
+      initTry(document);
       var picked = document.querySelector('.picker a[aria-current]');
       if (picked) picked.focus();
     });
@@ -233,6 +234,24 @@
       img.setAttribute("src", fill(g.src, x));
     });
   }
+
+  // ---- Try your own picture (issue 13): the panel needs scripts, so it
+  // shows only here; try.js and the engine load on the first click only.
+  function initTry(root) { $$(".try[hidden]", root).forEach(function (s) { s.hidden = false; }); }
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest && e.target.closest(".try-start");
+    if (!b) return;
+    var sec = b.closest(".try");
+    if (window.cnnTryStart) { window.cnnTryStart(sec); return; }
+    b.disabled = true;
+    var s = document.createElement("script");
+    s.src = sec.dataset.script;
+    s.onload = function () { window.cnnTryStart(sec); };
+    s.onerror = function () { b.disabled = false; };
+    document.head.appendChild(s);
+  });
+  initTry(document);
+  // ---- end of try
 
   initModes(document);
   $$(".detail .player[data-detail]").forEach(initDetail);
