@@ -16,7 +16,7 @@ func TestFactsOfCommittedModel(t *testing.T) {
 	if err != nil {
 		t.Skipf("no committed model: %v", err)
 	}
-	net, err := loadNet(Config{Samples: "../samples/fashion-mnist"}, set)
+	net, err := loadNet(Config{Samples: "../samples/fashion-mnist"}, set, func() {})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func TestFactsMissing(t *testing.T) {
 	if err != nil {
 		t.Skipf("no committed model: %v", err)
 	}
-	net, err := loadNet(Config{Samples: "../samples/fashion-mnist"}, set)
+	net, err := loadNet(Config{Samples: "../samples/fashion-mnist"}, set, func() {})
 	if err != nil {
 		t.Fatal(err)
 	}
