@@ -186,7 +186,10 @@ func (b *builder) load(ctx context.Context) error {
 	for _, r := range net.Runs {
 		b.tree.copy(r.Image, filepath.Join(set.Dir, filepath.FromSlash(r.File)))
 	}
-	b.views = &views{net: net, figs: newFigIndex(man)}
+	b.views = &views{net: net, figs: newFigIndex(man), chapters: map[string]chapterIndex{}}
+	for _, l := range b.langs {
+		b.views.chapters[l.Code] = newChapterIndex(b.chapters[l.Code])
+	}
 	return nil
 }
 
@@ -383,6 +386,7 @@ func (b *builder) neuronPage(l *Language, r *Run, li, n int) error {
 	if err != nil {
 		return fmt.Errorf("page %s: %w", path, err)
 	}
+	d.Nav = v.detailNav(pageCtx{lang: l, path: path}, r, li, n, d.Kind)
 	p.Detail = d
 	sample := r.ID
 	if r.Label != "" {
@@ -511,7 +515,9 @@ func (b *builder) assets() error {
 }
 
 // dataFiles writes the maps the detail pages replay, one file per layer
-// output and sample, with 4 significant digits.
+// output and sample, with 4 significant digits. They are scripts that add
+// the map to tinyvggData, loaded by a script tag: a page opened from disk
+// may not fetch a file beside it, but it may run one.
 func (b *builder) dataFiles() error {
 	net := b.views.net
 	for _, r := range net.Runs {
@@ -527,7 +533,7 @@ func (b *builder) dataFiles() error {
 				t = r.Trace.Output(name)
 			}
 			var sb strings.Builder
-			sb.WriteString(`{"shape":`)
+			sb.WriteString(`(self.tinyvggData=self.tinyvggData||{})[` + strconv.Quote(name) + `]={"shape":`)
 			sh, _ := json.Marshal(t.Shape)
 			sb.Write(sh)
 			sb.WriteString(`,"data":[`)
@@ -537,8 +543,8 @@ func (b *builder) dataFiles() error {
 				}
 				sb.WriteString(strconv.FormatFloat(float64(v), 'g', 4, 32))
 			}
-			sb.WriteString("]}")
-			if err := b.tree.add("data/"+r.ID+"/"+name+".json", []byte(sb.String())); err != nil {
+			sb.WriteString("]};\n")
+			if err := b.tree.add(dataFile(r.ID, name), []byte(sb.String())); err != nil {
 				return err
 			}
 		}
@@ -546,12 +552,18 @@ func (b *builder) dataFiles() error {
 	return nil
 }
 
+// dataFile is the site path of the script holding one map of one sample.
+func dataFile(sample, name string) string { return "data/" + sample + "/" + name + ".js" }
+
 func (b *builder) minifyAll(ctx context.Context) error {
 	names := sortedKeys(b.tree.files)
 	var jobs []job
 	var mu sync.Mutex
 	for _, n := range names {
 		n := n
+		if strings.HasPrefix(n, "data/") {
+			continue // written compact already
+		}
 		jobs = append(jobs, func() error {
 			mu.Lock()
 			data := b.tree.files[n]

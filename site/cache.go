@@ -145,7 +145,7 @@ func cachedFigures(ctx context.Context, cfg Config, net *Net) (dir, key string, 
 // figureIndexFile holds the manifest fields the site uses, one figure a
 // line: reading the full manifest.json (megabytes of JSON) was a third of
 // a rebuild. It lives in the cache only; the site publishes manifest.json.
-const figureIndexFile = "site-index-2.tsv"
+const figureIndexFile = "site-index-3.tsv"
 
 func writeFigureIndex(dir string, man *render.Manifest) {
 	var b strings.Builder
@@ -154,7 +154,8 @@ func writeFigureIndex(dir string, man *render.Manifest) {
 		for _, k := range sortedKeys(f.Params) {
 			params = append(params, k+"="+strconv.Itoa(f.Params[k]))
 		}
-		fmt.Fprintf(&b, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%d\t%d\t%s\t%s\n", f.File, f.Fragment, f.Kind, f.Sample, f.Layer, f.Neuron, f.Channel, f.Mode, f.Width, f.Height, f.Scale, strings.Join(params, ","))
+		fmt.Fprintf(&b, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%d\t%d\t%s\t%s\t%s\t%s\n", f.File, f.Fragment, f.Kind, f.Sample, f.Layer, f.Neuron, f.Channel, f.Mode, f.Width, f.Height, f.Scale, strings.Join(params, ","),
+			strconv.FormatFloat(float64(f.Range[0]), 'g', -1, 32), strconv.FormatFloat(float64(f.Range[1]), 'g', -1, 32))
 	}
 	_ = os.WriteFile(filepath.Join(dir, figureIndexFile), []byte(b.String()), 0o644)
 }
@@ -171,7 +172,7 @@ func parseFigureIndex(data []byte) (*render.Manifest, error) {
 	}
 	for _, line := range lines {
 		c := strings.Split(line, "\t")
-		if len(c) != 12 {
+		if len(c) != 14 {
 			return nil, fmt.Errorf("figure index: bad line %q", line)
 		}
 		var err error
@@ -183,6 +184,13 @@ func parseFigureIndex(data []byte) (*render.Manifest, error) {
 				k, v, _ := strings.Cut(kv, "=")
 				f.Params[k] = atoi(v, &err)
 			}
+		}
+		for i := range f.Range {
+			r, e := strconv.ParseFloat(c[12+i], 32)
+			if e != nil && err == nil {
+				err = e
+			}
+			f.Range[i] = float32(r)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("figure index: %w", err)

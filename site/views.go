@@ -14,8 +14,9 @@ import (
 // views turns the model, traces and figures into what templates show, with
 // every link already relative to the page that shows it.
 type views struct {
-	net  *Net
-	figs *figIndex
+	net      *Net
+	figs     *figIndex
+	chapters map[string]chapterIndex // by language code
 }
 
 func num(v float32, prec int) string {
@@ -72,6 +73,7 @@ type NeuronBox struct {
 // ColumnView is one layer column of the overview.
 type ColumnView struct {
 	Layer, Kind, KindName, Shape string
+	Chapter                      string // link to the chapter explaining the layer, or ""
 	Style                        template.CSS
 	Boxes                        []NeuronBox
 	Source                       int // overview column this one reads (-1 none)
@@ -172,6 +174,9 @@ func (v *views) overview(p pageCtx, r *Run) (*OverviewView, error) {
 	pct := func(x, total float64) string { return render.Num(x/total*100) + "%" }
 	for ci, c := range lay.Columns {
 		col := ColumnView{Layer: c.Layer, Kind: c.Kind, KindName: v.kindName(p, c.Kind), Shape: shapeText(c.Shape), Source: ci - 1}
+		if ch := v.chapter(p, c.Kind); ch != nil {
+			col.Chapter = ch.Href
+		}
 		li := v.net.layerIndex(c.Layer)
 		if c.Kind == "input" {
 			li = -1
