@@ -13,12 +13,12 @@ import (
 type Legend struct {
 	Label        string
 	Lo, Zero, Hi string
-	Class        string       // s-<scheme> when style.css has the gradient
+	Class        string       // s-<scheme> when detail.css has the gradient
 	Style        template.CSS // otherwise the gradient; and where 0 sits
 	HasZero      bool
 }
 
-// legendSchemes have their gradient in style.css (checked by a test), so
+// legendSchemes have their gradient in detail.css (checked by a test), so
 // thousands of pages do not each repeat it: a scheme's colours do not
 // depend on the range, only the numbers at the ends do.
 var legendSchemes = []string{"rdbu", "brbg", "greys", "oranges"}

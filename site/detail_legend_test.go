@@ -9,17 +9,17 @@ import (
 )
 
 // TestLegendGradientsMatchThePalettes: the detail legends take their
-// gradients from style.css, so the theme must hold exactly the colours
+// gradients from detail.css, so the theme must hold exactly the colours
 // render paints the maps with.
 func TestLegendGradientsMatchThePalettes(t *testing.T) {
-	css, err := os.ReadFile("../themes/default/static/style.css")
+	css, err := os.ReadFile("../themes/default/static/detail.css")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, s := range legendSchemes {
 		want := ".dl-bar.s-" + s + " { background: " + legendGradient(s) + "; }"
 		if !strings.Contains(string(css), want) {
-			t.Errorf("style.css lacks %s", want)
+			t.Errorf("detail.css lacks %s", want)
 		}
 	}
 }
