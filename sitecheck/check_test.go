@@ -160,6 +160,12 @@ func TestCheck(t *testing.T) {
 		{name: "scripts over budget", opt: Options{JSBudget: 100}, files: map[string]string{
 			"index.html": doc(`<script>` + strings.Repeat(";", 60) + `</script>`), "style.css": okCSS, "a.png": "", "s.js": strings.Repeat(";", 60),
 		}, want: []string{": budget"}},
+		{name: "detail data scripts are not code", opt: Options{JSBudget: 100}, files: map[string]string{
+			"index.html": doc(`<script src="data/s/x.js"></script>`), "style.css": okCSS, "a.png": "", "data/s/x.js": "self.d=[" + strings.Repeat("1,", 100) + "1]",
+		}},
+		{name: "detail data scripts are checked for hosts", files: map[string]string{
+			"index.html": doc(`<script src="data/s/x.js"></script>`), "style.css": okCSS, "a.png": "", "data/s/x.js": "\nfetch('https://api.example.com/v1')",
+		}, want: []string{"data/s/x.js:2: other-host"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
