@@ -181,6 +181,20 @@ func TestDetailStepping(t *testing.T) {
 	if top := state(t, ctx).PanelTop; math.Abs(top) > 1 {
 		t.Errorf("scrolled to the last channel, the panel is %v px from the top, want 0 (sticky)", top)
 	}
+	// For a person to look at: the panel over the last channel, after
+	// stepping, with the status line of the focused map.
+	do(t, ctx, "focus the last map", chromedp.Focus(chromedp.CSS(`.dv .dchan:last-child .mapbox`)))
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	shots := filepath.Join(sitetest.Root(t), "screenshots")
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(shots, "detail-conv2d-stepped-1280x800.png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, pr := range w.take() {
 		t.Error(pr)
 	}

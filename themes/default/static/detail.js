@@ -15,7 +15,9 @@
     box.style.width = pct(Math.max(x1 - x, 0), W); box.style.height = pct(Math.max(y1 - y, 0), H);
   }
   function fmt(v, d) { var s = v.toFixed(d); return /^-0\.?0*$/.test(s) ? s.slice(1) : s; }
-  function mn(v, d) { var s = fmt(v, d); return s.charAt(0) === "-" ? "<mo>(</mo><mn>" + s + "</mn><mo>)</mo>" : "<mn>" + s + "</mn>"; }
+  // Brackets around a negative term keep their text size (a stretchy one
+  // grows to the height of the subscripted z beside it).
+  function mn(v, d) { var s = fmt(v, d); return s.charAt(0) === "-" ? '<mo stretchy="false">(</mo><mn>' + s + '</mn><mo stretchy="false">)</mo>' : "<mn>" + s + "</mn>"; }
   function fill(tpl, vals) {
     return tpl.replace(/\{(\w+)\}/g, function (m, k) { return k in vals ? vals[k] : m; });
   }
@@ -68,7 +70,8 @@
           else place(overlay(box, "win"), y0(oy), x0(ox), kh, kw, iH, iW);
         } else place(overlay(box, "cell"), oy, ox, 1, 1, H, W);
       });
-      var out = output(oy, ox);
+      var out = output(oy, ox), val = dv.querySelector(".dval");
+      if (val && dv.dataset.value) val.textContent = fill(dv.dataset.value, { value: fmt(out, 4) });
       if (d.kind === "conv2d") {
         var total = d.bias, parts = [];
         chans.forEach(function (li, c) {
