@@ -11,7 +11,9 @@ import (
 
 	"cnnexplainer/sitecheck/sitetest"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // TestDetailScreenshots writes every detail view, desktop and phone, in
@@ -149,6 +151,52 @@ func TestOverviewLabelsLinkChapters(t *testing.T) {
 		open(t, ctx, l)
 		if !eval[bool](t, ctx, `!!document.querySelector("article.chapter, main h1")`) {
 			t.Errorf("%s: the label's link opens no chapter", l)
+		}
+	}
+}
+
+// TestDetailAxe runs axe-core on every kind of detail view in both
+// languages after a step (so the script's roles, labels and overlays are
+// in place), and checks colour contrast in the dark scheme too.
+func TestDetailAxe(t *testing.T) {
+	script, err := os.ReadFile(sitetest.NodeTool(t, "axe-core/axe.min.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _ := site(t)
+	pages := detailPages(t)
+	ctx := browser(t)
+	known := knownFindings(t)
+	for _, scheme := range []string{"light", "dark"} {
+		if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}}); err != nil {
+			t.Fatal(err)
+		}
+		tags := `{type: "tag", values: ` + axeTags + `}`
+		if scheme == "dark" {
+			tags = `{type: "rule", values: ["color-contrast"]}`
+		}
+		for _, lang := range []string{"", "zh-CN/"} {
+			for _, k := range []string{"conv2d-multi", "relu", "maxpool2d", "class"} {
+				p := lang + pages[k]
+				open(t, ctx, base+p)
+				if k != "class" {
+					do(t, ctx, "step", chromedp.Focus(chromedp.CSS(`.dv .mapbox`)), chromedp.KeyEvent(kb.ArrowDown))
+				}
+				if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](string(script))); err != nil {
+					t.Fatalf("inject axe-core: %v", err)
+				}
+				vs := eval[[]axeViolation](t, ctx, `axe.run(document, {runOnly: `+tags+`, resultTypes: ["violations"]}).then(function (r) {
+					return r.violations.map(function (v) {
+						return {ID: v.id, Impact: v.impact || "", Help: v.help, Nodes: v.nodes.slice(0, 5).map(function (n) {
+							return n.target.join(" ") + " :: " + (n.failureSummary || "").replace(/\s+/g, " ");
+						})};
+					});
+				})`)
+				for _, v := range vs {
+					known.report(t, p+" ("+scheme+"): axe "+v.ID+" ("+v.Impact+"): "+v.Help+"\n    "+strings.Join(v.Nodes, "\n    "))
+				}
+			}
 		}
 	}
 }

@@ -227,7 +227,7 @@ func (v *views) convDetail(p pageCtx, r *Run, l *engine.Conv2D, in *engine.Tenso
 			partFig = f
 			step.Part = mapView(Img{Src: p.rel(figURL(f)), W: f.Width, H: f.Height, Pixelated: true}, f, p.lang.Tf("neuron.part_caption", "c", c), "part", c)
 			step.Part.Cell = d.Output.Cell
-			// The caption names the map; the lead and the sum say what it is.
+			step.Part.Alt = step.Part.Caption
 		}
 		step.Kernel.Caption = p.lang.Tf("detail.kernel_caption", "c", c)
 		step.Window.Caption = p.lang.Tf("detail.window_caption", "c", c)
