@@ -126,6 +126,8 @@ func TestMapPixelsReadBack(t *testing.T) {
 		// conv_1_1 has 4x3 slices, conv_2_1 4x4; the dense layer has the
 		// matrix plus 3 classes x 4 channels.
 		KindKernel: 4*3 + 4*4, KindDenseWeights: 1 + 3*4,
+		// One per sample, neuron and input channel of each convolution.
+		KindIntermediate: 2 * (4*3 + 4*4),
 	}
 	for k, n := range wantCounts {
 		if checked[k] != n {
@@ -151,6 +153,10 @@ func expectedValue(t *testing.T, m *engine.Model, traces map[string]*Sample, f F
 	case KindKernel:
 		l := m.Layer(f.Layer).(*engine.Conv2D)
 		return func(x, y int) float32 { return l.Kernel[((y*l.KW+x)*l.InC+f.Channel)*l.OutC+f.Neuron] }
+	case KindIntermediate:
+		l := m.Layer(f.Layer).(*engine.Conv2D)
+		part := l.ChannelContribution(layerInput(m, traces[f.Sample].Trace, f.Layer), f.Neuron, f.Channel)
+		return func(x, y int) float32 { return part.At(y, x, 0) }
 	case KindDenseWeights:
 		l := m.Layer(f.Layer).(*engine.Dense)
 		if f.Neuron < 0 {
@@ -226,4 +232,14 @@ func decodePNG(t *testing.T, name string) image.Image {
 		t.Fatalf("%s: %v", name, err)
 	}
 	return img
+}
+
+// layerInput is what the named layer of m read in trace tr.
+func layerInput(m *engine.Model, tr *engine.Trace, layer string) *engine.Tensor {
+	for i, l := range m.Layers {
+		if l.Name() == layer {
+			return tr.LayerInput(i)
+		}
+	}
+	return nil
 }

@@ -80,6 +80,13 @@ func Render(ctx context.Context, m *engine.Model, samples []Sample, hist *train.
 		return nil, err
 	}
 	jobs = append(jobs, legends...)
+	// After the legends: every neuron has its own intermediate range, and
+	// the page writes those ends in HTML rather than as 500 legend files.
+	inter, err := planIntermediates(m, samples)
+	if err != nil {
+		return nil, err
+	}
+	jobs = append(jobs, inter...)
 	man, err := run(ctx, jobs, dir, opt.Workers)
 	if err != nil {
 		return nil, err

@@ -233,7 +233,10 @@ func (b *builder) load(ctx context.Context) error {
 	for _, r := range net.Runs {
 		b.tree.copy(r.Image, filepath.Join(set.Dir, filepath.FromSlash(r.File)))
 	}
-	b.views = &views{net: net, figs: newFigIndex(man)}
+	b.views = &views{net: net, figs: newFigIndex(man), chapters: map[string]chapterIndex{}}
+	for _, l := range b.langs {
+		b.views.chapters[l.Code] = newChapterIndex(b.chapters[l.Code])
+	}
 	return nil
 }
 
@@ -431,6 +434,7 @@ func (b *builder) neuronPage(l *Language, r *Run, li, n int) error {
 	if err != nil {
 		return fmt.Errorf("page %s: %w", path, err)
 	}
+	d.Nav = v.detailNav(pageCtx{lang: l, path: path}, r, li, n, d.Kind)
 	p.Detail = d
 	sample := r.ID
 	if r.Label != "" {
@@ -565,7 +569,9 @@ func (b *builder) assets() error {
 }
 
 // dataFiles writes the maps the detail pages replay, one file per layer
-// output and sample, with 4 significant digits.
+// output and sample, with 4 significant digits. They are scripts that add
+// the map to tinyvggData, loaded by a script tag: a page opened from disk
+// may not fetch a file beside it, but it may run one.
 func (b *builder) dataFiles() error {
 	net := b.views.net
 	for _, r := range net.Runs {
@@ -581,7 +587,7 @@ func (b *builder) dataFiles() error {
 				t = r.Trace.Output(name)
 			}
 			var sb strings.Builder
-			sb.WriteString(`{"shape":`)
+			sb.WriteString(`(self.tinyvggData=self.tinyvggData||{})[` + strconv.Quote(name) + `]={"shape":`)
 			sh, _ := json.Marshal(t.Shape)
 			sb.Write(sh)
 			sb.WriteString(`,"data":[`)
@@ -591,14 +597,17 @@ func (b *builder) dataFiles() error {
 				}
 				sb.WriteString(strconv.FormatFloat(float64(v), 'g', 4, 32))
 			}
-			sb.WriteString("]}")
-			if err := b.tree.add("data/"+r.ID+"/"+name+".json", []byte(sb.String())); err != nil {
+			sb.WriteString("]};\n")
+			if err := b.tree.add(dataFile(r.ID, name), []byte(sb.String())); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
 }
+
+// dataFile is the site path of the script holding one map of one sample.
+func dataFile(sample, name string) string { return "data/" + sample + "/" + name + ".js" }
 
 // measure counts pages and bytes per language; figures, pictures and data
 // are shared by all languages and counted apart.

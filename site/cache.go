@@ -190,7 +190,7 @@ func cachedFigures(ctx context.Context, cfg Config, net *Net) (dir, key string, 
 // figureIndexFile holds the manifest fields the site uses, one figure a
 // line: reading the full manifest.json (megabytes of JSON) was a third of
 // a rebuild. It lives in the cache only; the site publishes manifest.json.
-const figureIndexFile = "site-index-2.tsv"
+const figureIndexFile = "site-index-3.tsv"
 
 // openFigureEntry reads a figure cache entry after checking it is whole.
 func openFigureEntry(dir string) (*render.Manifest, error) {
@@ -215,7 +215,8 @@ func writeFigureIndex(dir string, man *render.Manifest) error {
 		for _, k := range sortedKeys(f.Params) {
 			params = append(params, k+"="+strconv.Itoa(f.Params[k]))
 		}
-		fmt.Fprintf(&b, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%d\t%d\t%s\t%s\n", f.File, f.Fragment, f.Kind, f.Sample, f.Layer, f.Neuron, f.Channel, f.Mode, f.Width, f.Height, f.Scale, strings.Join(params, ","))
+		fmt.Fprintf(&b, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%d\t%d\t%s\t%s\t%s\t%s\n", f.File, f.Fragment, f.Kind, f.Sample, f.Layer, f.Neuron, f.Channel, f.Mode, f.Width, f.Height, f.Scale, strings.Join(params, ","),
+			strconv.FormatFloat(float64(f.Range[0]), 'g', -1, 32), strconv.FormatFloat(float64(f.Range[1]), 'g', -1, 32))
 	}
 	if err := os.WriteFile(filepath.Join(dir, figureIndexFile), []byte(b.String()), 0o644); err != nil {
 		return fmt.Errorf("figure cache: %w", err)
@@ -235,7 +236,7 @@ func parseFigureIndex(data []byte) (*render.Manifest, error) {
 	}
 	for _, line := range lines {
 		c := strings.Split(line, "\t")
-		if len(c) != 12 {
+		if len(c) != 14 {
 			return nil, fmt.Errorf("figure index: bad line %q", line)
 		}
 		var err error
@@ -247,6 +248,13 @@ func parseFigureIndex(data []byte) (*render.Manifest, error) {
 				k, v, _ := strings.Cut(kv, "=")
 				f.Params[k] = atoi(v, &err)
 			}
+		}
+		for i := range f.Range {
+			r, e := strconv.ParseFloat(c[12+i], 32)
+			if e != nil && err == nil {
+				err = e
+			}
+			f.Range[i] = float32(r)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("figure index: %w", err)

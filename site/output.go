@@ -67,9 +67,11 @@ func newTree(out string, m *minify.M) (*tree, error) {
 
 // add minifies data by its extension and writes it at site path p.
 func (t *tree) add(p string, data []byte) error {
-	data, err := minifyFile(t.min, p, data)
-	if err != nil {
-		return err
+	var err error
+	if !strings.HasPrefix(p, "data/") { // detail data is written compact already
+		if data, err = minifyFile(t.min, p, data); err != nil {
+			return err
+		}
 	}
 	name := filepath.Join(t.dir, filepath.FromSlash(p))
 	t.mu.Lock()

@@ -79,6 +79,12 @@ func (b *builder) pagesKey(figKey string) (string, error) {
 		for _, c := range b.chapters[l.Code] {
 			fmt.Fprintln(h, c.name, c.path, c.fm.Title, c.fallback)
 		}
+		// The figures chapters place decide which chapter explains a
+		// layer, and the neuron pages link it.
+		ix := newChapterIndex(b.chapters[l.Code])
+		for _, kind := range sortedKeys(ix) {
+			fmt.Fprintln(h, "explains", kind, ix[kind].Href)
+		}
 	}
 	return hex.EncodeToString(h.Sum(nil))[:24], nil
 }

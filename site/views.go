@@ -13,8 +13,9 @@ import (
 // views turns the model, traces and figures into what templates show, with
 // every link already relative to the page that shows it.
 type views struct {
-	net  *Net
-	figs *figIndex
+	net      *Net
+	figs     *figIndex
+	chapters map[string]chapterIndex // by language code
 }
 
 func num(v float32, prec int) string {
@@ -70,6 +71,7 @@ type NeuronBox struct {
 // ColumnView is one layer column of the overview.
 type ColumnView struct {
 	Layer, Kind, KindName, Shape string
+	Chapter                      string // link to the chapter explaining the layer, or ""
 	Style                        template.CSS
 	Boxes                        []NeuronBox
 	Source                       int // overview column this one reads (-1 none)
@@ -192,6 +194,9 @@ func (v *views) overview(p pageCtx, r *Run) (*OverviewView, error) {
 		if b, ok := blockOf[c.Layer]; ok && c.Kind != "input" {
 			col.Block = b
 			col.Modes = true
+		}
+		if ch := v.chapter(p, c.Kind); ch != nil {
+			col.Chapter = ch.Href
 		}
 		li := v.net.layerIndex(c.Layer)
 		if c.Kind == "input" {

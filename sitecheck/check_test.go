@@ -166,6 +166,12 @@ func TestCheck(t *testing.T) {
 		{name: "try panel scripts over their gzip budget", opt: Options{TryBudget: 100}, files: map[string]string{
 			"index.html": doc(``), "style.css": okCSS, "a.png": "", "try/engine.js": strings.Repeat("x", 100) + randomText(400),
 		}, want: []string{"try/: budget"}},
+		{name: "detail data scripts are not code", opt: Options{JSBudget: 100}, files: map[string]string{
+			"index.html": doc(`<script src="data/s/x.js"></script>`), "style.css": okCSS, "a.png": "", "data/s/x.js": "self.d=[" + strings.Repeat("1,", 100) + "1]",
+		}},
+		{name: "detail data scripts are checked for hosts", files: map[string]string{
+			"index.html": doc(`<script src="data/s/x.js"></script>`), "style.css": okCSS, "a.png": "", "data/s/x.js": "\nfetch('https://api.example.com/v1')",
+		}, want: []string{"data/s/x.js:2: other-host"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

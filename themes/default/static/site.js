@@ -133,70 +133,6 @@
     return { go: go, at: function (n) { i = n; } };
   }
 
-  function pct(a, b) { return (a / b * 100) + "%"; }
-  function place(box, y0, x0, h, w, H, W) {
-    if (!box) return;
-    var y = Math.max(y0, 0), x = Math.max(x0, 0), y1 = Math.min(y0 + h, H), x1 = Math.min(x0 + w, W);
-    box.style.left = pct(x, W); box.style.top = pct(y, H);
-    box.style.width = pct(Math.max(x1 - x, 0), W); box.style.height = pct(Math.max(y1 - y, 0), H);
-  }
-  function fmt(v, d) { var s = v.toFixed(d); return /^-0\.?0*$/.test(s) ? s.slice(1) : s; }
-  function mn(v, d) { var s = fmt(v, d); return s.charAt(0) === "-" ? "<mo>(</mo><mn>" + s + "</mn><mo>)</mo>" : "<mn>" + s + "</mn>"; }
-
-  function initDetail(el) {
-    var d = JSON.parse(el.dataset.detail), data = null;
-    var H = d.out[0], W = d.out[1], iH = d.inShape[0], iW = d.inShape[1], C = d.inShape[2];
-    var art = el.closest(".detail");
-    function at(y, x, c) { return (y < 0 || x < 0 || y >= iH || x >= iW) ? null : data[(y * iW + x) * C + c]; }
-    function show(i) {
-      var oy = Math.floor(i / W), ox = i % W;
-      var y0 = oy * d.s[0] - d.p[0], x0 = ox * d.s[1] - d.p[1];
-      var pos = art.querySelector(".pos");
-      if (pos && el.dataset.pos) pos.textContent = el.dataset.pos.replace("{row}", oy).replace("{col}", ox);
-      var outs = $$(".mapbox", art), last = outs[outs.length - 1];
-      place(last.querySelector(".cell"), oy, ox, 1, 1, H, W);
-      var math = art.querySelector(".math"), out;
-      if (d.kind === "conv2d") {
-        var total = d.bias, parts = [];
-        $$(".channels > li", art).forEach(function (li, c) {
-          place(li.querySelector(".win"), y0, x0, d.k[0], d.k[1], iH, iW);
-          var cells = $$(".winv td", li), s = 0;
-          for (var ky = 0; ky < d.k[0]; ky++) for (var kx = 0; kx < d.k[1]; kx++) {
-            var v = at(y0 + ky, x0 + kx, c), w = d.kernel[c][ky * d.k[1] + kx];
-            v = v === null ? 0 : v; s += v * w;
-            var td = cells[ky * d.k[1] + kx]; if (td) td.textContent = fmt(v, 2);
-          }
-          total += s; parts.push(mn(s, 3));
-          var o = li.querySelector("output"); if (o) o.textContent = fmt(s, 3);
-        });
-        out = d.relu ? Math.max(0, total) : total;
-        math.innerHTML = '<math display="block"><mrow><msub><mi>z</mi><mrow><mn>' + oy + "</mn><mo>,</mo><mn>" + ox + "</mn></mrow></msub><mo>=</mo>" +
-          parts.join("<mo>+</mo>") + "<mo>+</mo>" + mn(d.bias, 4) + "<mo>=</mo>" + mn(total, 4) +
-          (d.relu ? '<mspace width="1em"></mspace><mo>max</mo><mo>(</mo><mn>0</mn><mo>,</mo>' + mn(total, 4) + "<mo>)</mo><mo>=</mo>" + mn(out, 4) : "") + "</mrow></math>";
-      } else {
-        var vals = [], cells = $$(".winv td", art);
-        place(art.querySelector(".pair .win"), y0, x0, d.k[0], d.k[1], iH, iW);
-        place(art.querySelector(".pair .cell"), oy, ox, 1, 1, iH, iW);
-        for (var y = 0; y < d.k[0]; y++) for (var x = 0; x < d.k[1]; x++) {
-          var v2 = at(y0 + y, x0 + x, d.n);
-          if (cells[y * d.k[1] + x]) cells[y * d.k[1] + x].textContent = v2 === null ? "" : fmt(v2, d.kind === "relu" ? 4 : 3);
-          if (v2 !== null) vals.push(v2);
-        }
-        out = d.kind === "relu" ? Math.max(0, vals[0]) : Math.max.apply(null, vals);
-        math.innerHTML = '<math display="block"><mrow><mo>max</mo><mo>(</mo>' + (d.kind === "relu" ? "<mn>0</mn><mo>,</mo>" : "") +
-          vals.map(function (v) { return mn(v, d.kind === "relu" ? 4 : 3); }).join("<mo>,</mo>") + "<mo>)</mo><mo>=</mo>" + mn(out, 4) + "</mrow></math>";
-      }
-    }
-    // The player appears only once the numbers are here: without them
-    // (opened from disk, where fetch is refused) the page keeps showing the
-    // position it was built with, rather than a window with stale numbers.
-    fetch(el.dataset.base + d.in + ".json").then(function (r) { return r.json(); })
-      .then(function (j) {
-        data = j.data;
-        player(el, H * W, show).at(d.pos[0] * W + d.pos[1]);
-      }).catch(function () {});
-  }
-
   // Playground: the controls pick one of the animations render drew;
   // formula and notes follow the same rules as site/playground.go.
   function initPlayground(fig) {
@@ -254,6 +190,5 @@
   // ---- end of try
 
   initModes(document);
-  $$(".detail .player[data-detail]").forEach(initDetail);
   $$(".fig-playground[data-pg]").forEach(initPlayground);
 })();

@@ -1,0 +1,155 @@
+package site
+
+import (
+	"fmt"
+	"html/template"
+	"math"
+	"sort"
+
+	"cnnexplainer/engine"
+	"cnnexplainer/render"
+)
+
+// ClassView is the flatten + dense view of one class.
+type ClassView struct {
+	Class   string
+	Source  string
+	Maps    []ClassMap
+	Terms   []Term
+	More    int
+	Bias    string
+	Logit   string
+	N       int
+	Prob    string
+	Formula template.HTML
+}
+
+// ClassMap is one map feeding the class with its weight picture.
+type ClassMap struct {
+	Map    Img
+	Weight Img
+	Name   string
+}
+
+// Term is one weight times value of a logit, largest first.
+type Term struct {
+	Index         int
+	Where         string
+	Value, Weight string
+	Product       string
+	Class         string
+}
+
+// SoftmaxView shows every logit and probability.
+type SoftmaxView struct {
+	Rows    []SoftmaxRow
+	Sum     string
+	Formula template.HTML
+}
+
+// SoftmaxRow is one class of the softmax table.
+type SoftmaxRow struct {
+	Class, Logit, Exp, Prob, Href string
+	BarStyle                      template.CSS
+	Top                           bool
+}
+
+func (v *views) softmax(p pageCtx, r *Run) (*SoftmaxView, error) {
+	sv := &SoftmaxView{}
+	lo := r.Trace.Logits
+	m := lo[argmax(lo)]
+	var sum float64
+	for _, z := range lo {
+		sum += math.Exp(float64(z - m))
+	}
+	for k, z := range lo {
+		e := math.Exp(float64(z - m))
+		row := SoftmaxRow{Class: p.lang.Class(v.net.Classes[k]), Logit: num(z, 4), Exp: num(float32(e), 4), Prob: num(r.Trace.Probs[k]*100, 2), BarStyle: template.CSS("width:" + render.Num(float64(r.Trace.Probs[k])*100) + "%"), Top: k == r.Pred}
+		if v.net.Logits >= 0 {
+			row.Href = p.rel(v.neuronPath(p.lang, r, v.net.Model.Layers[v.net.Logits].Name(), k))
+		}
+		sv.Rows = append(sv.Rows, row)
+	}
+	sv.Sum = num(float32(sum), 4)
+	k := r.Pred
+	var err error
+	sv.Formula, err = formula(fmt.Sprintf(`p_{%d} = \frac{\exp(%s - %s)}{\sum_{j} \exp(z_j - %s)} = \frac{%s}{%s} = %s`,
+		k, texNum(num(lo[k], 4)), texNum(num(m, 4)), texNum(num(m, 4)), num(float32(math.Exp(float64(lo[k]-m))), 4), sv.Sum, num(r.Trace.Probs[k], 4)))
+	return sv, err
+}
+
+func (v *views) classDetail(p pageCtx, r *Run, li, k int, d *DetailView) (*DetailView, error) {
+	l, ok := v.net.Model.Layers[li].(*engine.Dense)
+	if !ok || k < 0 || k >= l.Out {
+		return nil, fmt.Errorf("layer %s has no class %d", v.net.Model.Layers[li].Name(), k)
+	}
+	d.Kind = "class"
+	cv := &ClassView{Class: p.lang.Class(v.net.Classes[k]), N: l.In, Bias: num(l.Bias[k], 4), Prob: num(r.Trace.Probs[k]*100, 2)}
+	x := r.Trace.LayerInput(li).Data
+	fl, ms := v.net.flattenBefore(li)
+	var mapShape []int
+	if fl != nil && ms >= 0 {
+		mapShape = v.net.Shapes[ms+1]
+		cv.Source = v.net.Model.Layers[ms].Name()
+		for c := 0; c < mapShape[2]; c++ {
+			img, mf, err := v.mapFig(p, r, cv.Source, c, "unit")
+			if err != nil {
+				return nil, err
+			}
+			cm := ClassMap{Map: img, Name: p.lang.Tf("neuron.map_range", "name", v.layerLabel(p, cv.Source, c), "r", num(mf.Range[1], 2))}
+			cm.Map.Alt = p.lang.Tf("alt.input_map", "name", cm.Name)
+			if c == 0 {
+				d.Legends = append(d.Legends, unitLegend(mf, p.lang.Tf("neuron.legend_in", "layer", cv.Source)))
+			}
+			if f, ok := v.figs.find(render.KindDenseWeights, "", l.Name(), k, c, ""); ok {
+				cm.Weight = Img{Src: p.rel(figURL(f)), W: f.Width, H: f.Height, Pixelated: true, Alt: p.lang.Tf("alt.dense_weights", "class", cv.Class, "c", c)}
+				if c == 0 {
+					d.Legends = append(d.Legends, legendFor(f, p.lang.Tf("neuron.legend_kernel", "layer", l.Name())))
+				}
+			}
+			cv.Maps = append(cv.Maps, cm)
+		}
+	}
+	z := l.Bias[k]
+	terms := make([]Term, l.In)
+	prods := make([]float32, l.In)
+	for i := 0; i < l.In; i++ {
+		w := l.Kernel[i*l.Out+k]
+		prods[i] = w * x[i]
+		z += prods[i]
+		t := Term{Index: i, Value: num(x[i], 3), Weight: num(w, 3), Product: num(prods[i], 3)}
+		if len(mapShape) == 3 {
+			y, x, c := fl.Position(i, mapShape)
+			t.Where = p.lang.Tf("detail.flat_where", "row", y, "col", x, "c", c)
+		}
+		if prods[i] > 0 {
+			t.Class = "pos"
+		} else if prods[i] < 0 {
+			t.Class = "neg"
+		}
+		terms[i] = t
+	}
+	order := make([]int, l.In)
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return math.Abs(float64(prods[order[a]])) > math.Abs(float64(prods[order[b]])) })
+	const shown = 12
+	for _, i := range order[:min(shown, len(order))] {
+		cv.Terms = append(cv.Terms, terms[i])
+	}
+	cv.More = len(order) - len(cv.Terms)
+	cv.Logit = num(z, 4)
+	var err error
+	cv.Formula, err = formula(fmt.Sprintf(`z_{%d} = b_{%d} + \sum_{i=0}^{%d} w_{i,%d} \cdot v_i = %s + %s = %s`,
+		k, k, l.In-1, k, texNum(cv.Bias), texNum(num(z-l.Bias[k], 4)), texNum(cv.Logit)))
+	if err != nil {
+		return nil, err
+	}
+	d.Class = cv
+	d.Value = cv.Logit
+	if d.Softmax, err = v.softmax(p, r); err != nil {
+		return nil, err
+	}
+	return d, nil
+}

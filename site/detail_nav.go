@@ -1,0 +1,159 @@
+package site
+
+import (
+	"bufio"
+	"bytes"
+	"strings"
+
+	"cnnexplainer/site/directive"
+)
+
+// DetailNav is where a detail view leads: the neighbouring neurons of the
+// same layer, the layers before and after, the same neuron for the other
+// samples, and the chapter that explains the layer.
+type DetailNav struct {
+	Prev, Next    *NavLink
+	Before, After *NavLink
+	Chapter       *NavLink
+	Samples       []NavLink
+}
+
+// near writes a link between two site paths through their common folders
+// only ("../2/index.html" rather than from the root): a neuron page has a
+// dozen such links, and there are thousands of neuron pages.
+func near(from, to string) string {
+	for {
+		i := strings.IndexByte(from, '/')
+		if i < 0 || !strings.HasPrefix(to, from[:i+1]) {
+			break
+		}
+		from, to = from[i+1:], to[i+1:]
+	}
+	return strings.Repeat("../", strings.Count(from, "/")) + to
+}
+
+// explainedBy lists the figure directives that show a layer kind (as the
+// overview and the detail views name kinds), best first: the first chapter
+// placing one of them is the chapter that explains the layer. Reading this
+// from the chapters, rather than naming slugs, keeps it true when chapters
+// are renamed, reordered or translated.
+func explainedBy(kind string) []string {
+	switch kind {
+	case "input":
+		return []string{"input"}
+	case "conv2d":
+		return []string{"conv", "kernels"}
+	case "relu":
+		return []string{"relu"}
+	case "maxpool2d":
+		return []string{"maxpool"}
+	case "flatten":
+		return []string{"flatten"}
+	case "class", "dense":
+		return []string{"dense", "flatten"}
+	case "output", "softmax":
+		return []string{"softmax", "dense"}
+	}
+	return nil
+}
+
+// figureNames returns the names of the figure directives of a chapter, in
+// the order they appear.
+func figureNames(src []byte) []string {
+	var names []string
+	sc := bufio.NewScanner(bytes.NewReader(src))
+	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
+	for sc.Scan() {
+		line := bytes.TrimSpace(sc.Bytes())
+		if !bytes.HasPrefix(line, []byte("{{<")) {
+			continue
+		}
+		if d, err := directive.Parse(string(line)); err == nil {
+			names = append(names, d.Name)
+		}
+	}
+	return names
+}
+
+// chapterIndex maps a layer kind to the site path of the chapter that
+// explains it, for one language.
+type chapterIndex map[string]NavLink
+
+func newChapterIndex(chs []*chapter) chapterIndex {
+	placed := map[string]*chapter{}
+	for _, c := range chs {
+		for _, name := range figureNames(c.src) {
+			if placed[name] == nil {
+				placed[name] = c
+			}
+		}
+	}
+	ix := chapterIndex{}
+	for _, kind := range []string{"input", "conv2d", "relu", "maxpool2d", "flatten", "class", "dense", "output", "softmax"} {
+		for _, name := range explainedBy(kind) {
+			if c := placed[name]; c != nil {
+				ix[kind] = NavLink{Title: c.fm.Title, Href: c.path}
+				break
+			}
+		}
+	}
+	return ix
+}
+
+// chapter returns the link to the chapter explaining kind, relative to p.
+func (v *views) chapter(p pageCtx, kind string) *NavLink {
+	l, ok := v.chapters[p.lang.Code][kind]
+	if !ok {
+		return nil
+	}
+	l.Href = p.rel(l.Href)
+	return &l
+}
+
+// detailNav fills the links of neuron n of layer li for run r.
+func (v *views) detailNav(p pageCtx, r *Run, li, n int, kind string) DetailNav {
+	nav := DetailNav{Chapter: v.chapter(p, kind)}
+	layer := v.net.Model.Layers[li].Name()
+	count := v.net.Shapes[li+1][len(v.net.Shapes[li+1])-1]
+	if n > 0 {
+		nav.Prev = &NavLink{Title: v.neuronName(p, li, n-1), Href: near(p.path, v.neuronPath(p.lang, r, layer, n-1))}
+	}
+	if n+1 < count {
+		nav.Next = &NavLink{Title: v.neuronName(p, li, n+1), Href: near(p.path, v.neuronPath(p.lang, r, layer, n+1))}
+	}
+	nav.Before = v.layerLink(p, r, li, n, -1)
+	nav.After = v.layerLink(p, r, li, n, +1)
+	for _, pk := range v.picker(p, r, func(x *Run) string { return v.neuronPath(p.lang, x, layer, n) }) {
+		l := NavLink{Title: pk.Label, Href: near(p.path, v.neuronPath(p.lang, v.net.run(pk.ID), layer, n)), Current: pk.Current}
+		nav.Samples = append(nav.Samples, l)
+	}
+	return nav
+}
+
+// neuronName is how a link names neuron n of layer li: a class name for
+// the class scores, else the layer and the neuron's number.
+func (v *views) neuronName(p pageCtx, li, n int) string {
+	if li == v.net.Logits {
+		return p.lang.Class(v.net.Classes[n])
+	}
+	return p.lang.Tf("detail.neuron_title", "layer", v.net.Model.Layers[li].Name(), "n", n)
+}
+
+// layerLink finds the nearest layer with detail pages in direction dir from
+// li and links its neuron n (or its last one, when it has fewer). From the
+// last map layer the next view is the predicted class's score.
+func (v *views) layerLink(p pageCtx, r *Run, li, n, dir int) *NavLink {
+	for j := li + dir; j >= 0 && j < len(v.net.Model.Layers); j += dir {
+		if !v.net.hasDetail(j) {
+			continue
+		}
+		m := n
+		if j == v.net.Logits {
+			m = r.Pred
+		}
+		count := v.net.Shapes[j+1][len(v.net.Shapes[j+1])-1]
+		m = min(m, count-1)
+		return &NavLink{Title: v.neuronName(p, j, m), Href: near(p.path, v.neuronPath(p.lang, r, v.net.Model.Layers[j].Name(), m))}
+	}
+	return nil
+}

@@ -1,0 +1,194 @@
+// Detail views (neuron pages), loaded by those pages only. A position is
+// picked by pointing at, clicking or using the arrow keys on any map, or
+// stepped by the player; every map's window and cell, the numbers and the
+// formula follow. The map the layer reads comes from a data script
+// (self.tinyvggData) loaded just before this one, which runs from disk as it
+// does served; without it the page keeps the position it was built with.
+(function () {
+  "use strict";
+  var reduce = window.matchMedia && matchMedia("(prefers-reduced-motion: reduce)").matches;
+  function $$(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
+  function pct(a, b) { return (a / b * 100) + "%"; }
+  function place(box, y0, x0, h, w, H, W) {
+    var y = Math.max(y0, 0), x = Math.max(x0, 0), y1 = Math.min(y0 + h, H), x1 = Math.min(x0 + w, W);
+    box.style.left = pct(x, W); box.style.top = pct(y, H);
+    box.style.width = pct(Math.max(x1 - x, 0), W); box.style.height = pct(Math.max(y1 - y, 0), H);
+  }
+  function fmt(v, d) { var s = v.toFixed(d); return /^-0\.?0*$/.test(s) ? s.slice(1) : s; }
+  // Brackets around a negative term keep their text size (a stretchy one
+  // grows to the height of the subscripted z beside it).
+  function mn(v, d) { var s = fmt(v, d); return s.charAt(0) === "-" ? '<mo stretchy="false">(</mo><mn>' + s + '</mn><mo stretchy="false">)</mo>' : "<mn>" + s + "</mn>"; }
+  function fill(tpl, vals) {
+    return tpl.replace(/\{(\w+)\}/g, function (m, k) { return k in vals ? vals[k] : m; });
+  }
+  function initDetailView(dv) {
+    var d = JSON.parse(dv.dataset.detail), store = self.tinyvggData || {}, src = store[d.in];
+    if (!src || !src.data) return;
+    var data = src.data, H = d.out[0], W = d.out[1], iH = d.inShape[0], iW = d.inShape[1], C = d.inShape[2];
+    var kh = d.k[0], kw = d.k[1], cur = d.pos[0] * W + d.pos[1], timer = null;
+    var el = dv.querySelector(".player"), playBtn = el.querySelector('[data-act="play"]');
+    var status = dv.querySelector(".dstatus"), math = dv.querySelector(".math"), posText = dv.querySelector(".pos");
+    var boxes = $$(".mapbox", dv), chans = $$(".dchan", dv);
+    function at(y, x, c) { return (y < 0 || x < 0 || y >= iH || x >= iW) ? null : data[(y * iW + x) * C + c]; }
+    function y0(oy) { return oy * d.s[0] - d.p[0]; }
+    function x0(ox) { return ox * d.s[1] - d.p[1]; }
+    // One channel's share of a convolution at an output cell.
+    function part(c, oy, ox) {
+      var s = 0;
+      for (var ky = 0; ky < kh; ky++) for (var kx = 0; kx < kw; kx++) {
+        var v = at(y0(oy) + ky, x0(ox) + kx, c);
+        if (v !== null) s += v * d.kernel[c][ky * kw + kx];
+      }
+      return s;
+    }
+    function windowVals(oy, ox, c) {
+      var vals = [];
+      for (var ky = 0; ky < kh; ky++) for (var kx = 0; kx < kw; kx++) vals.push(at(y0(oy) + ky, x0(ox) + kx, c));
+      return vals;
+    }
+    function output(oy, ox) {
+      if (d.kind === "conv2d") {
+        var z = d.bias;
+        for (var c = 0; c < C; c++) z += part(c, oy, ox);
+        return d.relu ? Math.max(0, z) : z;
+      }
+      var vals = windowVals(oy, ox, d.n).filter(function (v) { return v !== null; });
+      return d.kind === "relu" ? Math.max(0, vals[0]) : Math.max.apply(null, vals);
+    }
+    function overlay(box, cls) {
+      var o = box.querySelector("." + cls);
+      if (!o) { o = document.createElement("span"); o.className = cls; box.appendChild(o); }
+      return o;
+    }
+    function show(i) {
+      cur = (i + H * W) % (H * W);
+      var oy = Math.floor(cur / W), ox = cur % W;
+      if (posText && dv.dataset.pos) posText.textContent = fill(dv.dataset.pos, { row: oy, col: ox });
+      boxes.forEach(function (box) {
+        if (box.dataset.role === "in") {
+          if (kh * kw === 1) place(overlay(box, "cell"), oy, ox, 1, 1, iH, iW);
+          else place(overlay(box, "win"), y0(oy), x0(ox), kh, kw, iH, iW);
+        } else place(overlay(box, "cell"), oy, ox, 1, 1, H, W);
+      });
+      var out = output(oy, ox), val = dv.querySelector(".dval");
+      if (val && dv.dataset.value) val.textContent = fill(dv.dataset.value, { value: fmt(out, 4) });
+      if (d.kind === "conv2d") {
+        var total = d.bias, parts = [];
+        chans.forEach(function (li, c) {
+          var vals = windowVals(oy, ox, c), cells = $$(".winv td", li), s = part(c, oy, ox);
+          vals.forEach(function (v, k) { if (cells[k]) cells[k].textContent = fmt(v === null ? 0 : v, 2); });
+          total += s; parts.push(mn(s, 3));
+          var o = li.querySelector("output"); if (o) o.textContent = fmt(s, 3);
+        });
+        math.innerHTML = '<math display="block"><mrow><msub><mi>z</mi><mrow><mn>' + oy + "</mn><mo>,</mo><mn>" + ox + "</mn></mrow></msub><mo>=</mo>" +
+          parts.join("<mo>+</mo>") + "<mo>+</mo>" + mn(d.bias, 4) + "<mo>=</mo>" + mn(total, 4) +
+          (d.relu ? '<mspace width="1em"></mspace><mo>max</mo><mo>(</mo><mn>0</mn><mo>,</mo>' + mn(total, 4) + "<mo>)</mo><mo>=</mo>" + mn(out, 4) : "") + "</mrow></math>";
+        var sum = dv.querySelector(".dsum .sum");
+        if (sum && sum.dataset.tpl) {
+          sum.textContent = fill(sum.dataset.tpl, { n: sum.dataset.n, bias: sum.dataset.bias, sum: fmt(total, 4) }) +
+            (sum.dataset.relu ? " " + fill(sum.dataset.relu, { value: fmt(out, 4) }) : "");
+        }
+      } else {
+        var vals = windowVals(oy, ox, d.n), cells = $$(".winv td", dv), prec = d.kind === "relu" ? 4 : 3;
+        vals.forEach(function (v, k) { if (cells[k]) cells[k].textContent = v === null ? "" : fmt(v, prec); });
+        vals = vals.filter(function (v) { return v !== null; });
+        math.innerHTML = '<math display="block"><mrow><mo>max</mo><mo>(</mo>' + (d.kind === "relu" ? "<mn>0</mn><mo>,</mo>" : "") +
+          vals.map(function (v) { return mn(v, prec); }).join("<mo>,</mo>") + "<mo>)</mo><mo>=</mo>" + mn(out, 4) + "</mrow></math>";
+      }
+    }
+    // The value under one cell of one map, for the status line.
+    function describe(box, y, x) {
+      var role = box.dataset.role, c = +box.dataset.c, v;
+      if (role === "in") v = at(y, x, c);
+      else if (role === "part") v = part(c, y, x);
+      else v = output(y, x);
+      var cap = box.parentNode.querySelector("figcaption");
+      status.textContent = fill(dv.dataset.status || "", {
+        name: cap ? cap.textContent : "", row: y, col: x, value: v === null ? "" : fmt(v, 4), lo: box.dataset.lo, hi: box.dataset.hi
+      });
+    }
+    // A cell of an input map picks the output position whose window is
+    // centred nearest to it.
+    function toOut(box, y, x) {
+      if (box.dataset.role !== "in") return [y, x];
+      var oy = Math.round((y + d.p[0] - (kh - 1) / 2) / d.s[0]), ox = Math.round((x + d.p[1] - (kw - 1) / 2) / d.s[1]);
+      return [Math.min(Math.max(oy, 0), H - 1), Math.min(Math.max(ox, 0), W - 1)];
+    }
+    function cellAt(box, e) {
+      var img = box.querySelector("img"), r = img.getBoundingClientRect();
+      var h = +img.getAttribute("height"), w = +img.getAttribute("width");
+      var y = Math.floor((e.clientY - r.top) / r.height * h), x = Math.floor((e.clientX - r.left) / r.width * w);
+      return [Math.min(Math.max(y, 0), h - 1), Math.min(Math.max(x, 0), w - 1)];
+    }
+    function stop() {
+      clearInterval(timer); timer = null;
+      playBtn.setAttribute("aria-pressed", "false"); playBtn.textContent = dv.dataset.play || playBtn.textContent;
+    }
+    function pick(box, y, x) {
+      var o = toOut(box, y, x);
+      show(o[0] * W + o[1]);
+      describe(box, y, x);
+    }
+    boxes.forEach(function (box) {
+      var cap = box.parentNode.querySelector("figcaption");
+      box.tabIndex = 0;
+      box.setAttribute("role", "group");
+      if (cap) box.setAttribute("aria-label", cap.textContent);
+      box.addEventListener("mousemove", function (e) { stop(); var c = cellAt(box, e); pick(box, c[0], c[1]); });
+      box.addEventListener("click", function (e) { stop(); var c = cellAt(box, e); pick(box, c[0], c[1]); box.focus(); });
+      box.addEventListener("focus", function () { var oy = Math.floor(cur / W), ox = cur % W; describe(box, box.dataset.role === "in" ? Math.max(y0(oy), 0) : oy, box.dataset.role === "in" ? Math.max(x0(ox), 0) : ox); });
+      box.addEventListener("keydown", function (e) {
+        var dy = { ArrowUp: -1, ArrowDown: 1 }[e.key] || 0, dx = { ArrowLeft: -1, ArrowRight: 1 }[e.key] || 0;
+        if (!dy && !dx) return;
+        e.preventDefault(); stop();
+        var oy = Math.min(Math.max(Math.floor(cur / W) + dy, 0), H - 1), ox = Math.min(Math.max(cur % W + dx, 0), W - 1);
+        show(oy * W + ox);
+        if (box.dataset.role === "in") describe(box, Math.min(Math.max(y0(oy) + (kh >> 1), 0), iH - 1), Math.min(Math.max(x0(ox) + (kw >> 1), 0), iW - 1));
+        else describe(box, oy, ox);
+      });
+    });
+    el.addEventListener("click", function (e) {
+      var act = e.target.getAttribute && e.target.getAttribute("data-act");
+      if (act === "next") { stop(); show(cur + 1); }
+      if (act === "prev") { stop(); show(cur - 1); }
+      if (act === "play") {
+        if (timer) { stop(); return; }
+        playBtn.setAttribute("aria-pressed", "true");
+        playBtn.textContent = dv.dataset.pause || playBtn.textContent;
+        timer = setInterval(function () { show(cur + 1); }, reduce ? 1000 : 250);
+      }
+    });
+    el.hidden = false;
+    var help = dv.querySelector(".dhelp"); if (help) help.hidden = false;
+  }
+
+  // Softmax: a class's row (with its bar) and its term of the denominator
+  // highlight each other, and the formula shows that class's probability.
+  function initSoftmax(sec) {
+    var rows = $$("table.softmax tbody tr", sec), terms = $$(".smt", sec), math = sec.querySelector(".math");
+    var foot = sec.querySelector("table.softmax tfoot td:nth-of-type(2)");
+    if (!math || !foot || rows.length !== terms.length) return;
+    function cell(tr, i) { return tr.querySelectorAll("td")[i].textContent.trim(); }
+    var logits = rows.map(function (tr) { return parseFloat(cell(tr, 0)); }), m = Math.max.apply(null, logits);
+    function show(k, on) {
+      rows.forEach(function (tr, i) { tr.classList.toggle("hl", on && i === k); });
+      terms.forEach(function (t, i) { t.classList.toggle("hl", on && i === k); });
+      if (!on) return;
+      var p = parseFloat(cell(rows[k], 2)) / 100;
+      math.innerHTML = '<math display="block"><mrow><msub><mi>p</mi><mn>' + k + '</mn></msub><mo>=</mo><mfrac><mrow><mo>exp</mo><mo>(</mo>' +
+        mn(logits[k], 4) + "<mo>−</mo>" + mn(m, 4) + '<mo>)</mo></mrow><mrow><munder><mo>∑</mo><mi>j</mi></munder><mo>exp</mo><mo>(</mo><msub><mi>z</mi><mi>j</mi></msub><mo>−</mo>' +
+        mn(m, 4) + "<mo>)</mo></mrow></mfrac><mo>=</mo><mfrac><mn>" + cell(rows[k], 1) + "</mn><mn>" + foot.textContent.trim() + "</mn></mfrac><mo>=</mo>" + mn(p, 4) + "</mrow></math>";
+    }
+    [rows, terms].forEach(function (list) {
+      list.forEach(function (el, k) {
+        el.addEventListener("mouseenter", function () { show(k, true); });
+        el.addEventListener("focusin", function () { show(k, true); });
+        el.addEventListener("mouseleave", function () { show(k, false); });
+        el.addEventListener("focusout", function () { show(k, false); });
+      });
+    });
+  }
+
+  $$(".dv[data-detail]").forEach(initDetailView);
+  $$(".dsoftmax").forEach(initSoftmax);
+})();
