@@ -141,6 +141,10 @@ func (v *views) picker(p pageCtx, cur *Run, target func(*Run) string) []Pick {
 			// apart two pictures of one class.
 			if pred := v.net.Classes[r.Pred]; pred != r.Label {
 				label = p.lang.Tf("overview.pick_mistake", "label", label, "pred", p.lang.Class(pred))
+			} else if second := runnerUp(r.Trace.Probs, r.Pred); second >= 0 && r.Trace.Probs[second]*2 >= r.Trace.Probs[r.Pred] {
+				// A close call (the runner-up has at least half the winner's
+				// probability) says so too.
+				label = p.lang.Tf("overview.pick_close", "label", label, "second", p.lang.Class(v.net.Classes[second]))
 			}
 		}
 		out = append(out, Pick{
@@ -149,6 +153,17 @@ func (v *views) picker(p pageCtx, cur *Run, target func(*Run) string) []Pick {
 		})
 	}
 	return out
+}
+
+// runnerUp is the most probable class other than pred, or -1.
+func runnerUp(probs []float32, pred int) int {
+	best := -1
+	for k, p := range probs {
+		if k != pred && (best < 0 || p > probs[best]) {
+			best = k
+		}
+	}
+	return best
 }
 
 // overview builds the interactive overview from render's layout.
