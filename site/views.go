@@ -28,11 +28,13 @@ func num(v float32, prec int) string {
 
 // Img is one figure placed on a page.
 type Img struct {
-	Src         string
-	Alt         string
-	W, H        int
-	Module      string // range-mode variants for the overview switch
-	Global      string
+	Src  string
+	Alt  string
+	W, H int
+	// Ranges names the overview's other range modes this map is drawn in; the
+	// script finds each one at Src with "/unit/" replaced by "/<mode>/",
+	// which keeps 100 long URLs per mode out of the home page's first load.
+	Ranges      string
 	Pixelated   bool
 	Description string
 }
@@ -230,11 +232,8 @@ func (v *views) overview(p pageCtx, r *Run) (*OverviewView, error) {
 					return nil, err
 				}
 				box.Img = Img{Src: p.rel(figURL(unit)), W: unit.Width, H: unit.Height, Pixelated: true}
-				if f, ok := v.figs.activation(r.ID, c.Layer, bi, "module"); ok {
-					box.Module = p.rel(figURL(f))
-				}
-				if f, ok := v.figs.activation(r.ID, c.Layer, bi, "global"); ok {
-					box.Global = p.rel(figURL(f))
+				if box.Ranges, err = v.rangeModes(p, r.ID, c.Layer, bi, box.Src); err != nil {
+					return nil, err
 				}
 				t := r.Trace.Output(c.Layer).Channel(bi)
 				lo, hi := t.MinMax()
@@ -309,4 +308,21 @@ func boxStyle(y0, x0, h, w, H, W int) template.CSS {
 	}
 	f := func(a, b int) string { return render.Num(float64(a)/float64(b)*100) + "%" }
 	return template.CSS("left:" + f(x0c, W) + ";top:" + f(y0c, H) + ";width:" + f(x1-x0c, W) + ";height:" + f(y1-y0c, H))
+}
+
+// rangeModes lists the range modes ("module", "global") one overview map is
+// also drawn in, checking that each lies where the script will look for it.
+func (v *views) rangeModes(p pageCtx, sample, layer string, neuron int, src string) (string, error) {
+	var modes []string
+	for _, mode := range []string{"module", "global"} {
+		f, ok := v.figs.activation(sample, layer, neuron, mode)
+		if !ok {
+			continue
+		}
+		if want := strings.Replace(src, "/unit/", "/"+mode+"/", 1); p.rel(figURL(f)) != want {
+			return "", fmt.Errorf("overview %s neuron %d: the %s map is at %s, not at %s where the page's script looks", layer, neuron, mode, p.rel(figURL(f)), want)
+		}
+		modes = append(modes, mode)
+	}
+	return strings.Join(modes, " "), nil
 }

@@ -254,6 +254,19 @@ func (pg *page) element(e *element, errf func(int, Rule, string, ...any)) {
 			pg.refs = append(pg.refs, ref{tag: e.name, attr: k, url: v, line: e.line, loaded: true})
 		}
 	}
+	if modes, ok := e.attrs["data-ranges"]; ok && e.name == "img" {
+		// The overview's range switch loads src with "/unit/" replaced by
+		// "/<mode>/" for each mode listed.
+		src := e.attrs["src"]
+		for _, mode := range strings.Fields(modes) {
+			u := strings.Replace(src, "/unit/", "/"+mode+"/", 1)
+			if u == src {
+				errf(e.line, RuleHTML, "<img src=%q data-ranges=%q>: src has no /unit/ to replace", src, modes)
+				continue
+			}
+			pg.refs = append(pg.refs, ref{tag: e.name, attr: "data-ranges " + mode, url: u, line: e.line, loaded: true})
+		}
+	}
 	if base, ok := e.attrs["data-base"]; ok {
 		// The detail player fetches data-base + <input layer> + ".json".
 		var d struct {

@@ -43,7 +43,10 @@
         var mode = e.target.value;
         $$(".nb img", fs.closest(".overview")).forEach(function (img) {
           if (!img.dataset.unit) img.dataset.unit = img.getAttribute("src");
-          var src = img.dataset[mode] || img.dataset.unit;
+          // The build puts each mode's map at the unit map's path with
+          // "/unit/" replaced by "/<mode>/" (site/views.go, rangeModes).
+          var has = (img.dataset.ranges || "").split(" ").indexOf(mode) >= 0;
+          var src = has ? img.dataset.unit.replace("/unit/", "/" + mode + "/") : img.dataset.unit;
           if (src) img.setAttribute("src", src);
         });
       });
