@@ -53,6 +53,10 @@ func TestCheck(t *testing.T) {
 			"unicode/é.html":    doc(`<a href="../a%20b.png">x</a>`),
 			"a b.png":           "png",
 			"unicode/style.css": `a{}`,
+			"ranges.html":       doc(`<img src="f/unit/0.png" alt="" data-ranges="module global">`),
+			"f/unit/0.png":      "png",
+			"f/module/0.png":    "png",
+			"f/global/0.png":    "png",
 			"schemes.html":      doc(`<a href="urn:isbn:0451450523">book</a><a href="news:comp.lang.go">news</a>`),
 		}},
 		{name: "broken link", files: map[string]string{
@@ -118,6 +122,13 @@ func TestCheck(t *testing.T) {
 		{name: "missing alternative picture", files: map[string]string{
 			"index.html": doc(`<img src="a.png" alt="" data-global="g/a.png">`), "style.css": okCSS, "a.png": "",
 		}, want: []string{"index.html: broken-link"}},
+		{name: "range mode picture missing", files: map[string]string{
+			"index.html": doc(`<img src="f/unit/0.png" alt="" data-ranges="module global">`), "style.css": okCSS, "a.png": "",
+			"f/unit/0.png": "", "f/module/0.png": "",
+		}, want: []string{"index.html: broken-link"}},
+		{name: "range modes without a unit path", files: map[string]string{
+			"index.html": doc(`<img src="a.png" alt="" data-ranges="module">`), "style.css": okCSS, "a.png": "",
+		}, want: []string{"index.html: html"}},
 		{name: "unclosed element", files: map[string]string{
 			"index.html": "<!DOCTYPE html>\n<html lang=\"en\"><body>\n<div><p>x</div>\n</body></html>",
 		}, want: []string{"index.html:3: html"}},
@@ -151,6 +162,10 @@ func TestCheck(t *testing.T) {
 		{name: "home over budget", opt: Options{HomeBudget: 1000}, files: map[string]string{
 			"index.html": doc(`<img src="big.png" alt="x">`), "style.css": okCSS, "a.png": strings.Repeat("x", 600), "big.png": strings.Repeat("x", 600),
 		}, want: []string{"index.html: budget"}},
+		{name: "second language's home over budget", opt: Options{HomeBudget: 1000, HomePages: []string{"index.html", "zh-CN/index.html"}}, files: map[string]string{
+			"index.html": doc(``), "style.css": okCSS, "a.png": "",
+			"zh-CN/index.html": doc(`<img src="../big.png" alt="x">`), "zh-CN/style.css": okCSS, "zh-CN/a.png": "", "big.png": strings.Repeat("x", 2000),
+		}, want: []string{"zh-CN/index.html: budget"}},
 		{name: "lazy image is not first load", opt: Options{HomeBudget: 1000}, files: map[string]string{
 			"index.html": doc(`<img src="big.png" alt="x" loading="lazy">`), "style.css": okCSS, "a.png": "", "big.png": strings.Repeat("x", 2000),
 		}},
