@@ -147,6 +147,10 @@ func (v *views) picker(p pageCtx, cur *Run, target func(*Run) string) []Pick {
 			// apart two pictures of one class.
 			if pred := v.net.Classes[r.Pred]; pred != r.Label {
 				label = p.lang.Tf("overview.pick_mistake", "label", label, "pred", p.lang.Class(pred))
+			} else if second := runnerUp(r.Trace.Probs, r.Pred); second >= 0 && r.Trace.Probs[second]*2 >= r.Trace.Probs[r.Pred] {
+				// A close call (the runner-up has at least half the winner's
+				// probability) says so too.
+				label = p.lang.Tf("overview.pick_close", "label", label, "second", p.lang.Class(v.net.Classes[second]))
 			}
 		}
 		out = append(out, Pick{
@@ -155,6 +159,17 @@ func (v *views) picker(p pageCtx, cur *Run, target func(*Run) string) []Pick {
 		})
 	}
 	return out
+}
+
+// runnerUp is the most probable class other than pred, or -1.
+func runnerUp(probs []float32, pred int) int {
+	best := -1
+	for k, p := range probs {
+		if k != pred && (best < 0 || p > probs[best]) {
+			best = k
+		}
+	}
+	return best
 }
 
 // overview builds the interactive overview from render's layout.
@@ -243,8 +258,9 @@ func (v *views) overview(p pageCtx, r *Run) (*OverviewView, error) {
 				box.Img = Img{Src: p.rel(figURL(unit)), W: unit.Width, H: unit.Height, Pixelated: true}
 				box.Range = num(unit.Range[1], 2)
 				for _, mode := range []string{"module", "global"} {
-					f, ok := v.figs.activation(r.ID, c.Layer, bi, mode)
-					col.Modes = col.Modes && ok && figURL(f) == strings.Replace(figURL(unit), "/unit/", "/"+mode+"/", 1)
+					if err := v.checkRangeMode(p, r.ID, c.Layer, bi, mode, box.Src); err != nil {
+						return nil, err
+					}
 				}
 				t := r.Trace.Output(c.Layer).Channel(bi)
 				lo, hi := t.MinMax()
@@ -319,4 +335,19 @@ func boxStyle(y0, x0, h, w, H, W int) template.CSS {
 	}
 	f := func(a, b int) string { return render.Num(float64(a)/float64(b)*100) + "%" }
 	return template.CSS("left:" + f(x0c, W) + ";top:" + f(y0c, H) + ";width:" + f(x1-x0c, W) + ";height:" + f(y1-y0c, H))
+}
+
+// checkRangeMode checks that the overview map of one neuron drawn in mode
+// ("module", "global") lies where the page's script looks for it: at src
+// with "/unit/" replaced by "/<mode>/", so the page need not list 100 more
+// addresses per mode in its first load.
+func (v *views) checkRangeMode(p pageCtx, sample, layer string, neuron int, mode, src string) error {
+	f, ok := v.figs.activation(sample, layer, neuron, mode)
+	if !ok {
+		return fmt.Errorf("overview %s neuron %d: no %s map", layer, neuron, mode)
+	}
+	if want := strings.Replace(src, "/unit/", "/"+mode+"/", 1); p.rel(figURL(f)) != want {
+		return fmt.Errorf("overview %s neuron %d: the %s map is at %s, not at %s where the page's script looks", layer, neuron, mode, p.rel(figURL(f)), want)
+	}
+	return nil
 }

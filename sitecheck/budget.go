@@ -14,7 +14,7 @@ func (c *checker) budgets() {
 		load := c.firstLoad(p)
 		c.rep.Loads[p] = load
 		budget, what := c.opt.PageBudget, "page"
-		if p == "index.html" {
+		if contains(c.opt.HomePages, p) {
 			budget, what = c.opt.HomeBudget, "home page"
 		}
 		if budget > 0 && load > budget {

@@ -151,6 +151,10 @@ func TestCheck(t *testing.T) {
 		{name: "home over budget", opt: Options{HomeBudget: 1000}, files: map[string]string{
 			"index.html": doc(`<img src="big.png" alt="x">`), "style.css": okCSS, "a.png": strings.Repeat("x", 600), "big.png": strings.Repeat("x", 600),
 		}, want: []string{"index.html: budget"}},
+		{name: "second language's home over budget", opt: Options{HomeBudget: 1000, HomePages: []string{"index.html", "zh-CN/index.html"}}, files: map[string]string{
+			"index.html": doc(``), "style.css": okCSS, "a.png": "",
+			"zh-CN/index.html": doc(`<img src="../big.png" alt="x">`), "zh-CN/style.css": okCSS, "zh-CN/a.png": "", "big.png": strings.Repeat("x", 2000),
+		}, want: []string{"zh-CN/index.html: budget"}},
 		{name: "lazy image is not first load", opt: Options{HomeBudget: 1000}, files: map[string]string{
 			"index.html": doc(`<img src="big.png" alt="x" loading="lazy">`), "style.css": okCSS, "a.png": "", "big.png": strings.Repeat("x", 2000),
 		}},

@@ -29,7 +29,7 @@ func TestBuiltSite(t *testing.T) {
 			cfg := sitetest.Config(t, out, cache)
 			cfg.BaseURL = tc.baseURL
 			rep := sitetest.Build(t, cfg)
-			res, err := sitecheck.Check(out, sitecheck.Options{BasePath: tc.basePath})
+			res, err := sitecheck.Check(out, sitecheck.Options{BasePath: tc.basePath, HomePages: homePages(out, rep.Langs)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -146,4 +146,16 @@ func Representative(pages []string) []string {
 		}
 	}
 	return keep
+}
+
+// homePages lists each language's home page: index.html for the default
+// language, <code>/index.html for the others.
+func homePages(out string, langs []string) []string {
+	homes := []string{"index.html"}
+	for _, code := range langs {
+		if _, err := os.Stat(filepath.Join(out, code, "index.html")); err == nil {
+			homes = append(homes, code+"/index.html")
+		}
+	}
+	return homes
 }

@@ -82,3 +82,25 @@ func TestInlineDirectiveErrors(t *testing.T) {
 		t.Errorf("unknown fact: err = %v", err)
 	}
 }
+
+// FuzzInline: any paragraph text renders or reports an error, never
+// panics, and a reported error names a line.
+func FuzzInline(f *testing.F) {
+	for _, s := range []string{
+		`It is {{< fact name="answer" >}}.`, `{{< fact name="answer" expect="41" >}} x`, `- a{{< assume name="answer" expect="42" >}}`,
+		`{{< fact`, `{{< fact name="answer" >}}{{< softmax >}}`, "{{< fact name=\"answer\"\n>}}", `| {{< fact name="answer" >}} |` + "\n| --- |",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		_, bad, err := convertInline(s)
+		for _, b := range bad {
+			if b.Directive.Line < 1 {
+				t.Fatalf("%q: error without a line: %v", s, b.Err)
+			}
+		}
+		if len(bad) > 0 && err == nil {
+			t.Fatalf("%q: a bad directive rendered without an error", s)
+		}
+	})
+}

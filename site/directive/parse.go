@@ -6,6 +6,9 @@
 // A paragraph that is exactly one directive places a figure. Parse checks the
 // syntax and Spec checks names, arguments and values, so a typo in a chapter
 // fails the build at its line instead of publishing a broken page.
+//
+// The same syntax inside a sentence is an inline directive ("fact" or
+// "assume", see inline.go): it prints a number computed from the model.
 package directive
 
 import (
