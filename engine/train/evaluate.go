@@ -63,7 +63,7 @@ func Evaluate(m *engine.Model, d Data, workers int) (*Evaluation, error) {
 				return
 			}
 			for k, l := range m.Layers {
-				l.Forward(s.acts[k], s.acts[k+1])
+				forward(s, l, s.acts[k], s.acts[k+1])
 			}
 			losses[i], _ = t.logitsAndLoss(s, label)
 			ev.Labels[i] = label
