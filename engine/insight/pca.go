@@ -1,0 +1,90 @@
+package insight
+
+import (
+	"fmt"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
+)
+
+// Projection is the probe set's feature vectors on their first principal
+// components.
+type Projection struct {
+	// Points[i] is picture i's coordinates on components 1, 2, ...
+	Points [][]float64
+	// Explained is each component's share of the total variance, in [0, 1].
+	Explained []float64
+}
+
+// PCA projects vectors (one row per picture) on their first dims principal
+// components, computed by gonum. Each component's sign is fixed so that its
+// largest-magnitude entry is positive, which makes the picture the same on
+// every machine.
+func PCA(vectors [][]float32, dims int) (Projection, error) {
+	n := len(vectors)
+	if n < 2 || dims < 1 {
+		return Projection{}, fmt.Errorf("insight: PCA needs at least 2 vectors and 1 dimension, got %d and %d", n, dims)
+	}
+	d := len(vectors[0])
+	x := mat.NewDense(n, d, nil)
+	for i, v := range vectors {
+		if len(v) != d {
+			return Projection{}, fmt.Errorf("insight: vector %d has %d values, vector 0 has %d", i, len(v), d)
+		}
+		for j, f := range v {
+			x.Set(i, j, float64(f))
+		}
+	}
+	var pc stat.PC
+	if !pc.PrincipalComponents(x, nil) {
+		return Projection{}, fmt.Errorf("insight: PCA of %dx%d features did not converge", n, d)
+	}
+	vars := pc.VarsTo(nil)
+	dims = min(dims, len(vars))
+	var vecs mat.Dense
+	pc.VectorsTo(&vecs)
+	total := 0.0
+	for _, v := range vars {
+		total += v
+	}
+	means := make([]float64, d)
+	for j := range means {
+		means[j] = stat.Mean(mat.Col(nil, j, x), nil)
+	}
+	p := Projection{Points: make([][]float64, n), Explained: make([]float64, dims)}
+	for i := range p.Points {
+		p.Points[i] = make([]float64, dims)
+	}
+	for c := 0; c < dims; c++ {
+		col := mat.Col(nil, c, &vecs)
+		big := 0
+		for j, v := range col {
+			if abs64(v) > abs64(col[big]) {
+				big = j
+			}
+		}
+		if col[big] < 0 {
+			for j := range col {
+				col[j] = -col[j]
+			}
+		}
+		if total > 0 {
+			p.Explained[c] = vars[c] / total
+		}
+		for i := 0; i < n; i++ {
+			s := 0.0
+			for j, v := range col {
+				s += (x.At(i, j) - means[j]) * v
+			}
+			p.Points[i][c] = s
+		}
+	}
+	return p, nil
+}
+
+func abs64(v float64) float64 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
