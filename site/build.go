@@ -57,6 +57,7 @@ type builder struct {
 	smMu     sync.Mutex
 	pkey     string
 	pcache   *pageCache
+	learned  *learned // nil without a probe set
 }
 
 // Build makes the whole site and swaps it into cfg.Out. On any error the
@@ -207,7 +208,10 @@ func sameFigures(out, figDir string) bool {
 type job func() error
 
 func (b *builder) pages(ctx context.Context) error {
-	var jobs []job
+	jobs, err := b.learnedSetup()
+	if err != nil {
+		return err
+	}
 	net := b.views.net
 	for _, l := range b.langs {
 		l := l
@@ -384,6 +388,7 @@ func (b *builder) neuronPage(l *Language, r *Run, li, n int) error {
 		return fmt.Errorf("page %s: %w", path, err)
 	}
 	p.Detail = d
+	p.Learned = b.learnedNeuron(pageCtx{lang: l, path: path}, li, n)
 	sample := r.ID
 	if r.Label != "" {
 		sample = l.Class(r.Label)

@@ -42,6 +42,7 @@ type PageData struct {
 	Original     string // link to the original of an untranslated page
 	Overview     *OverviewView
 	Detail       *DetailView
+	Learned      *LearnedView // the "what did it learn" pages and the top pictures on neuron pages
 	CSS, JS      string
 	LiveReload   string
 	SiteTitle    string

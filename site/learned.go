@@ -1,0 +1,191 @@
+package site
+
+import (
+	"fmt"
+	"strconv"
+
+	"cnnexplainer/engine/insight"
+	"cnnexplainer/render"
+)
+
+// The "what did it learn" views: computed once per build from the probe
+// set, drawn into language-neutral pictures under learnedFigs, and then
+// written as pages per language by learned_pages.go.
+
+// learnedFigs is the site folder of the views' pictures.
+const learnedFigs = "probe/"
+
+// topK is how many probe pictures each neuron shows.
+const topK = 9
+
+// learned is everything the views show.
+type learned struct {
+	probe     *probeSet
+	res       *insight.Result
+	pca       insight.Projection
+	confusion [][]int   // [true][predicted] over the probe set
+	cells     [][][]int // probe pictures of each confusion cell
+	looked    map[string]*lookedRun
+}
+
+// lookedRun holds one sample's saliency and Grad-CAM for every class.
+type lookedRun struct {
+	salMax, camMax []float32 // each map's largest value before scaling to [0, 1]
+	camLayer       string
+}
+
+// computeLearned runs the probe set and the samples through the model and
+// adds the pictures to the tree. It returns nil when there is no probe set.
+func (b *builder) computeLearned() (*learned, error) {
+	net := b.views.net
+	ps, err := loadProbe(b.cfg.Samples, net.Model, net.Classes)
+	if err != nil || ps == nil {
+		return nil, err
+	}
+	res, err := insight.Analyse(net.Model, probeInput(ps, net.Model.Input), topK, b.cfg.Jobs)
+	if err != nil {
+		return nil, fmt.Errorf("probe set: %w", err)
+	}
+	pca, err := insight.PCA(res.Features, 2)
+	if err != nil {
+		return nil, fmt.Errorf("probe set: %w", err)
+	}
+	k := len(net.Classes)
+	lr := &learned{probe: ps, res: res, pca: pca, confusion: make([][]int, k), cells: make([][][]int, k),
+		looked: map[string]*lookedRun{}}
+	for t := range lr.confusion {
+		lr.confusion[t] = make([]int, k)
+		lr.cells[t] = make([][]int, k)
+	}
+	for i, t := range ps.Labels {
+		p := res.Predicted[i]
+		lr.confusion[t][p]++
+		lr.cells[t][p] = append(lr.cells[t][p], i)
+	}
+	for i, pic := range ps.Pictures {
+		if err := b.addPNG(probePicture(i), func() ([]byte, error) { return render.PicturePNG(pic) }); err != nil {
+			return nil, err
+		}
+	}
+	for _, lt := range res.Layers {
+		for n, nr := range lt.Neurons {
+			for rank, h := range nr.Hits {
+				f := h.Field
+				pic := ps.Pictures[h.Picture]
+				if err := b.addPNG(topCrop(lt.Layer, n, rank), func() ([]byte, error) {
+					return render.CropPNG(pic, f.Y0, f.X0, f.Y1, f.X1)
+				}); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	for _, r := range net.Runs {
+		lk, err := b.lookRun(r)
+		if err != nil {
+			return nil, fmt.Errorf("sample %s: %w", r.ID, err)
+		}
+		lr.looked[r.ID] = lk
+	}
+	legend, err := render.NewScale(render.Oranges, 0, 1)
+	if err != nil {
+		return nil, err
+	}
+	svg, err := render.LegendSVG(legend)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.tree.add(learnedFigs+"legend.svg", svg); err != nil {
+		return nil, err
+	}
+	return lr, nil
+}
+
+// lookRun draws the saliency and Grad-CAM overlays of one sample for
+// every class.
+func (b *builder) lookRun(r *Run) (*lookedRun, error) {
+	net := b.views.net
+	pic, err := tracePicture(r)
+	if err != nil {
+		return nil, err
+	}
+	lk := &lookedRun{}
+	for c := range net.Classes {
+		s, err := insight.SaliencyOf(net.Model, r.Trace, c)
+		if err != nil {
+			return nil, err
+		}
+		cam, err := insight.GradCAM(net.Model, r.Trace, c)
+		if err != nil {
+			return nil, err
+		}
+		lk.camLayer = cam.Layer
+		sm, cm := unitMax(s.Map.Data), unitMax(cam.Map.Data)
+		lk.salMax, lk.camMax = append(lk.salMax, sm), append(lk.camMax, cm)
+		if err := b.addPNG(lookedFile("sal", r.ID, c), func() ([]byte, error) {
+			return render.HeatOverlayPNG(pic, scaled(s.Map.Data, sm), s.Map.Shape[0], s.Map.Shape[1])
+		}); err != nil {
+			return nil, err
+		}
+		if err := b.addPNG(lookedFile("cam", r.ID, c), func() ([]byte, error) {
+			return render.HeatOverlayPNG(pic, scaled(cam.Map.Data, cm), cam.Map.Shape[0], cam.Map.Shape[1])
+		}); err != nil {
+			return nil, err
+		}
+	}
+	return lk, nil
+}
+
+// tracePicture recovers a sample's 8-bit picture from its scaled input.
+func tracePicture(r *Run) (render.Picture, error) {
+	in := r.Trace.Input
+	if len(in.Shape) != 3 || (in.Shape[2] != 1 && in.Shape[2] != 3) {
+		return render.Picture{}, fmt.Errorf("input of shape %v cannot be drawn", in.Shape)
+	}
+	hi := unitMax(in.Data)
+	if hi <= 1 {
+		hi = 1 // inputs scaled to [0, 1]
+	}
+	p := render.Picture{H: in.Shape[0], W: in.Shape[1], C: in.Shape[2], Pix: make([]uint8, len(in.Data))}
+	for i, v := range in.Data {
+		p.Pix[i] = uint8(min(max(v/hi*255+0.5, 0), 255))
+	}
+	return p, nil
+}
+
+func unitMax(v []float32) float32 {
+	var m float32
+	for _, x := range v {
+		m = max(m, x)
+	}
+	return m
+}
+
+// scaled divides by m (a map of zeros stays zeros).
+func scaled(v []float32, m float32) []float32 {
+	out := make([]float32, len(v))
+	if m > 0 {
+		for i, x := range v {
+			out[i] = x / m
+		}
+	}
+	return out
+}
+
+func (b *builder) addPNG(path string, draw func() ([]byte, error)) error {
+	data, err := draw()
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return b.tree.add(path, data)
+}
+
+func probePicture(i int) string { return learnedFigs + "p/" + strconv.Itoa(i) + ".png" }
+
+func topCrop(layer string, n, rank int) string {
+	return learnedFigs + "top/" + layer + "/" + strconv.Itoa(n) + "-" + strconv.Itoa(rank) + ".png"
+}
+
+func lookedFile(kind, sample string, class int) string {
+	return learnedFigs + kind + "/" + sample + "/" + strconv.Itoa(class) + ".png"
+}
