@@ -30,8 +30,8 @@ type learned struct {
 
 // lookedRun holds one sample's saliency and Grad-CAM for every class.
 type lookedRun struct {
-	salMax, camMax []float32 // each map's largest value before scaling to [0, 1]
-	camLayer       string
+	salMax, camMax, lcMax []float32 // each map's largest value before scaling to [0, 1]
+	camLayer              string
 }
 
 // computeLearned runs the probe set and the samples through the model and
@@ -119,9 +119,18 @@ func (b *builder) lookRun(r *Run) (*lookedRun, error) {
 		if err != nil {
 			return nil, err
 		}
+		lc, err := insight.LayerCAM(net.Model, r.Trace, c)
+		if err != nil {
+			return nil, err
+		}
 		lk.camLayer = cam.Layer
-		sm, cm := unitMax(s.Map.Data), unitMax(cam.Map.Data)
-		lk.salMax, lk.camMax = append(lk.salMax, sm), append(lk.camMax, cm)
+		sm, cm, lm := unitMax(s.Map.Data), unitMax(cam.Map.Data), unitMax(lc.Map.Data)
+		lk.salMax, lk.camMax, lk.lcMax = append(lk.salMax, sm), append(lk.camMax, cm), append(lk.lcMax, lm)
+		if err := b.addPNG(lookedFile("lcam", r.ID, c), func() ([]byte, error) {
+			return render.HeatOverlayPNG(pic, scaled(lc.Map.Data, lm), lc.Map.Shape[0], lc.Map.Shape[1])
+		}); err != nil {
+			return nil, err
+		}
 		if err := b.addPNG(lookedFile("sal", r.ID, c), func() ([]byte, error) {
 			return render.HeatOverlayPNG(pic, scaled(s.Map.Data, sm), s.Map.Shape[0], s.Map.Shape[1])
 		}); err != nil {

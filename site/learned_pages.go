@@ -53,9 +53,9 @@ type LookedView struct {
 
 // LookedRow is one class: the two maps and their largest values.
 type LookedRow struct {
-	Class, Prob, Mark string
-	Sal, Cam          Img
-	SalMax, CamMax    string
+	Class, Prob, Mark     string
+	Sal, Cam, LCam        Img
+	SalMax, CamMax, LCMax string
 }
 
 // FeaturesView is the PCA scatter.
@@ -304,9 +304,10 @@ func (b *builder) lookedView(pc pageCtx, lr *learned, id string) (*LookedView, e
 	for _, c := range order {
 		class := l.Class(net.Classes[c])
 		row := LookedRow{Class: class, Prob: num(r.Trace.Probs[c]*100, 1),
-			Sal:    Img{Src: pc.rel(lookedFile("sal", id, c)), Alt: l.Tf("learned.sal_alt", "class", class), W: 112, H: 112, Pixelated: true},
-			Cam:    Img{Src: pc.rel(lookedFile("cam", id, c)), Alt: l.Tf("learned.cam_alt", "class", class), W: 112, H: 112, Pixelated: true},
-			SalMax: num(lk.salMax[c], 3), CamMax: num(lk.camMax[c], 3)}
+			Sal:    Img{Src: pc.rel(lookedFile("sal", id, c)), Alt: l.Tf("learned.sal_alt", "class", class), W: 84, H: 84, Pixelated: true},
+			Cam:    Img{Src: pc.rel(lookedFile("cam", id, c)), Alt: l.Tf("learned.cam_alt", "class", class), W: 84, H: 84, Pixelated: true},
+			LCam:   Img{Src: pc.rel(lookedFile("lcam", id, c)), Alt: l.Tf("learned.lcam_alt", "class", class), W: 84, H: 84, Pixelated: true},
+			SalMax: num(lk.salMax[c], 3), CamMax: num(lk.camMax[c], 3), LCMax: num(lk.lcMax[c], 3)}
 		switch c {
 		case r.Pred:
 			row.Mark = l.T("learned.mark_pred")
@@ -321,23 +322,24 @@ func (b *builder) lookedView(pc pageCtx, lr *learned, id string) (*LookedView, e
 func (b *builder) featuresView(pc pageCtx, lr *learned) (*FeaturesView, error) {
 	net := b.views.net
 	l := pc.lang
-	marked := map[int]bool{}
-	for _, r := range net.Runs {
-		if r.Index == nil {
-			continue
-		}
-		for k, idx := range lr.probe.Indices {
-			if idx == *r.Index {
-				marked[k] = true
-			}
-		}
-	}
-	pts := make([]render.ScatterPoint, len(lr.pca.Points))
+	var pts []render.ScatterPoint
 	for k, p := range lr.pca.Points {
 		class := l.Class(net.Classes[lr.probe.Labels[k]])
 		pred := l.Class(net.Classes[lr.res.Predicted[k]])
-		pts[k] = render.ScatterPoint{X: p[0], Y: p[1], Class: lr.probe.Labels[k], Marked: marked[k],
-			Title: l.Tf("learned.point", "class", class, "pred", pred), Href: pc.rel(probePicture(k))}
+		pts = append(pts, render.ScatterPoint{X: p[0], Y: p[1], Class: lr.probe.Labels[k],
+			Title: l.Tf("learned.point", "class", class, "pred", pred), Href: pc.rel(probePicture(k))})
+	}
+	// The site's samples are placed in the probe set's plane and ringed.
+	marked := 0
+	for _, r := range net.Runs {
+		xy, err := lr.pca.Project(r.Trace.Output(lr.res.FeatureLayer).Data)
+		if err != nil {
+			return nil, fmt.Errorf("sample %s: %w", r.ID, err)
+		}
+		marked++
+		pts = append(pts, render.ScatterPoint{X: xy[0], Y: xy[1], Class: r.Pred, Marked: true,
+			Title: l.Tf("learned.sample_point", "sample", b.sampleName(l, r.ID), "pred", l.Class(net.Classes[r.Pred])),
+			Href:  pc.rel(r.Image)})
 	}
 	svg, err := render.ScatterSVG(pts, 560)
 	if err != nil {
@@ -345,7 +347,7 @@ func (b *builder) featuresView(pc pageCtx, lr *learned) (*FeaturesView, error) {
 	}
 	v := &FeaturesView{SVG: template.HTML(svg), Explained: l.Tf("learned.explained",
 		"pc1", num(float32(lr.pca.Explained[0]*100), 1), "pc2", num(float32(lr.pca.Explained[1]*100), 1),
-		"layer", lr.res.FeatureLayer, "d", len(lr.res.Features[0]), "n", len(pts), "marked", len(marked))}
+		"layer", lr.res.FeatureLayer, "d", len(lr.res.Features[0]), "n", len(lr.pca.Points), "marked", marked)}
 	for c, name := range net.Classes {
 		v.Legend = append(v.Legend, Swatch{Colour: render.ClassColours[c%len(render.ClassColours)], Name: l.Class(name)})
 	}

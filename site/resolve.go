@@ -29,6 +29,7 @@ type FigData struct {
 	Figures    []Img
 	Link       string
 	LinkText   string
+	Learned    *LearnedFig
 }
 
 // PlaygroundView is the hyperparameter widget: the padded input, the
@@ -242,6 +243,8 @@ func (b *builder) figure(pc pageCtx, p *PageData, d directive.Directive) (*FigDa
 			return nil, missingFigure{fmt.Sprintf("render made no %s legend", scheme)}
 		}
 		fd.Caption = pc.lang.T("legend." + d.Str("scale", ""))
+	case "learned":
+		return b.learnedFigure(pc, fd, d)
 	case "curves", "kernel-history", "confusion":
 		if v.net.History == nil {
 			return nil, missingFigure{"the model has no training history"}

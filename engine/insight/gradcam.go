@@ -63,3 +63,31 @@ func GradCAM(m *engine.Model, tr *engine.Trace, class int) (CAM, error) {
 	}
 	return CAM{Layer: m.Layers[at].Name(), Map: out, Weights: weights}, nil
 }
+
+// LayerCAM keeps the gradient where Grad-CAM averages it away: each cell is
+// ReLU(sum_k ReLU(dy/dA_k) A_k) at that cell (Jiang et al., 2021). A model
+// whose maps feed a Dense layer directly, as TinyVGG's do, weighs every
+// cell separately, so Grad-CAM's spatial mean of the gradient is often
+// negative for every channel and its map empty; LayerCAM still shows which
+// cells speak for the class.
+func LayerCAM(m *engine.Model, tr *engine.Trace, class int) (CAM, error) {
+	at := CAMLayer(m)
+	if at < 0 {
+		return CAM{}, fmt.Errorf("insight: model %s has no convolution for LayerCAM", m.Name)
+	}
+	g, err := InputGrads(m, tr, class)
+	if err != nil {
+		return CAM{}, err
+	}
+	a, da := tr.Layers[at].Output, g[at+1]
+	h, w, c := a.Shape[0], a.Shape[1], a.Shape[2]
+	out := engine.NewTensor(h, w, 1)
+	for p := 0; p < h*w; p++ {
+		var s float32
+		for k := 0; k < c; k++ {
+			s += max(da.Data[p*c+k], 0) * a.Data[p*c+k]
+		}
+		out.Data[p] = max(s, 0)
+	}
+	return CAM{Layer: m.Layers[at].Name(), Map: out}, nil
+}

@@ -216,6 +216,58 @@ func TestGradCAMConstantInput(t *testing.T) {
 	}
 }
 
+// TestLayerCAMCell checks LayerCAM against its definition with the
+// gradient taken by finite differences at the CAM layer's output.
+func TestLayerCAMCell(t *testing.T) {
+	m := tinyModel(t, engine.Explicit, 8)
+	x := randomProbe(1, 8).Pictures[0]
+	tr, _ := m.Forward(x)
+	lc, err := LayerCAM(m, tr, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := CAMLayer(m)
+	a := tr.Layers[at].Output
+	c := a.Shape[2]
+	// The logit as a function of the CAM layer's output: run the layers above it.
+	logit := func(v *engine.Tensor) float64 {
+		cur := v
+		for _, l := range m.Layers[at+1:] {
+			sh, _ := l.OutputShape(cur.Shape)
+			y := engine.NewTensor(sh...)
+			if d, ok := l.(*engine.Dense); ok {
+				d.Logits(cur.Data, y.Data)
+			} else {
+				l.Forward(cur, y)
+			}
+			cur = y
+		}
+		return float64(cur.Data[1])
+	}
+	positive := false
+	for _, v := range lc.Map.Data {
+		positive = positive || v > 0
+	}
+	if !positive {
+		t.Fatal("LayerCAM map is all zero; the comparison below would prove nothing")
+	}
+	for cell := 0; cell < len(lc.Map.Data); cell++ {
+		want := 0.0
+		for k := 0; k < c; k++ {
+			const eps = 1e-3
+			up, down := a.Clone(), a.Clone()
+			up.Data[cell*c+k] += eps
+			down.Data[cell*c+k] -= eps
+			g := (logit(up) - logit(down)) / (2 * eps)
+			want += math.Max(g, 0) * float64(a.Data[cell*c+k])
+		}
+		want = math.Max(want, 0)
+		if got := float64(lc.Map.Data[cell]); math.Abs(got-want) > 2e-3*math.Max(1, want) {
+			t.Errorf("cell %d: LayerCAM %v, finite differences %v", cell, got, want)
+		}
+	}
+}
+
 // TestPCAMatchesEigen compares PCA with an eigen-decomposition of the
 // covariance matrix computed by plain loops.
 func TestPCAMatchesEigen(t *testing.T) {
@@ -266,6 +318,12 @@ func TestPCAMatchesEigen(t *testing.T) {
 			if math.Abs(s-p.Points[i][c]) > 1e-6*max(1, math.Abs(s)) {
 				t.Fatalf("picture %d component %d: %v, eigen-decomposition %v", i, c, p.Points[i][c], s)
 			}
+		}
+	}
+	for i := 0; i < 5; i++ {
+		got, err := p.Project(vecs[i])
+		if err != nil || math.Abs(got[0]-p.Points[i][0]) > 1e-9 || math.Abs(got[1]-p.Points[i][1]) > 1e-9 {
+			t.Errorf("Project(vector %d) = %v, %v; PCA placed it at %v", i, got, err, p.Points[i])
 		}
 	}
 	if _, err := PCA(vecs[:1], 2); err == nil {

@@ -14,6 +14,23 @@ type Projection struct {
 	Points [][]float64
 	// Explained is each component's share of the total variance, in [0, 1].
 	Explained []float64
+	// Mean and Components (one row per component) project other vectors.
+	Mean       []float64
+	Components [][]float64
+}
+
+// Project places another vector in the same plane as the probe set.
+func (p Projection) Project(v []float32) ([]float64, error) {
+	if len(v) != len(p.Mean) {
+		return nil, fmt.Errorf("insight: vector of %d values for a projection of %d", len(v), len(p.Mean))
+	}
+	out := make([]float64, len(p.Components))
+	for c, comp := range p.Components {
+		for j, x := range v {
+			out[c] += (float64(x) - p.Mean[j]) * comp[j]
+		}
+	}
+	return out, nil
 }
 
 // PCA projects vectors (one row per picture) on their first dims principal
@@ -51,7 +68,7 @@ func PCA(vectors [][]float32, dims int) (Projection, error) {
 	for j := range means {
 		means[j] = stat.Mean(mat.Col(nil, j, x), nil)
 	}
-	p := Projection{Points: make([][]float64, n), Explained: make([]float64, dims)}
+	p := Projection{Points: make([][]float64, n), Explained: make([]float64, dims), Mean: means}
 	for i := range p.Points {
 		p.Points[i] = make([]float64, dims)
 	}
@@ -71,6 +88,7 @@ func PCA(vectors [][]float32, dims int) (Projection, error) {
 		if total > 0 {
 			p.Explained[c] = vars[c] / total
 		}
+		p.Components = append(p.Components, col)
 		for i := 0; i < n; i++ {
 			s := 0.0
 			for j, v := range col {
