@@ -47,6 +47,39 @@ func CropPNG(p Picture, y0, x0, y1, x1 int) ([]byte, error) {
 	return encodePNG(img)
 }
 
+// Crop is a window of one picture for CropStripPNG.
+type Crop struct {
+	Picture        Picture
+	Y0, X0, Y1, X1 int
+}
+
+// CropStripPNG lays crops of one size side by side, gap transparent
+// columns apart, as CropPNG would cut each: one file for a row of pictures
+// that are always shown together.
+func CropStripPNG(crops []Crop, gap int) ([]byte, error) {
+	if len(crops) == 0 || gap < 0 {
+		return nil, fmt.Errorf("render: strip of %d crops", len(crops))
+	}
+	h, w := crops[0].Y1-crops[0].Y0, crops[0].X1-crops[0].X0
+	img := image.NewNRGBA(image.Rect(0, 0, len(crops)*(w+gap)-gap, h))
+	for i, c := range crops {
+		p := c.Picture
+		if c.Y1-c.Y0 != h || c.X1-c.X0 != w || h < 1 || w < 1 || len(p.Pix) != p.H*p.W*p.C || (p.C != 1 && p.C != 3) {
+			return nil, fmt.Errorf("render: crop %d of the strip is not %dx%d of a valid picture", i, h, w)
+		}
+		for y := c.Y0; y < c.Y1; y++ {
+			for x := c.X0; x < c.X1; x++ {
+				if y < 0 || x < 0 || y >= p.H || x >= p.W {
+					continue
+				}
+				r, g, b := p.rgb(y, x)
+				img.SetNRGBA(i*(w+gap)+x-c.X0, y-c.Y0, color.NRGBA{r, g, b, 255})
+			}
+		}
+	}
+	return encodePNG(img)
+}
+
 // HeatOverlayPNG draws heat, an h*w row-major map of values in [0, 1], over
 // the picture: the picture in dimmed grey, blended towards the Oranges
 // colour of each value by the value itself, so cold cells show the picture

@@ -73,6 +73,33 @@ func TestCropPNG(t *testing.T) {
 	}
 }
 
+func TestCropStripPNG(t *testing.T) {
+	p := testPicture()
+	data, err := CropStripPNG([]Crop{{p, 0, 0, 2, 2}, {p, 3, 4, 5, 6}}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := decodeNRGBA(t, data)
+	if b := img.Bounds(); b.Dx() != 5 || b.Dy() != 2 {
+		t.Fatalf("strip is %v, want 5x2 (two 2x2 crops, one column apart)", b)
+	}
+	want := map[[2]int]color.NRGBA{
+		{0, 1}: {10, 10, 10, 255}, // first crop, row 0, column 1
+		{0, 2}: {},                // the gap
+		{0, 3}: {190, 190, 190, 255},
+		{1, 3}: {}, // second crop reaches below the picture
+		{0, 4}: {},
+	}
+	for at, w := range want {
+		if got := img.NRGBAAt(at[1], at[0]); got != w {
+			t.Errorf("pixel %v: %v, want %v", at, got, w)
+		}
+	}
+	if _, err := CropStripPNG([]Crop{{p, 0, 0, 2, 2}, {p, 0, 0, 3, 3}}, 1); err == nil {
+		t.Error("crops of different sizes did not fail")
+	}
+}
+
 func TestHeatOverlayPNG(t *testing.T) {
 	p := testPicture()
 	sc, _ := NewScale(Oranges, 0, 1)

@@ -16,9 +16,10 @@ type ScatterPoint struct {
 	X, Y   float64
 	Class  int
 	Marked bool
-	// Title is the point's accessible name, Href the picture it shows on
-	// hover and focus; both come from the site, in the page's language.
-	Title, Href string
+	// Title is the point's accessible name, and the picture it shows on
+	// hover and focus is Href or, for a tile of a sprite, the CSS
+	// background BG; all come from the site.
+	Title, Href, BG string
 }
 
 // ScatterSVG draws points in a size by size box, the data range fitted
@@ -72,7 +73,13 @@ func ScatterSVG(points []ScatterPoint, size float64) ([]byte, error) {
 			}
 			attrs := append([]Attr{F("cx", px(p.X)), F("cy", py(p.Y)), F("r", r),
 				A("fill", ClassColours[p.Class%len(ClassColours)]), A("tabindex", "0"), A("role", "img"),
-				A("aria-label", p.Title), A("data-src", p.Href)}, extra...)
+				A("aria-label", p.Title)}, extra...)
+			if p.Href != "" {
+				attrs = append(attrs, A("data-src", p.Href))
+			}
+			if p.BG != "" {
+				attrs = append(attrs, A("data-bg", p.BG))
+			}
 			s.Elem("circle", attrs...)
 		}
 	}

@@ -2,6 +2,7 @@ package site
 
 import (
 	"fmt"
+	"html/template"
 	"strconv"
 
 	"cnnexplainer/engine/insight"
@@ -62,21 +63,23 @@ func (b *builder) computeLearned() (*learned, error) {
 		lr.confusion[t][p]++
 		lr.cells[t][p] = append(lr.cells[t][p], i)
 	}
-	for i, pic := range ps.Pictures {
-		if err := b.addPNG(probePicture(i), func() ([]byte, error) { return render.PicturePNG(pic) }); err != nil {
-			return nil, err
-		}
-	}
+	b.tree.copy(spriteFile, ps.Sprite) // the pictures, exactly as committed
 	for _, lt := range res.Layers {
 		for n, nr := range lt.Neurons {
+			var strip []render.Crop
 			for rank, h := range nr.Hits {
 				f := h.Field
 				pic := ps.Pictures[h.Picture]
+				strip = append(strip, render.Crop{Picture: pic, Y0: f.Y0, X0: f.X0, Y1: f.Y1, X1: f.X1})
 				if err := b.addPNG(topCrop(lt.Layer, n, rank), func() ([]byte, error) {
 					return render.CropPNG(pic, f.Y0, f.X0, f.Y1, f.X1)
 				}); err != nil {
 					return nil, err
 				}
+			}
+			// Neuron pages, one per sample, show the nine as one picture.
+			if err := b.addPNG(topStrip(lt.Layer, n), func() ([]byte, error) { return render.CropStripPNG(strip, 1) }); err != nil {
+				return nil, err
 			}
 		}
 	}
@@ -189,7 +192,20 @@ func (b *builder) addPNG(path string, draw func() ([]byte, error)) error {
 	return b.tree.add(path, data)
 }
 
-func probePicture(i int) string { return learnedFigs + "p/" + strconv.Itoa(i) + ".png" }
+// spriteFile is the probe sprite in the site; pages show its tiles as CSS
+// backgrounds, one file for a thousand pictures.
+const spriteFile = learnedFigs + "probe.png"
+
+// spriteStyle shows probe picture k at scale times its size.
+func spriteStyle(pc pageCtx, ps *probeSet, k, scale int) template.CSS {
+	pic := ps.Pictures[k]
+	x, y := (k%ps.Columns)*pic.W*scale, (k/ps.Columns)*pic.H*scale
+	return template.CSS(fmt.Sprintf("background:url(%s) -%dpx -%dpx/%dpx %dpx", pc.rel(spriteFile), x, y, ps.SW*scale, ps.SH*scale))
+}
+
+func topStrip(layer string, n int) string {
+	return learnedFigs + "strip/" + layer + "/" + strconv.Itoa(n) + ".png"
+}
 
 func topCrop(layer string, n, rank int) string {
 	return learnedFigs + "top/" + layer + "/" + strconv.Itoa(n) + "-" + strconv.Itoa(rank) + ".png"

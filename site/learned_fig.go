@@ -33,9 +33,9 @@ func (b *builder) learnedFigure(pc pageCtx, fd *FigData, d directive.Directive) 
 	case "facts":
 		f.Facts = b.learnedFacts(l, lr)
 	case "showcase":
-		r := b.showcaseRun(d.Str("sample", ""))
+		r := b.showcaseRun(d.Str("pick", ""))
 		if r == nil {
-			return nil, fmt.Errorf("no sample %q", d.Str("sample", ""))
+			return nil, fmt.Errorf("pick: no sample %q", d.Str("pick", ""))
 		}
 		v, err := b.lookedView(pc, lr, r.ID)
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"strconv"
+	"strings"
 
 	"cnnexplainer/render"
 )
@@ -34,6 +35,8 @@ type TopNeuronView struct {
 	ID, Heading, Caption string
 	Dead                 bool
 	Hits                 []TopHit
+	Strip                Img    // the hits as one picture, for neuron pages
+	Values               string // their values, in order
 	Detail, Grid         string // links to the neuron's detail page and to its layer's grid
 }
 
@@ -92,7 +95,13 @@ type ConfusionLink struct {
 // ConfusionCell lists the pictures one cell counts.
 type ConfusionCell struct {
 	ID, Heading string
-	Pictures    []Img
+	Pictures    []Thumb
+}
+
+// Thumb is one probe picture drawn from the sprite.
+type Thumb struct {
+	Style template.CSS
+	Alt   string
 }
 
 // learnedSetup computes the views (a build without a probe set warns and
@@ -125,14 +134,17 @@ func (b *builder) learnedNeuron(pc pageCtx, li, n int) *LearnedView {
 func learnedPath(l *Language, rest string) string { return l.Prefix + "learned/" + rest + "index.html" }
 
 // learnedJobs are the pages of the views in every language. Without a
-// probe set only the hub is written, saying why the rest is missing.
+// probe set only the hub, feature-space and confusion pages are written
+// (the chapters link to them), saying why the views are missing.
 func (b *builder) learnedJobs(lr *learned) []job {
 	var jobs []job
 	for _, l := range b.langs {
 		l := l
-		jobs = append(jobs, func() error { return b.learnedPage(l, lr, "hub", "") })
+		jobs = append(jobs, func() error { return b.learnedPage(l, lr, "hub", "") },
+			func() error { return b.learnedPage(l, lr, "features", "") },
+			func() error { return b.learnedPage(l, lr, "confusion", "") })
 		if lr == nil {
-			continue
+			continue // the three pages chapters link to, each with the notice
 		}
 		for _, lt := range lr.res.Layers {
 			name := lt.Layer
@@ -142,8 +154,6 @@ func (b *builder) learnedJobs(lr *learned) []job {
 			id := r.ID
 			jobs = append(jobs, func() error { return b.learnedPage(l, lr, "looked", id) })
 		}
-		jobs = append(jobs, func() error { return b.learnedPage(l, lr, "features", "") },
-			func() error { return b.learnedPage(l, lr, "confusion", "") })
 	}
 	return jobs
 }
@@ -255,6 +265,16 @@ func (b *builder) topNeuron(pc pageCtx, lr *learned, li, n int) *TopNeuronView {
 				Value: num(h.Value, 2), Class: class})
 		}
 		tv.Caption = l.Tf("learned.top_caption", "k", len(nr.Hits), "n", len(lr.probe.Pictures))
+		var classes, values []string
+		for _, h := range tv.Hits {
+			classes, values = append(classes, h.Class), append(values, h.Value)
+		}
+		f := nr.Hits[0].Field
+		fw := f.X1 - f.X0
+		tv.Strip = Img{Src: pc.rel(topStrip(lt.Layer, n)), W: len(nr.Hits)*(fw+1) - 1, H: f.Y1 - f.Y0,
+			Alt: l.Tf("learned.strip_alt", "classes", strings.Join(classes, l.T("learned.list_sep")))}
+		tv.Strip = tv.Strip.Scaled(len(nr.Hits) * 56)
+		tv.Values = strings.Join(values, " · ")
 		return tv
 	}
 	return nil
@@ -327,7 +347,7 @@ func (b *builder) featuresView(pc pageCtx, lr *learned) (*FeaturesView, error) {
 		class := l.Class(net.Classes[lr.probe.Labels[k]])
 		pred := l.Class(net.Classes[lr.res.Predicted[k]])
 		pts = append(pts, render.ScatterPoint{X: p[0], Y: p[1], Class: lr.probe.Labels[k],
-			Title: l.Tf("learned.point", "class", class, "pred", pred), Href: pc.rel(probePicture(k))})
+			Title: l.Tf("learned.point", "class", class, "pred", pred), BG: string(spriteStyle(pc, lr.probe, k, 4))})
 	}
 	// The site's samples are placed in the probe set's plane and ringed.
 	marked := 0
@@ -371,8 +391,7 @@ func (b *builder) confusionView(pc pageCtx, lr *learned) *ConfusionView {
 				link.Href = "#" + id
 				cell := ConfusionCell{ID: id, Heading: link.Lab}
 				for _, k := range lr.cells[t][p] {
-					cell.Pictures = append(cell.Pictures, Img{Src: pc.rel(probePicture(k)), W: 56, H: 56, Pixelated: true,
-						Alt: l.Tf("learned.probe_alt", "k", k+1)})
+					cell.Pictures = append(cell.Pictures, Thumb{Style: spriteStyle(pc, lr.probe, k, 2), Alt: l.Tf("learned.probe_alt", "k", k+1)})
 				}
 				v.Cells = append(v.Cells, cell)
 			}

@@ -39,6 +39,10 @@ type probeSet struct {
 	Indices  []int // positions in the source data set
 	Source   string
 	Seed     uint64
+	// The sprite the pictures came from, copied to the site as it is, with
+	// Columns tiles per row and its size in pixels.
+	Sprite          string
+	Columns, SW, SH int
 }
 
 // maxProbePixels bounds the sprite before it is decoded.
@@ -73,7 +77,7 @@ func loadProbe(dir string, m *engine.Model, classes []string) (*probeSet, error)
 	for i, c := range classes {
 		classIndex[c] = i
 	}
-	ps := &probeSet{Indices: doc.Indices, Source: doc.Source, Seed: doc.Seed}
+	ps := &probeSet{Indices: doc.Indices, Source: doc.Source, Seed: doc.Seed, Sprite: filepath.Join(dir, ProbeDir, "probe.png"), Columns: doc.Columns}
 	for k, l := range doc.Labels {
 		if l < 0 || l >= len(doc.Classes) {
 			return nil, fmt.Errorf("%s: picture %d: label %d out of range", path, k, l)
@@ -84,33 +88,33 @@ func loadProbe(dir string, m *engine.Model, classes []string) (*probeSet, error)
 		}
 		ps.Labels = append(ps.Labels, c)
 	}
-	if ps.Pictures, err = readSprite(filepath.Join(dir, ProbeDir, "probe.png"), doc.Tile, doc.Columns, len(doc.Labels)); err != nil {
+	if ps.Pictures, ps.SW, ps.SH, err = readSprite(ps.Sprite, doc.Tile, doc.Columns, len(doc.Labels)); err != nil {
 		return nil, err
 	}
 	return ps, nil
 }
 
 // readSprite cuts n tiles of shape tile out of a sprite of columns tiles per row.
-func readSprite(path string, tile []int, columns, n int) ([]render.Picture, error) {
+func readSprite(path string, tile []int, columns, n int) ([]render.Picture, int, int, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("probe set: %w", err)
+		return nil, 0, 0, fmt.Errorf("probe set: %w", err)
 	}
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(raw))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, 0, 0, fmt.Errorf("%s: %w", path, err)
 	}
 	h, w, c := tile[0], tile[1], tile[2]
 	rows := (n + columns - 1) / columns
 	if cfg.Width < columns*w || cfg.Height < rows*h {
-		return nil, fmt.Errorf("%s: %dx%d is too small for %d tiles of %dx%d, %d per row", path, cfg.Width, cfg.Height, n, w, h, columns)
+		return nil, 0, 0, fmt.Errorf("%s: %dx%d is too small for %d tiles of %dx%d, %d per row", path, cfg.Width, cfg.Height, n, w, h, columns)
 	}
 	if cfg.Width*cfg.Height > maxProbePixels {
-		return nil, fmt.Errorf("%s: %dx%d pixels is more than a probe sprite may have", path, cfg.Width, cfg.Height)
+		return nil, 0, 0, fmt.Errorf("%s: %dx%d pixels is more than a probe sprite may have", path, cfg.Width, cfg.Height)
 	}
 	img, _, err := image.Decode(bytes.NewReader(raw))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, 0, 0, fmt.Errorf("%s: %w", path, err)
 	}
 	pics := make([]render.Picture, n)
 	for k := range pics {
@@ -129,7 +133,7 @@ func readSprite(path string, tile []int, columns, n int) ([]render.Picture, erro
 		}
 		pics[k] = p
 	}
-	return pics, nil
+	return pics, cfg.Width, cfg.Height, nil
 }
 
 // probeInput turns the probe pictures into model inputs.
