@@ -21,23 +21,27 @@ const topK = 9
 
 // learned is everything the views show.
 type learned struct {
-	probe     *probeSet
-	res       *insight.Result
-	pca       insight.Projection
-	confusion [][]int   // [true][predicted] over the probe set
-	cells     [][][]int // probe pictures of each confusion cell
-	looked    map[string]*lookedRun
+	probe      *probeSet
+	res        *insight.Result
+	pca        insight.Projection
+	confusion  [][]int   // [true][predicted] over the probe set
+	cells      [][][]int // probe pictures of each confusion cell
+	looked     map[string]*lookedRun
+	featureDim int // values per feature vector
 }
 
 // lookedRun holds one sample's saliency and Grad-CAM for every class.
 type lookedRun struct {
-	salMax, camMax, lcMax []float32 // each map's largest value before scaling to [0, 1]
-	camLayer              string
+	SalMax, CamMax, LCMax []float32 // each map's largest value before scaling to [0, 1]
+	CAMLayer              string
 }
 
 // computeLearned runs the probe set and the samples through the model and
 // adds the pictures to the tree. It returns nil when there is no probe set.
 func (b *builder) computeLearned() (*learned, error) {
+	if lr := b.loadLearned(); lr != nil {
+		return lr, nil
+	}
 	net := b.views.net
 	ps, err := loadProbe(b.cfg.Samples, net.Model, net.Classes)
 	if err != nil || ps == nil {
@@ -53,7 +57,7 @@ func (b *builder) computeLearned() (*learned, error) {
 	}
 	k := len(net.Classes)
 	lr := &learned{probe: ps, res: res, pca: pca, confusion: make([][]int, k), cells: make([][][]int, k),
-		looked: map[string]*lookedRun{}}
+		looked: map[string]*lookedRun{}, featureDim: len(res.Features[0])}
 	for t := range lr.confusion {
 		lr.confusion[t] = make([]int, k)
 		lr.cells[t] = make([][]int, k)
@@ -98,9 +102,14 @@ func (b *builder) computeLearned() (*learned, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Minified now, as the cache keeps it: cached files are not minified again.
+	if svg, err = minifyFile(b.min, learnedFigs+"legend.svg", svg); err != nil {
+		return nil, err
+	}
 	if err := b.tree.add(learnedFigs+"legend.svg", svg); err != nil {
 		return nil, err
 	}
+	b.saveLearned(lr)
 	return lr, nil
 }
 
@@ -126,9 +135,9 @@ func (b *builder) lookRun(r *Run) (*lookedRun, error) {
 		if err != nil {
 			return nil, err
 		}
-		lk.camLayer = cam.Layer
+		lk.CAMLayer = cam.Layer
 		sm, cm, lm := unitMax(s.Map.Data), unitMax(cam.Map.Data), unitMax(lc.Map.Data)
-		lk.salMax, lk.camMax, lk.lcMax = append(lk.salMax, sm), append(lk.camMax, cm), append(lk.lcMax, lm)
+		lk.SalMax, lk.CamMax, lk.LCMax = append(lk.SalMax, sm), append(lk.CamMax, cm), append(lk.LCMax, lm)
 		if err := b.addPNG(lookedFile("lcam", r.ID, c), func() ([]byte, error) {
 			return render.HeatOverlayPNG(pic, scaled(lc.Map.Data, lm), lc.Map.Shape[0], lc.Map.Shape[1])
 		}); err != nil {
@@ -198,8 +207,7 @@ const spriteFile = learnedFigs + "probe.png"
 
 // spriteStyle shows probe picture k at scale times its size.
 func spriteStyle(pc pageCtx, ps *probeSet, k, scale int) template.CSS {
-	pic := ps.Pictures[k]
-	x, y := (k%ps.Columns)*pic.W*scale, (k/ps.Columns)*pic.H*scale
+	x, y := (k%ps.Columns)*ps.TileW*scale, (k/ps.Columns)*ps.TileH*scale
 	return template.CSS(fmt.Sprintf("background:url(%s) -%dpx -%dpx/%dpx %dpx", pc.rel(spriteFile), x, y, ps.SW*scale, ps.SH*scale))
 }
 

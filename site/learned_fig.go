@@ -96,7 +96,7 @@ func (b *builder) learnedFacts(l *Language, lr *learned) []Fact {
 	empty, emptyPred := 0, 0
 	for _, r := range net.Runs {
 		lk := lr.looked[r.ID]
-		for c, m := range lk.camMax {
+		for c, m := range lk.CamMax {
 			if m == 0 {
 				empty++
 				if c == r.Pred {
@@ -112,7 +112,7 @@ func (b *builder) learnedFacts(l *Language, lr *learned) []Fact {
 		{l.T("learned.f_field"), l.Tf("learned.f_field_text", "l1", first.Layer, "h1", ff.Y1-ff.Y0, "w1", ff.X1-ff.X0,
 			"l2", last.Layer, "h2", lf.Y1-lf.Y0, "w2", lf.X1-lf.X0)},
 		{l.T("learned.f_dead"), l.Tf("learned.f_dead_text", "dead", dead, "n", neurons)},
-		{l.T("learned.f_space"), l.Tf("learned.f_space_text", "layer", lr.res.FeatureLayer, "d", len(lr.res.Features[0]),
+		{l.T("learned.f_space"), l.Tf("learned.f_space_text", "layer", lr.res.FeatureLayer, "d", lr.featureDim,
 			"pc1", num(float32(lr.pca.Explained[0]*100), 1), "pc2", num(float32(lr.pca.Explained[1]*100), 1))},
 		{l.T("learned.f_cam"), l.Tf("learned.f_cam_text", "empty", empty, "pairs", len(net.Runs)*len(net.Classes),
 			"pred", emptyPred, "samples", len(net.Runs))},

@@ -264,7 +264,7 @@ func (b *builder) topNeuron(pc pageCtx, lr *learned, li, n int) *TopNeuronView {
 					Alt: l.Tf("learned.crop_alt", "rank", rank+1, "class", class, "h", f.Y1-f.Y0, "w", f.X1-f.X0)},
 				Value: num(h.Value, 2), Class: class})
 		}
-		tv.Caption = l.Tf("learned.top_caption", "k", len(nr.Hits), "n", len(lr.probe.Pictures))
+		tv.Caption = l.Tf("learned.top_caption", "k", len(nr.Hits), "n", len(lr.probe.Labels))
 		var classes, values []string
 		for _, h := range tv.Hits {
 			classes, values = append(classes, h.Class), append(values, h.Value)
@@ -304,7 +304,7 @@ func (b *builder) lookedView(pc pageCtx, lr *learned, id string) (*LookedView, e
 	l := pc.lang
 	pred := l.Class(net.Classes[r.Pred])
 	v := &LookedView{Picture: Img{Src: pc.rel(r.Image), Alt: l.Tf("learned.sample_alt", "sample", b.sampleName(l, id)), W: 112, H: 112, Pixelated: true},
-		Lead:   l.Tf("learned.looked_lead", "pred", pred, "prob", num(r.Trace.Probs[r.Pred]*100, 1), "layer", lk.camLayer),
+		Lead:   l.Tf("learned.looked_lead", "pred", pred, "prob", num(r.Trace.Probs[r.Pred]*100, 1), "layer", lk.CAMLayer),
 		Legend: Img{Src: pc.rel(learnedFigs + "legend.svg"), Alt: l.T("learned.legend_alt"), W: 200, H: 24}}
 	order := []int{r.Pred}
 	truth := -1
@@ -327,7 +327,7 @@ func (b *builder) lookedView(pc pageCtx, lr *learned, id string) (*LookedView, e
 			Sal:    Img{Src: pc.rel(lookedFile("sal", id, c)), Alt: l.Tf("learned.sal_alt", "class", class), W: 84, H: 84, Pixelated: true},
 			Cam:    Img{Src: pc.rel(lookedFile("cam", id, c)), Alt: l.Tf("learned.cam_alt", "class", class), W: 84, H: 84, Pixelated: true},
 			LCam:   Img{Src: pc.rel(lookedFile("lcam", id, c)), Alt: l.Tf("learned.lcam_alt", "class", class), W: 84, H: 84, Pixelated: true},
-			SalMax: num(lk.salMax[c], 3), CamMax: num(lk.camMax[c], 3), LCMax: num(lk.lcMax[c], 3)}
+			SalMax: num(lk.SalMax[c], 3), CamMax: num(lk.CamMax[c], 3), LCMax: num(lk.LCMax[c], 3)}
 		switch c {
 		case r.Pred:
 			row.Mark = l.T("learned.mark_pred")
@@ -367,7 +367,7 @@ func (b *builder) featuresView(pc pageCtx, lr *learned) (*FeaturesView, error) {
 	}
 	v := &FeaturesView{SVG: template.HTML(svg), Explained: l.Tf("learned.explained",
 		"pc1", num(float32(lr.pca.Explained[0]*100), 1), "pc2", num(float32(lr.pca.Explained[1]*100), 1),
-		"layer", lr.res.FeatureLayer, "d", len(lr.res.Features[0]), "n", len(lr.pca.Points), "marked", marked)}
+		"layer", lr.res.FeatureLayer, "d", lr.featureDim, "n", len(lr.pca.Points), "marked", marked)}
 	for c, name := range net.Classes {
 		v.Legend = append(v.Legend, Swatch{Colour: render.ClassColours[c%len(render.ClassColours)], Name: l.Class(name)})
 	}

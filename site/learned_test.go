@@ -175,3 +175,31 @@ func TestLearnedBadProbe(t *testing.T) {
 		})
 	}
 }
+
+// TestLearnedCache: a second build takes the views from the cache and
+// writes the very same files.
+func TestLearnedCache(t *testing.T) {
+	cfg := smallSite(t)
+	writeProbe(t, cfg.Samples, 7)
+	if _, err := Build(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	first := treeHashes(t, cfg.Out)
+	entries, _ := filepath.Glob(filepath.Join(cfg.Cache, "learned-*", "learned.json"))
+	if len(entries) != 1 {
+		t.Fatalf("%d cache entries of the views, want 1", len(entries))
+	}
+	cfg.Out = filepath.Join(t.TempDir(), "public")
+	if _, err := Build(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	second := treeHashes(t, cfg.Out)
+	if len(first) != len(second) {
+		t.Fatalf("%d files from the cache, %d before", len(second), len(first))
+	}
+	for p, h := range first {
+		if second[p] != h {
+			t.Errorf("%s differs when the views come from the cache", p)
+		}
+	}
+}

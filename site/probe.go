@@ -43,6 +43,7 @@ type probeSet struct {
 	// Columns tiles per row and its size in pixels.
 	Sprite          string
 	Columns, SW, SH int
+	TileH, TileW    int
 }
 
 // maxProbePixels bounds the sprite before it is decoded.
@@ -77,7 +78,8 @@ func loadProbe(dir string, m *engine.Model, classes []string) (*probeSet, error)
 	for i, c := range classes {
 		classIndex[c] = i
 	}
-	ps := &probeSet{Indices: doc.Indices, Source: doc.Source, Seed: doc.Seed, Sprite: filepath.Join(dir, ProbeDir, "probe.png"), Columns: doc.Columns}
+	ps := &probeSet{Indices: doc.Indices, Source: doc.Source, Seed: doc.Seed, Sprite: filepath.Join(dir, ProbeDir, "probe.png"), Columns: doc.Columns,
+		TileH: in[0], TileW: in[1]}
 	for k, l := range doc.Labels {
 		if l < 0 || l >= len(doc.Classes) {
 			return nil, fmt.Errorf("%s: picture %d: label %d out of range", path, k, l)

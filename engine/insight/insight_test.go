@@ -7,6 +7,9 @@ import (
 	"testing"
 
 	"cnnexplainer/engine"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
 )
 
 // tinyModel is a TinyVGG in miniature with seeded random weights: padded
@@ -318,6 +321,23 @@ func TestPCAMatchesEigen(t *testing.T) {
 			if math.Abs(s-p.Points[i][c]) > 1e-6*max(1, math.Abs(s)) {
 				t.Fatalf("picture %d component %d: %v, eigen-decomposition %v", i, c, p.Points[i][c], s)
 			}
+		}
+	}
+	// gonum's SVD-based stat.PC is a second, independent route.
+	x := mat.NewDense(n, d, nil)
+	for i, v := range vecs {
+		for j, f := range v {
+			x.Set(i, j, float64(f))
+		}
+	}
+	var pc stat.PC
+	if !pc.PrincipalComponents(x, nil) {
+		t.Fatal("stat.PC failed")
+	}
+	vars := pc.VarsTo(nil)
+	for c := 0; c < 2; c++ {
+		if want := vars[c] / total; math.Abs(p.Explained[c]-want) > 1e-9 {
+			t.Errorf("component %d explains %v, stat.PC %v", c, p.Explained[c], want)
 		}
 	}
 	for i := 0; i < 5; i++ {

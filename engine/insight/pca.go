@@ -34,7 +34,8 @@ func (p Projection) Project(v []float32) ([]float64, error) {
 }
 
 // PCA projects vectors (one row per picture) on their first dims principal
-// components, computed by gonum. Each component's sign is fixed so that its
+// components: the eigenvectors of their covariance matrix with the largest
+// eigenvalues, computed by gonum. Each component's sign is fixed so that its
 // largest-magnitude entry is positive, which makes the picture the same on
 // every machine.
 func PCA(vectors [][]float32, dims int) (Projection, error) {
@@ -52,17 +53,21 @@ func PCA(vectors [][]float32, dims int) (Projection, error) {
 			x.Set(i, j, float64(f))
 		}
 	}
-	var pc stat.PC
-	if !pc.PrincipalComponents(x, nil) {
+	// The covariance matrix is only d x d, and its symmetric eigen-decomposition
+	// costs a fraction of stat.PC's SVD of the whole n x d matrix.
+	var cov mat.SymDense
+	stat.CovarianceMatrix(&cov, x, nil)
+	var eig mat.EigenSym
+	if !eig.Factorize(&cov, true) {
 		return Projection{}, fmt.Errorf("insight: PCA of %dx%d features did not converge", n, d)
 	}
-	vars := pc.VarsTo(nil)
-	dims = min(dims, len(vars))
-	var vecs mat.Dense
-	pc.VectorsTo(&vecs)
+	asc := eig.Values(nil)
+	var evecs mat.Dense
+	eig.VectorsTo(&evecs)
+	dims = min(dims, d)
 	total := 0.0
-	for _, v := range vars {
-		total += v
+	for _, v := range asc {
+		total += max(v, 0)
 	}
 	means := make([]float64, d)
 	for j := range means {
@@ -73,7 +78,7 @@ func PCA(vectors [][]float32, dims int) (Projection, error) {
 		p.Points[i] = make([]float64, dims)
 	}
 	for c := 0; c < dims; c++ {
-		col := mat.Col(nil, c, &vecs)
+		col := mat.Col(nil, d-1-c, &evecs) // eigenvalues ascend
 		big := 0
 		for j, v := range col {
 			if abs64(v) > abs64(col[big]) {
@@ -86,7 +91,7 @@ func PCA(vectors [][]float32, dims int) (Projection, error) {
 			}
 		}
 		if total > 0 {
-			p.Explained[c] = vars[c] / total
+			p.Explained[c] = max(asc[d-1-c], 0) / total
 		}
 		p.Components = append(p.Components, col)
 		for i := 0; i < n; i++ {

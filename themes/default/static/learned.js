@@ -6,16 +6,13 @@
   "use strict";
   document.querySelectorAll(".scatter-box").forEach(function (box) {
     var tile = box.querySelector(".scatter-preview .pv");
-    var img = box.querySelector(".scatter-preview img");
     var text = box.querySelector(".scatter-preview p");
     function show(ev) {
       var pt = ev.target.closest && ev.target.closest(".pt");
       if (!pt) return;
       var bg = pt.getAttribute("data-bg");
-      tile.hidden = !bg;
-      img.hidden = !!bg;
-      if (bg) tile.style.cssText = bg;
-      else img.src = pt.getAttribute("data-src");
+      tile.style.cssText = bg || "background:url(" + pt.getAttribute("data-src") + ") 0 0/100% 100%";
+      tile.hidden = false;
       text.textContent = pt.getAttribute("aria-label");
     }
     box.addEventListener("mouseover", show);
