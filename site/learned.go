@@ -43,7 +43,7 @@ func (b *builder) computeLearned() (*learned, error) {
 		return lr, nil
 	}
 	net := b.views.net
-	ps, err := loadProbe(b.cfg.Samples, net.Model, net.Classes)
+	ps, err := loadProbe(b.cfg.Samples, net.Model, net.Classes, b.cfg.LoadImage)
 	if err != nil || ps == nil {
 		return nil, err
 	}
@@ -67,7 +67,11 @@ func (b *builder) computeLearned() (*learned, error) {
 		lr.confusion[t][p]++
 		lr.cells[t][p] = append(lr.cells[t][p], i)
 	}
-	b.tree.copy(spriteFile, ps.Sprite) // the pictures, exactly as committed
+	if ps.Sprite != "" {
+		b.tree.copy(spriteFile, ps.Sprite) // the pictures, exactly as committed
+	} else if err := b.tree.add(spriteFile, ps.SpriteData); err != nil {
+		return nil, err
+	}
 	for _, lt := range res.Layers {
 		for n, nr := range lt.Neurons {
 			var strip []render.Crop

@@ -61,10 +61,14 @@ func (b *builder) loadLearned() *learned {
 	lr := &learned{res: s.Result, pca: s.PCA, confusion: s.Confusion, cells: s.Cells, looked: s.Looked, featureDim: s.FeatureDim,
 		probe: &probeSet{Labels: p.Labels, Indices: p.Indices, Source: p.Source, Seed: p.Seed, Columns: p.Columns,
 			SW: p.SW, SH: p.SH, TileH: p.TileH, TileW: p.TileW, Sprite: filepath.Join(b.cfg.Samples, ProbeDir, "probe.png")}}
+	drawn := false // a probe folder's sprite is one of the cached files
 	for _, f := range s.Files {
 		b.tree.copy(f, filepath.Join(dir, "files", filepath.FromSlash(f)))
+		drawn = drawn || f == spriteFile
 	}
-	b.tree.copy(spriteFile, lr.probe.Sprite)
+	if !drawn {
+		b.tree.copy(spriteFile, lr.probe.Sprite)
+	}
 	return lr
 }
 

@@ -105,8 +105,12 @@ func (b *builder) learnedFacts(l *Language, lr *learned) []Fact {
 			}
 		}
 	}
+	probeText := l.Tf("learned.f_probe_text", "n", n, "per", n/max(len(net.Classes), 1), "seed", lr.probe.Seed)
+	if lr.probe.Source == "probe folder" {
+		probeText = l.Tf("learned.f_probe_folder_text", "n", n)
+	}
 	return []Fact{
-		{l.T("learned.f_probe"), l.Tf("learned.f_probe_text", "n", n, "per", n/max(len(net.Classes), 1), "seed", lr.probe.Seed)},
+		{l.T("learned.f_probe"), probeText},
 		{l.T("learned.f_accuracy"), l.Tf("learned.f_accuracy_text", "acc", num(float32(right)*100/float32(n), 1),
 			"true", l.Class(net.Classes[bestT]), "pred", l.Class(net.Classes[bestP]), "count", best)},
 		{l.T("learned.f_field"), l.Tf("learned.f_field_text", "l1", first.Layer, "h1", ff.Y1-ff.Y0, "w1", ff.X1-ff.X0,

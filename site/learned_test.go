@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -201,5 +202,55 @@ func TestLearnedCache(t *testing.T) {
 		if second[p] != h {
 			t.Errorf("%s differs when the views come from the cache", p)
 		}
+	}
+}
+
+// TestLearnedProbeFolder: a probe set given as class folders of pictures
+// builds the same views, with a sprite drawn for the pages, and a folder
+// that names no class fails with its name.
+func TestLearnedProbeFolder(t *testing.T) {
+	cfg := smallSite(t)
+	n := 0
+	for ci, class := range []string{"Bag", "Coat", "Trouser"} {
+		dir := filepath.Join(cfg.Samples, ProbeDir, class)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for k := 0; k < 2+ci; k++ {
+			img := image.NewGray(image.Rect(0, 0, 12, 12))
+			for i := range img.Pix {
+				img.Pix[i] = uint8((i*(k+3) + ci*50) % 256)
+			}
+			var buf bytes.Buffer
+			if err := png.Encode(&buf, img); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, strconv.Itoa(k)+".png"), buf.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			n++
+		}
+	}
+	if _, err := Build(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	feat := readOut(t, cfg.Out, "learned/features/index.html")
+	if got := strings.Count(feat, "<circle"); got != n+2 {
+		t.Errorf("the scatter has %d points, want %d pictures and 2 samples", got, n+2)
+	}
+	if _, err := os.Stat(filepath.Join(cfg.Out, "probe", "probe.png")); err != nil {
+		t.Errorf("no sprite for the probe folder: %v", err)
+	}
+	dog := filepath.Join(cfg.Samples, ProbeDir, "Dog")
+	if err := os.MkdirAll(dog, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	pic, _ := os.ReadFile(filepath.Join(cfg.Samples, ProbeDir, "Bag", "0.png"))
+	if err := os.WriteFile(filepath.Join(dog, "0.png"), pic, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Out = filepath.Join(t.TempDir(), "public")
+	if _, err := Build(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), `"Dog"`) {
+		t.Errorf("a folder named after no class: error %v, want one naming it", err)
 	}
 }

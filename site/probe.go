@@ -42,6 +42,7 @@ type probeSet struct {
 	// The sprite the pictures came from, copied to the site as it is, with
 	// Columns tiles per row and its size in pixels.
 	Sprite          string
+	SpriteData      []byte // the sprite drawn from a probe folder, when Sprite is ""
 	Columns, SW, SH int
 	TileH, TileW    int
 }
@@ -49,13 +50,14 @@ type probeSet struct {
 // maxProbePixels bounds the sprite before it is decoded.
 const maxProbePixels = 64 << 20
 
-// loadProbe reads dir/probe. A missing folder is no error: it returns nil
-// and the views that need it are left out.
-func loadProbe(dir string, m *engine.Model, classes []string) (*probeSet, error) {
+// loadProbe reads dir/probe: probe.json and its sprite, or else class
+// folders of pictures (loadProbeFolder). A missing folder is no error: it
+// returns nil and the views that need it are left out.
+func loadProbe(dir string, m *engine.Model, classes []string, load func(string, engine.Input) (*engine.Tensor, error)) (*probeSet, error) {
 	path := filepath.Join(dir, ProbeDir, "probe.json")
 	raw, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+		return loadProbeFolder(dir, m, classes, load)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("probe set: %w", err)

@@ -24,7 +24,7 @@ func FuzzLoadProbe(f *testing.F) {
 		if err := os.WriteFile(filepath.Join(dir, ProbeDir, "probe.json"), doc, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		ps, err := loadProbe(dir, m, m.Classes)
+		ps, err := loadProbe(dir, m, m.Classes, nil)
 		if err != nil {
 			return
 		}
