@@ -60,6 +60,7 @@ type builder struct {
 	pcache   *pageCache
 	keys     *keyLog
 	prog     *progress
+	learned  *learned // nil without a probe set
 }
 
 // Build makes the whole site and swaps it into cfg.Out. On any error the
@@ -244,7 +245,10 @@ func (b *builder) load(ctx context.Context) error {
 type job func() error
 
 func (b *builder) pages(ctx context.Context) error {
-	var jobs []job
+	jobs, err := b.learnedSetup()
+	if err != nil {
+		return err
+	}
 	net := b.views.net
 	for _, l := range b.langs {
 		l := l
@@ -436,6 +440,7 @@ func (b *builder) neuronPage(l *Language, r *Run, li, n int) error {
 	}
 	d.Nav = v.detailNav(pageCtx{lang: l, path: path}, r, li, n, d.Kind)
 	p.Detail = d
+	p.Learned = b.learnedNeuron(pageCtx{lang: l, path: path}, li, n)
 	sample := r.ID
 	if r.Label != "" {
 		sample = l.Class(r.Label)

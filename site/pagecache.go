@@ -63,7 +63,7 @@ func (b *builder) pagesKey(figKey string) (string, error) {
 			return nil
 		})
 	}
-	for _, root := range []string{b.cfg.Theme, b.cfg.Layouts} {
+	for _, root := range []string{b.cfg.Theme, b.cfg.Layouts, filepath.Join(b.cfg.Samples, ProbeDir)} {
 		if err := hashTree(root); err != nil {
 			return "", fmt.Errorf("page cache: %w", err)
 		}

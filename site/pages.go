@@ -43,6 +43,7 @@ type PageData struct {
 	Overview     *OverviewView
 	Try          *TryView // the try-your-own-picture panel, when built
 	Detail       *DetailView
+	Learned      *LearnedView // the "what did it learn" pages and the top pictures on neuron pages
 	CSS, JS      string
 	LiveReload   string
 	SiteTitle    string
@@ -111,7 +112,7 @@ func readChapters(l *Language, drafts bool) (chapters []*chapter, index *chapter
 	})
 	// These names are taken by the figures, the sample pages, the data the
 	// script replays, the pictures and the other languages.
-	seen := map[string]string{"s": "the sample pages", "figures": "the figures", "data": "the page data", "samples": "the sample pictures"}
+	seen := map[string]string{"s": "the sample pages", "figures": "the figures", "data": "the page data", "samples": "the sample pictures", "learned": "the views of what the network learned", "probe": "the probe pictures"}
 	for _, c := range chapters {
 		if other, dup := seen[c.slug()]; dup {
 			return nil, nil, fmt.Errorf("%s: slug %q is also used by %s", c.file, c.slug(), other)

@@ -30,6 +30,7 @@ type FigData struct {
 	Scales     []LegendView // the colour scales the figure uses
 	Link       string
 	LinkText   string
+	Learned    *LearnedFig
 }
 
 // missingFigure is a figure the current model cannot show (no training
@@ -235,6 +236,8 @@ func (b *builder) figure(pc pageCtx, p *PageData, d directive.Directive) (*FigDa
 			return nil, missingFigure{fmt.Sprintf("render made no %s legend", scheme)}
 		}
 		fd.Caption = pc.lang.T("legend." + d.Str("scale", ""))
+	case "learned":
+		return b.learnedFigure(pc, fd, d)
 	case "curves", "kernel-history", "confusion":
 		if v.net.History == nil {
 			return nil, missingFigure{"the model has no training history"}

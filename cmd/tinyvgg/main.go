@@ -5,6 +5,7 @@
 //	tinyvgg eval    -model PATH [-json]
 //	tinyvgg samples -model PATH -out DIR
 //	tinyvgg stats   -model PATH [-out DIR]
+//	tinyvgg probe   -out DIR [-per 100] [-seed 1]
 //
 // Run "tinyvgg COMMAND -h" for the flags of a command.
 package main
@@ -30,6 +31,7 @@ func commands() map[string]command {
 		"eval":    {"accuracy, per-class accuracy and confusion matrix on a test set", runEval},
 		"samples": {"pick and write the curated sample images and samples.json", runSamples},
 		"stats":   {"find the ReLU units that never fire on the whole dataset (writes stats.json)", runStats},
+		"probe":   {"pick and write the probe set (100 test pictures per class) for the insight views", runProbe},
 		"animate": {"draw a layer's sliding-window animation as GIF, PNG frames or SVG", runAnimate},
 	}
 }

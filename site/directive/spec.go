@@ -57,6 +57,7 @@ func Figures() Spec {
 		"curves":         {},
 		"kernel-history": {"layer": {Type: Ident}},
 		"confusion":      {},
+		"learned":        {"part": {Type: Enum, Values: []string{"facts", "showcase"}}, "pick": {Type: Ident}},
 		"legend":         {"scale": {Type: Enum, Required: true, Values: []string{"activation", "input", "kernel", "logit"}}},
 	}
 }
