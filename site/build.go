@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"cnnexplainer/render"
@@ -300,22 +301,32 @@ func (b *builder) pages(ctx context.Context) error {
 }
 
 // runJobs runs jobs on workers goroutines and returns the first error in
-// job order, so the message does not depend on scheduling.
+// job order, so the message does not depend on scheduling. After a failure
+// only the jobs before it still run: a template error no longer costs a
+// whole build.
 func runJobs(ctx context.Context, workers int, jobs []job) error {
 	errs := make([]error, len(jobs))
 	next := make(chan int)
+	var failed atomic.Int64
+	failed.Store(int64(len(jobs)))
 	var wg sync.WaitGroup
 	for w := 0; w < max(workers, 1); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				errs[i] = jobs[i]()
+				if int64(i) > failed.Load() {
+					continue
+				}
+				if errs[i] = jobs[i](); errs[i] != nil {
+					for f := failed.Load(); int64(i) < f && !failed.CompareAndSwap(f, int64(i)); f = failed.Load() {
+					}
+				}
 			}
 		}()
 	}
 	for i := range jobs {
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || int64(i) > failed.Load() {
 			break
 		}
 		next <- i

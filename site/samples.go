@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -53,7 +54,7 @@ func LoadSamples(dir string) (*SampleSet, error) {
 			err = json.Unmarshal(data, &f)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return nil, fmt.Errorf("%s: %w", jsonWhere(name, data, err), err)
 		}
 		set.Samples, set.Classes = f.Samples, f.Classes
 	case os.IsNotExist(err):
@@ -200,4 +201,21 @@ func readClasses(name string) ([]string, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return classes, nil
+}
+
+// jsonWhere adds the line of a JSON syntax or type error to the file name.
+func jsonWhere(name string, data []byte, err error) string {
+	var off int64 = -1
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		off = syn.Offset
+	case errors.As(err, &typ):
+		off = typ.Offset
+	}
+	if off < 0 || off > int64(len(data)) {
+		return name
+	}
+	return fmt.Sprintf("%s:%d", name, bytes.Count(data[:off], []byte("\n"))+1)
 }

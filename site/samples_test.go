@@ -22,6 +22,15 @@ func TestSampleFolders(t *testing.T) {
 		write(t, filepath.Join(dir, filepath.FromSlash(c.to)), string(data))
 	}
 	write(t, filepath.Join(dir, "Coat", "notes.txt"), "not a picture\n")
+	// A picture that is a symbolic link must be published as a file: a
+	// link would leak a local path and break when public/ is copied.
+	real := filepath.Join(t.TempDir(), "a.png")
+	if err := os.Rename(filepath.Join(dir, "Bag", "a.png"), real); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(real, filepath.Join(dir, "Bag", "a.png")); err != nil {
+		t.Fatal(err)
+	}
 	set, err := LoadSamples(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -39,6 +48,9 @@ func TestSampleFolders(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(cfg.Out, "s", "b", "conv_1_1", "0", "index.html")); err != nil {
 		t.Errorf("no page for the folder's second picture: %v", err)
+	}
+	if fi, err := os.Lstat(filepath.Join(cfg.Out, "samples", "a.png")); err != nil || !fi.Mode().IsRegular() {
+		t.Errorf("public/samples/a.png from a linked picture: %v, %v; want a regular file", fi, err)
 	}
 }
 

@@ -30,7 +30,7 @@ func ParseFlags(args []string, stderr io.Writer) (Config, error) {
 	fs.StringVar(&c.Site.Content, "content", "content", "content folder, one sub-folder per language")
 	fs.StringVar(&c.Site.Theme, "theme", "themes/default", "theme folder")
 	fs.StringVar(&c.Site.Layouts, "layouts", "layouts", "project layouts that override the theme's files of the same name")
-	fs.StringVar(&c.Site.Samples, "samples", "samples/fashion-mnist", "samples folder: pictures, samples.json and usually the model")
+	fs.StringVar(&c.Site.Samples, "samples", "samples/fashion-mnist", "samples folder: samples.json and its pictures, or pictures in class folders (DIR/<class>/*.png|jpg), and usually the model")
 	fs.StringVar(&c.Site.Model, "model", "", "model to explain instead of the samples folder's (ours or TF.js model.json, or its folder)")
 	fs.StringVar(&c.Site.Out, "out", "public", "output folder, replaced as a whole when the build succeeds")
 	fs.StringVar(&c.Site.Cache, "cache", ".cache", "figure cache folder")
