@@ -215,6 +215,9 @@ func (b *builder) load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := b.checkSize(net); err != nil {
+		return err
+	}
 	b.prog.start("figures", 0)
 	figDir, figKey, man, cached, err := cachedFigures(ctx, cfg, net)
 	if err != nil {
@@ -235,6 +238,24 @@ func (b *builder) load(ctx context.Context) error {
 		b.tree.copy(r.Image, filepath.Join(set.Dir, filepath.FromSlash(r.File)))
 	}
 	b.views = &views{net: net, figs: newFigIndex(man)}
+	return nil
+}
+
+// checkSize refuses, before any figure is drawn, a site with more pages
+// than the limit: a model of a thousand layers once wrote 5.8 GB and used
+// 6.6 GB of memory before failing.
+func (b *builder) checkSize(net *Net) error {
+	perSample := 1
+	for li := range net.Model.Layers {
+		if net.hasDetail(li) {
+			shape := net.Shapes[li+1]
+			perSample += shape[len(shape)-1]
+		}
+	}
+	pages := perSample * len(net.Runs) * len(b.langs)
+	if pages > b.cfg.MaxPages {
+		return fmt.Errorf("the site would have %d overview and neuron pages (%d samples x %d languages x %d pages each), over the limit of %d: use fewer samples or languages, or raise -max-pages", pages, len(net.Runs), len(b.langs), perSample, b.cfg.MaxPages)
+	}
 	return nil
 }
 

@@ -28,6 +28,7 @@ func TestSmallInputDefects(t *testing.T) {
 			write(t, filepath.Join(cfg.Samples, "samples.json"), "{\"samples\": [\n  {\"id\": 7}\n]}\n")
 		}, "samples.json:2: json: cannot unmarshal number"},
 		{"-lang ../x", func(t *testing.T, cfg *Config) { cfg.Langs = []string{"../x"} }, `-lang "../x" is not a language code`},
+		{"more pages than -max-pages", func(t *testing.T, cfg *Config) { cfg.MaxPages = 10 }, "over the limit of 10: use fewer samples or languages, or raise -max-pages"},
 		{"empty default language folder", func(t *testing.T, cfg *Config) {
 			os.RemoveAll(filepath.Join(cfg.Content, "en"))
 			os.MkdirAll(filepath.Join(cfg.Content, "en"), 0o755)

@@ -41,6 +41,7 @@ func ParseFlags(args []string, stderr io.Writer) (Config, error) {
 	fs.StringVar(&c.Addr, "addr", "127.0.0.1:1313", "address for -serve (loopback only)")
 	fs.IntVar(&c.Site.Jobs, "j", 0, "workers (default: number of CPUs)")
 	fs.BoolVar(&c.Site.StrictI18n, "strict-i18n", false, "fail when a language lacks a page or a string, or a string's placeholders differ from English")
+	fs.IntVar(&c.Site.MaxPages, "max-pages", site.DefaultMaxPages, "refuse, before drawing any figure, a site with more overview and neuron pages")
 	fs.BoolVar(&c.Site.Strict, "strict", false, "fail on any warning (an image from another host, a figure that cannot be shown)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
