@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"cnnexplainer/render"
@@ -215,6 +216,9 @@ func (b *builder) load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := b.checkSize(net); err != nil {
+		return err
+	}
 	b.prog.start("figures", 0)
 	figDir, figKey, man, cached, err := cachedFigures(ctx, cfg, net)
 	if err != nil {
@@ -237,6 +241,24 @@ func (b *builder) load(ctx context.Context) error {
 	b.views = &views{net: net, figs: newFigIndex(man), chapters: map[string]chapterIndex{}}
 	for _, l := range b.langs {
 		b.views.chapters[l.Code] = newChapterIndex(b.chapters[l.Code])
+	}
+	return nil
+}
+
+// checkSize refuses, before any figure is drawn, a site with more pages
+// than the limit: a model of a thousand layers once wrote 5.8 GB and used
+// 6.6 GB of memory before failing.
+func (b *builder) checkSize(net *Net) error {
+	perSample := 1
+	for li := range net.Model.Layers {
+		if net.hasDetail(li) {
+			shape := net.Shapes[li+1]
+			perSample += shape[len(shape)-1]
+		}
+	}
+	pages := perSample * len(net.Runs) * len(b.langs)
+	if pages > b.cfg.MaxPages {
+		return fmt.Errorf("the site would have %d overview and neuron pages (%d samples x %d languages x %d pages each), over the limit of %d: use fewer samples or languages, or raise -max-pages", pages, len(net.Runs), len(b.langs), perSample, b.cfg.MaxPages)
 	}
 	return nil
 }
@@ -310,22 +332,32 @@ func (b *builder) pages(ctx context.Context) error {
 }
 
 // runJobs runs jobs on workers goroutines and returns the first error in
-// job order, so the message does not depend on scheduling.
+// job order, so the message does not depend on scheduling. After a failure
+// only the jobs before it still run: a template error no longer costs a
+// whole build.
 func runJobs(ctx context.Context, workers int, jobs []job) error {
 	errs := make([]error, len(jobs))
 	next := make(chan int)
+	var failed atomic.Int64
+	failed.Store(int64(len(jobs)))
 	var wg sync.WaitGroup
 	for w := 0; w < max(workers, 1); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				errs[i] = jobs[i]()
+				if int64(i) > failed.Load() {
+					continue
+				}
+				if errs[i] = jobs[i](); errs[i] != nil {
+					for f := failed.Load(); int64(i) < f && !failed.CompareAndSwap(f, int64(i)); f = failed.Load() {
+					}
+				}
 			}
 		}()
 	}
 	for i := range jobs {
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || int64(i) > failed.Load() {
 			break
 		}
 		next <- i

@@ -29,6 +29,7 @@ type Config struct {
 	Jobs        int      // workers; 0 means the number of CPUs
 	StrictI18n  bool     // a missing page or string fails the build
 	Strict      bool     // any warning (a foreign image, a missing figure) fails the build
+	MaxPages    int      // refuse a site with more overview and neuron pages; 0 means DefaultMaxPages
 	LiveReload  bool     // inject the live-reload script (serve mode only)
 	// Try adds the "try your own picture" panel: the build compiles the
 	// browser engine (cmd/wasm) with the Go toolchain on PATH.
@@ -47,6 +48,11 @@ type Config struct {
 	ProgressBar bool
 }
 
+// DefaultMaxPages allows the default model with about 670 samples in two
+// languages (111 pages a sample and language); the 1,000-layer model of
+// issue 10 with its 13 samples needs 260,000.
+const DefaultMaxPages = 150000
+
 func (c Config) withDefaults() Config {
 	def := func(s *string, v string) {
 		if *s == "" {
@@ -60,6 +66,9 @@ func (c Config) withDefaults() Config {
 	def(&c.Out, "public")
 	def(&c.Cache, ".cache")
 	def(&c.DefaultLang, "en")
+	if c.MaxPages <= 0 {
+		c.MaxPages = DefaultMaxPages
+	}
 	if c.Jobs <= 0 {
 		c.Jobs = runtime.NumCPU()
 	}

@@ -90,10 +90,16 @@ func discoverLanguages(root, def string, only []string) ([]*Language, error) {
 		found[c] = true
 	}
 	if !found[def] {
+		if isDir(filepath.Join(root, def)) {
+			return nil, fmt.Errorf("content: the default language folder %s holds no chapters (*.md) and no strings.toml", filepath.Join(root, def))
+		}
 		return nil, fmt.Errorf("content: default language folder %s is missing", filepath.Join(root, def))
 	}
 	want := map[string]bool{}
 	for _, c := range only {
+		if !validLangCode(c) {
+			return nil, fmt.Errorf("-lang %q is not a language code such as en or zh-CN", c)
+		}
 		if !found[c] {
 			return nil, fmt.Errorf("content: no language folder %s", filepath.Join(root, c))
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -97,6 +98,9 @@ func loadNet(cfg Config, set *SampleSet, traced func()) (*Net, error) {
 		file := filepath.Join(set.Dir, filepath.FromSlash(s.File))
 		if s.Label != "" && !known[s.Label] {
 			return nil, fmt.Errorf("%s: sample %s: label %q is not a class of the model (%s)", filepath.Join(set.Dir, "samples.json"), s.ID, s.Label, strings.Join(n.Classes, ", "))
+		}
+		if fi, err := os.Stat(file); err == nil && !fi.Mode().IsRegular() {
+			return nil, fmt.Errorf("sample %s: %s is not a regular file", s.ID, file)
 		}
 		x, err := cfg.LoadImage(file, m.Input)
 		if err != nil {

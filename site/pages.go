@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bytes"
 	"fmt"
 	"html/template"
 	"os"
@@ -90,6 +91,8 @@ func readChapters(l *Language, drafts bool) (chapters []*chapter, index *chapter
 		if err != nil {
 			return nil, nil, fmt.Errorf("content: %w", err)
 		}
+		// Some Windows editors start UTF-8 files with a byte-order mark.
+		src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
 		d, err := ParseDoc(file, src)
 		if err != nil {
 			return nil, nil, err

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -53,7 +54,7 @@ func LoadSamples(dir string) (*SampleSet, error) {
 			err = json.Unmarshal(data, &f)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return nil, fmt.Errorf("%s: %w", jsonWhere(name, data, err), err)
 		}
 		set.Samples, set.Classes = f.Samples, f.Classes
 	case os.IsNotExist(err):
@@ -75,6 +76,9 @@ func LoadSamples(dir string) (*SampleSet, error) {
 	seen := map[string]bool{}
 	for i, s := range set.Samples {
 		where := fmt.Sprintf("%s: sample %d", name, i+1)
+		if len(data) == 0 { // a folder of pictures: name the picture
+			where = filepath.Join(dir, filepath.FromSlash(s.File))
+		}
 		if !validID(s.ID) {
 			return nil, fmt.Errorf("%s: id %q must be lower-case letters, digits, '-' or '_'", where, s.ID)
 		}
@@ -115,28 +119,53 @@ func insideDir(dir, rel string) error {
 }
 
 // listImages turns every picture in dir and dir/images into a sample whose
-// id is its file name without extension, sorted by file name.
+// id is its file name without extension, sorted by file name. Pictures in
+// any other sub-folder take the folder's name as their class, the layout
+// of an image-classification data set: DIR/<class>/*.png.
 func listImages(dir string) ([]Sample, error) {
 	var out []Sample
-	for _, sub := range []string{"", "images"} {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	subs := []string{""}
+	for _, e := range entries {
+		if isDir(filepath.Join(dir, e.Name())) && !strings.HasPrefix(e.Name(), ".") {
+			subs = append(subs, e.Name())
+		}
+	}
+	for _, sub := range subs {
 		entries, err := os.ReadDir(filepath.Join(dir, sub))
 		if err != nil {
-			if os.IsNotExist(err) && sub != "" {
-				continue
-			}
 			return nil, err
+		}
+		label := sub
+		if sub == "images" {
+			label = ""
 		}
 		for _, e := range entries {
 			ext := strings.ToLower(filepath.Ext(e.Name()))
-			if e.IsDir() || !imageExts[ext] {
+			if !imageExts[ext] || !isRegular(filepath.Join(dir, sub, e.Name())) {
 				continue
 			}
 			id := idFromName(strings.TrimSuffix(e.Name(), filepath.Ext(e.Name())))
-			out = append(out, Sample{ID: id, File: filepath.ToSlash(filepath.Join(sub, e.Name()))})
+			out = append(out, Sample{ID: id, File: filepath.ToSlash(filepath.Join(sub, e.Name())), Label: label})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].File < out[j].File })
 	return out, nil
+}
+
+func isDir(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.IsDir()
+}
+
+// isRegular follows symbolic links: a FIFO or a device named like a
+// picture would make the build wait for ever.
+func isRegular(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.Mode().IsRegular()
 }
 
 func idFromName(name string) string {
@@ -172,4 +201,21 @@ func readClasses(name string) ([]string, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return classes, nil
+}
+
+// jsonWhere adds the line of a JSON syntax or type error to the file name.
+func jsonWhere(name string, data []byte, err error) string {
+	var off int64 = -1
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		off = syn.Offset
+	case errors.As(err, &typ):
+		off = typ.Offset
+	}
+	if off < 0 || off > int64(len(data)) {
+		return name
+	}
+	return fmt.Sprintf("%s:%d", name, bytes.Count(data[:off], []byte("\n"))+1)
 }

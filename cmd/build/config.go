@@ -30,7 +30,7 @@ func ParseFlags(args []string, stderr io.Writer) (Config, error) {
 	fs.StringVar(&c.Site.Content, "content", "content", "content folder, one sub-folder per language")
 	fs.StringVar(&c.Site.Theme, "theme", "themes/default", "theme folder")
 	fs.StringVar(&c.Site.Layouts, "layouts", "layouts", "project layouts that override the theme's files of the same name")
-	fs.StringVar(&c.Site.Samples, "samples", "samples/fashion-mnist", "samples folder: pictures, samples.json and usually the model")
+	fs.StringVar(&c.Site.Samples, "samples", "samples/fashion-mnist", "samples folder: samples.json and its pictures, or pictures in class folders (DIR/<class>/*.png|jpg), and usually the model")
 	fs.StringVar(&c.Site.Model, "model", "", "model to explain instead of the samples folder's (ours or TF.js model.json, an .onnx file, or its folder)")
 	fs.StringVar(&c.Site.Out, "out", "public", "output folder, replaced as a whole when the build succeeds")
 	fs.StringVar(&c.Site.Cache, "cache", ".cache", "figure cache folder")
@@ -42,6 +42,7 @@ func ParseFlags(args []string, stderr io.Writer) (Config, error) {
 	fs.IntVar(&c.Site.Jobs, "j", 0, "workers (default: number of CPUs)")
 	fs.BoolVar(&c.Site.Try, "try", true, "add the try-your-own-picture panel (compiles cmd/wasm with GOOS=js GOARCH=wasm)")
 	fs.BoolVar(&c.Site.StrictI18n, "strict-i18n", false, "fail when a language lacks a page or a string, or a string's placeholders differ from English")
+	fs.IntVar(&c.Site.MaxPages, "max-pages", site.DefaultMaxPages, "refuse, before drawing any figure, a site with more overview and neuron pages")
 	fs.BoolVar(&c.Site.Strict, "strict", false, "fail on any warning (an image from another host, a figure that cannot be shown)")
 	if err := fs.Parse(args); err != nil {
 		return c, err

@@ -58,7 +58,7 @@ func TestMainExitCodes(t *testing.T) {
 	}
 	errOut.Reset()
 	dir := t.TempDir()
-	code := Main(context.Background(), []string{"-content", dir + "/missing", "-out", dir + "/public"}, &out, &errOut)
+	code := Main(context.Background(), []string{"-content", dir + "/missing", "-out", dir + "/public", "-cache", dir + "/cache"}, &out, &errOut)
 	if code != 1 || !strings.Contains(errOut.String(), "missing") {
 		t.Errorf("missing content: exit code %d, stderr %q", code, errOut.String())
 	}

@@ -79,6 +79,11 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	}
 	if *padding >= 0 {
 		arch.Padding = *padding
+	} else if *padding != -1 {
+		return fmt.Errorf("-padding %d must not be negative", *padding)
+	}
+	if err := checkTrain(arch, *epochs, *batch, *limit, *workers, *lr, *momentum); err != nil {
+		return err
 	}
 	opt, err := train.ParseOptimizer(*optimizer)
 	if err != nil {

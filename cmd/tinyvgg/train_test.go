@@ -194,3 +194,35 @@ func TestCloseCalls(t *testing.T) {
 		t.Errorf("entry %+v", got[0])
 	}
 }
+
+// TestTrainFlagBounds: each out-of-range flag is refused by name before
+// any data is read (-data points nowhere, so reaching it would fail with
+// another message).
+func TestTrainFlagBounds(t *testing.T) {
+	missing := t.TempDir()
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-hidden", "100000"}, "-hidden 100000 is out of range"},
+		{[]string{"-padding", "100000"}, "-padding 100000 is out of range"},
+		{[]string{"-padding", "-5"}, "-padding -5 must not be negative"},
+		{[]string{"-limit", "-5"}, "-limit -5 is out of range"},
+		{[]string{"-epochs", "0"}, "-epochs 0 is out of range"},
+		{[]string{"-batch", "-1"}, "-batch -1 is out of range"},
+		{[]string{"-size", "100000"}, "-size 100000 is out of range"},
+		{[]string{"-kernel", "9", "-size", "4", "-padding", "0"}, "does not fit"},
+		{[]string{"-lr", "-1"}, "-lr -1 must be a positive number"},
+		{[]string{"-momentum", "1"}, "-momentum 1 must be in [0, 1)"},
+		{[]string{"-hidden", "512", "-size", "512", "-batch", "4096"}, "GB of activations"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := Main(append([]string{"train", "-data", missing, "-out", t.TempDir()}, tt.args...), &stdout, &stderr)
+			if code == 0 || !strings.Contains(stderr.String(), tt.want) {
+				t.Errorf("exit %d, stderr %q; want %q", code, stderr.String(), tt.want)
+			}
+		})
+	}
+}
