@@ -38,9 +38,11 @@ type Settings struct {
 // figures, the final test confusion matrix and, if asked for, snapshots of
 // the weights before training (epoch 0) and after each epoch.
 type History struct {
-	Model     string       `json:"model"`
-	Classes   []string     `json:"classes"`
-	Settings  Settings     `json:"settings"`
+	Model    string   `json:"model"`
+	Classes  []string `json:"classes"`
+	Settings Settings `json:"settings"`
+	// Epochs starts with epoch 0, the untrained model (histories written
+	// before epoch 0 was recorded start at 1).
 	Epochs    []EpochStats `json:"epochs"`
 	Confusion [][]int      `json:"confusion,omitempty"` // [true][predicted], test set, after the last epoch
 	// SnapshotEpochs lists the epochs whose weights history.safetensors
