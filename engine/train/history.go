@@ -116,17 +116,27 @@ func (h *History) Save(dir string) error {
 			f.Tensors[snapshotName(s.Epoch, p.Layer, p.Name)] = t
 		}
 	}
-	data, err := json.MarshalIndent(h, "", "  ")
-	if err != nil {
-		return fmt.Errorf("save history: %w", err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, HistoryJSON), append(data, '\n'), 0o644); err != nil {
-		return fmt.Errorf("save history: %w", err)
+	if err := h.SaveJSON(dir); err != nil {
+		return err
 	}
 	if len(h.Snapshots) == 0 {
 		return nil
 	}
 	if err := safetensors.WriteFile(filepath.Join(dir, HistoryWeights), f); err != nil {
+		return fmt.Errorf("save history: %w", err)
+	}
+	return nil
+}
+
+// SaveJSON writes only dir/history.json, leaving history.safetensors as it
+// is: for amending the figures of a saved run (SnapshotEpochs and
+// SnapshotParams are written as they stand).
+func (h *History) SaveJSON(dir string) error {
+	data, err := json.MarshalIndent(h, "", "  ")
+	if err != nil {
+		return fmt.Errorf("save history: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, HistoryJSON), append(data, '\n'), 0o644); err != nil {
 		return fmt.Errorf("save history: %w", err)
 	}
 	return nil
