@@ -163,9 +163,16 @@ func niceAxis(lo, hi float64, n int) (float64, float64, []float64) {
 	return lo, hi, ticks
 }
 
+// axis is the x axis's first and last epoch. It starts at 0, before
+// training, even for a history that records no epoch 0, so a chart's first
+// point sits as far from the start as it was measured.
+func (c *curves) axis() (int, int) {
+	return min(0, c.epochs[0]), c.epochs[len(c.epochs)-1]
+}
+
 // x and y map an epoch and a value into the plot area.
 func (c *curves) x(epoch int) float64 {
-	first, last := c.epochs[0], c.epochs[len(c.epochs)-1]
+	first, last := c.axis()
 	if last == first {
 		return chartLeft + (chartW-chartLeft-chartRight)/2
 	}
@@ -187,9 +194,10 @@ func (c *curves) SVG() ([]byte, error) {
 		s.Elem("line", F("x1", chartLeft), F("x2", chartW-chartRight), F("y1", y), F("y2", y), A("stroke", colRef), F("stroke-width", 0.5))
 		s.Text("text", Num(t*c.scale), F("x", chartLeft-5), F("y", y+4), A("text-anchor", "end"))
 	}
-	every := max(1, (len(c.epochs)+9)/10)
-	for i, e := range c.epochs {
-		if i%every != 0 && i != len(c.epochs)-1 {
+	first, last := c.axis()
+	every := max(1, (last-first+10)/10)
+	for e := first; e <= last; e++ {
+		if (e-first)%every != 0 && e != last {
 			continue
 		}
 		x := c.x(e)

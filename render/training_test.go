@@ -18,16 +18,17 @@ import (
 	"cnnexplainer/engine/train"
 )
 
-// testHistory is a three-epoch run of testModel with snapshots at epochs
-// 0..3: the first convolution's weights drift by a known amount per epoch.
+// testHistory is a three-epoch run of testModel with figures and
+// snapshots at epochs 0..3 (0 is the untrained model): the first
+// convolution's weights drift by a known amount per epoch.
 func testHistory(t *testing.T) *train.History {
 	t.Helper()
 	m := testModel(t)
 	h := &train.History{Model: m.Name, Classes: m.Classes,
 		Confusion: [][]int{{50, 3, 0}, {7, 40, 3}, {0, 0, 0}}}
-	for e := 1; e <= 3; e++ {
-		h.Epochs = append(h.Epochs, train.EpochStats{Epoch: e, TrainLoss: 1.5 / float64(e), TestLoss: 1.7 / float64(e),
-			TrainAccuracy: 0.5 + 0.1*float64(e), TestAccuracy: 0.45 + 0.1*float64(e)})
+	for e := 0; e <= 3; e++ {
+		h.Epochs = append(h.Epochs, train.EpochStats{Epoch: e, TrainLoss: 1.5 / float64(e+1), TestLoss: 1.7 / float64(e+1),
+			TrainAccuracy: 0.4 + 0.1*float64(e), TestAccuracy: 0.35 + 0.1*float64(e)})
 	}
 	for e := 0; e <= 3; e++ {
 		s := train.Snapshot{Epoch: e}
@@ -107,8 +108,37 @@ func TestCurvesReadBack(t *testing.T) {
 				}
 			}
 		}
-		if strings.Join(ch.xLabels, " ") != "1 2 3" {
+		if strings.Join(ch.xLabels, " ") != "0 1 2 3" {
 			t.Errorf("%s: epoch ticks %v", c.file, ch.xLabels)
+		}
+	}
+}
+
+// TestCurvesAxisFromZero: the x axis starts at epoch 0, where the first
+// point of a history with epoch 0 sits on the y axis, and a history
+// written before epoch 0 was recorded starts one epoch in.
+func TestCurvesAxisFromZero(t *testing.T) {
+	for _, c := range []struct {
+		name       string
+		from       int
+		wantLabels string
+		wantFirstX float64
+	}{
+		{"with epoch 0", 0, "0 1 2 3", chartLeft},
+		{"from epoch 1", 1, "0 1 2 3", chartLeft + (chartW-chartLeft-chartRight)/3.0},
+	} {
+		h := testHistory(t)
+		h.Epochs = h.Epochs[c.from:]
+		ch := newCurves(h, false)
+		data, err := ch.SVG()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(readChart(t, c.name, data).xLabels, " "); got != c.wantLabels {
+			t.Errorf("%s: epoch ticks %q, want %q", c.name, got, c.wantLabels)
+		}
+		if got := ch.x(h.Epochs[0].Epoch); math.Abs(got-c.wantFirstX) > 1e-9 {
+			t.Errorf("%s: first point at x %v, want %v", c.name, got, c.wantFirstX)
 		}
 	}
 }

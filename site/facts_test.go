@@ -32,6 +32,10 @@ func TestFactsOfCommittedModel(t *testing.T) {
 		{`{{< fact name="params-share" layer="output" >}}`, "63", "63%"},
 		{`{{< fact name="accuracy" >}}`, "90.85", "90.85%"},
 		{`{{< fact name="accuracy" epoch=1 >}}`, "84.94", "84.94%"},
+		// Epoch 0 is the untrained model, measured by `tinyvgg epoch0`.
+		{`{{< fact name="accuracy" epoch=0 >}}`, "10.00", "10.00%"},
+		{`{{< fact name="train-accuracy" epoch=0 >}}`, "10.00", "10.00%"},
+		{`{{< fact name="test-loss" epoch=0 >}}`, "2.303", "2.303"},
 		{`{{< fact name="train-accuracy" >}}`, "92.75", "92.75%"},
 		{`{{< fact name="test-loss" >}}`, "0.255", "0.255"},
 		{`{{< fact name="class-accuracy" class=6 >}}`, "71.5", "71.5%"},

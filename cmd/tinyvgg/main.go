@@ -6,6 +6,7 @@
 //	tinyvgg samples -model PATH -out DIR
 //	tinyvgg stats   -model PATH [-out DIR]
 //	tinyvgg probe   -out DIR [-per 100] [-seed 1]
+//	tinyvgg epoch0  -model DIR [-data DIR]
 //
 // Run "tinyvgg COMMAND -h" for the flags of a command.
 package main
@@ -32,6 +33,7 @@ func commands() map[string]command {
 		"samples": {"pick and write the curated sample images and samples.json", runSamples},
 		"stats":   {"find the ReLU units that never fire on the whole dataset (writes stats.json)", runStats},
 		"probe":   {"pick and write the probe set (100 test pictures per class) for the insight views", runProbe},
+		"epoch0":  {"add epoch 0 (the untrained model) to an older training history", runEpoch0},
 		"animate": {"draw a layer's sliding-window animation as GIF, PNG frames or SVG", runAnimate},
 	}
 }

@@ -226,3 +226,43 @@ func TestTrainFlagBounds(t *testing.T) {
 		})
 	}
 }
+
+// TestEpoch0Backfill checks that epoch0 gives an older history (one
+// without epoch 0) the epoch 0 that train now records, and touches only
+// history.json.
+func TestEpoch0Backfill(t *testing.T) {
+	needFashionMNIST(t)
+	dir := t.TempDir()
+	runOK(t, "train", "-limit", "2000", "-epochs", "1", "-flip", "-out", dir)
+	want, err := train.LoadHistory(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want.Epochs[0].Epoch != 0 || len(want.Epochs) != 2 {
+		t.Fatalf("train recorded epochs %+v, want 0 and 1", want.Epochs)
+	}
+	weights, err := os.ReadFile(filepath.Join(dir, train.HistoryWeights))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := *want
+	old.Epochs = old.Epochs[1:]
+	if err := old.SaveJSON(dir); err != nil {
+		t.Fatal(err)
+	}
+	runOK(t, "epoch0", "-model", dir)
+	got, err := train.LoadHistory(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got.Epochs, want.Epochs) {
+		t.Errorf("after epoch0: %+v\nwant %+v", got.Epochs, want.Epochs)
+	}
+	after, err := os.ReadFile(filepath.Join(dir, train.HistoryWeights))
+	if err != nil || !bytes.Equal(after, weights) {
+		t.Errorf("epoch0 changed %s (%v)", train.HistoryWeights, err)
+	}
+	if out := runOK(t, "epoch0", "-model", dir); !strings.Contains(out, "already records epoch 0") {
+		t.Errorf("a second run printed %q", out)
+	}
+}

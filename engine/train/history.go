@@ -38,9 +38,11 @@ type Settings struct {
 // figures, the final test confusion matrix and, if asked for, snapshots of
 // the weights before training (epoch 0) and after each epoch.
 type History struct {
-	Model     string       `json:"model"`
-	Classes   []string     `json:"classes"`
-	Settings  Settings     `json:"settings"`
+	Model    string   `json:"model"`
+	Classes  []string `json:"classes"`
+	Settings Settings `json:"settings"`
+	// Epochs starts with epoch 0, the untrained model (histories written
+	// before epoch 0 was recorded start at 1).
 	Epochs    []EpochStats `json:"epochs"`
 	Confusion [][]int      `json:"confusion,omitempty"` // [true][predicted], test set, after the last epoch
 	// SnapshotEpochs lists the epochs whose weights history.safetensors
@@ -114,17 +116,27 @@ func (h *History) Save(dir string) error {
 			f.Tensors[snapshotName(s.Epoch, p.Layer, p.Name)] = t
 		}
 	}
-	data, err := json.MarshalIndent(h, "", "  ")
-	if err != nil {
-		return fmt.Errorf("save history: %w", err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, HistoryJSON), append(data, '\n'), 0o644); err != nil {
-		return fmt.Errorf("save history: %w", err)
+	if err := h.SaveJSON(dir); err != nil {
+		return err
 	}
 	if len(h.Snapshots) == 0 {
 		return nil
 	}
 	if err := safetensors.WriteFile(filepath.Join(dir, HistoryWeights), f); err != nil {
+		return fmt.Errorf("save history: %w", err)
+	}
+	return nil
+}
+
+// SaveJSON writes only dir/history.json, leaving history.safetensors as it
+// is: for amending the figures of a saved run (SnapshotEpochs and
+// SnapshotParams are written as they stand).
+func (h *History) SaveJSON(dir string) error {
+	data, err := json.MarshalIndent(h, "", "  ")
+	if err != nil {
+		return fmt.Errorf("save history: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, HistoryJSON), append(data, '\n'), 0o644); err != nil {
 		return fmt.Errorf("save history: %w", err)
 	}
 	return nil

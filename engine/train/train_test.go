@@ -184,6 +184,11 @@ func TestFitLearns(t *testing.T) {
 	if len(h.Snapshots) != 5 || h.Snapshots[0].Epoch != 0 || h.Snapshots[4].Epoch != 4 {
 		t.Fatalf("snapshots %d", len(h.Snapshots))
 	}
+	for i, e := range h.Epochs {
+		if e.Epoch != i {
+			t.Fatalf("epochs %+v: want 0 to 4 in order", h.Epochs)
+		}
+	}
 	final := h.Snapshots[4].Param("conv_1_1", "kernel")
 	if final == nil || !slices.Equal(final.Data, m.Layer("conv_1_1").Params()[0].Data) {
 		t.Error("the last snapshot is not the final weights")
@@ -278,6 +283,42 @@ func TestFitErrors(t *testing.T) {
 	}
 }
 
+// TestFitEpochZero checks that a run's epoch 0 is the untrained model:
+// the same figures as evaluating a freshly initialised copy, on the
+// training set (mirrored when the run flips) and on the test set.
+func TestFitEpochZero(t *testing.T) {
+	train, test := newSynthetic(64, 12, 1, 4, 1), newSynthetic(32, 12, 1, 4, 2)
+	for _, flip := range []bool{false, true} {
+		h, err := Fit(newModel(t, smallArch(), 1), train, test, Config{Epochs: 1, BatchSize: 8, Seed: 1, Flip: flip})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(h.Epochs) != 2 || h.Epochs[0].Epoch != 0 || h.Epochs[1].Epoch != 1 {
+			t.Fatalf("flip %v: epochs %+v, want 0 and 1", flip, h.Epochs)
+		}
+		init := newModel(t, smallArch(), 1)
+		te, err := Evaluate(init, test, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := h.Epochs[0]
+		if got.TestLoss != te.Loss || got.TestAccuracy != te.Accuracy || got.LR != 0 {
+			t.Errorf("flip %v: epoch 0 %+v, want test loss %v accuracy %v and lr 0", flip, got, te.Loss, te.Accuracy)
+		}
+		tr, err := Evaluate(init, train, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sameTrain := got.TrainLoss == tr.Loss; sameTrain == flip {
+			t.Errorf("flip %v: epoch 0 train loss %v, unflipped pass %v", flip, got.TrainLoss, tr.Loss)
+		}
+		again, err := InitialStats(init, train, test, Config{Seed: 1, Flip: flip, Workers: 2})
+		if err != nil || again != got {
+			t.Errorf("flip %v: InitialStats gives %+v (%v), Fit recorded %+v", flip, again, err, got)
+		}
+	}
+}
+
 func TestHistoryRoundTrip(t *testing.T) {
 	m := newModel(t, smallArch(), 1)
 	h, err := Fit(m, newSynthetic(32, 12, 1, 4, 1), newSynthetic(16, 12, 1, 4, 2), Config{Epochs: 2, Seed: 1, Snapshots: true})
@@ -292,7 +333,7 @@ func TestHistoryRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got.Epochs) != 2 || got.Epochs[1].TestAccuracy != h.Epochs[1].TestAccuracy || !slices.Equal(got.SnapshotEpochs, []int{0, 1, 2}) {
+	if len(got.Epochs) != 3 || got.Epochs[1].TestAccuracy != h.Epochs[1].TestAccuracy || !slices.Equal(got.SnapshotEpochs, []int{0, 1, 2}) {
 		t.Errorf("loaded %+v", got)
 	}
 	if len(got.Snapshots) != 3 {

@@ -45,7 +45,7 @@ type Config struct {
 	Flip bool
 
 	OnBatch func(BatchStats) // called after every batch, from Fit's goroutine
-	OnEpoch func(EpochStats) // called after every epoch's evaluation
+	OnEpoch func(EpochStats) // called after every epoch's evaluation, and for epoch 0
 }
 
 func (c Config) withDefaults() Config {
@@ -96,8 +96,9 @@ type EpochStats struct {
 }
 
 // Fit trains m in place on train for cfg.Epochs epochs, evaluating on test
-// (which may be nil) after each, and returns the run's History. m's
-// parameters must be initialised (see Init).
+// (which may be nil) before the first (epoch 0, see InitialStats) and after
+// each, and returns the run's History. m's parameters must be initialised
+// (see Init).
 func Fit(m *engine.Model, train, test Data, cfg Config) (*History, error) {
 	cfg = cfg.withDefaults()
 	if cfg.Epochs < 1 || cfg.BatchSize < 1 || cfg.Workers < 1 || cfg.Chunks < 1 || !(cfg.LR > 0) {
@@ -117,6 +118,14 @@ func Fit(m *engine.Model, train, test Data, cfg Config) (*History, error) {
 			Chunks: cfg.Chunks, Examples: train.Len(), Flip: cfg.Flip}}
 	if cfg.Snapshots {
 		h.Snapshots = append(h.Snapshots, snapshot(m, 0))
+	}
+	st0, err := InitialStats(m, train, test, cfg)
+	if err != nil {
+		return nil, err
+	}
+	h.Epochs = append(h.Epochs, st0)
+	if cfg.OnEpoch != nil {
+		cfg.OnEpoch(st0)
 	}
 	n := train.Len()
 	perm := make([]int, n)
