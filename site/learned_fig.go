@@ -35,7 +35,9 @@ func (b *builder) learnedFigure(pc pageCtx, fd *FigData, d directive.Directive) 
 	case "showcase":
 		r := b.showcaseRun(d.Str("pick", ""))
 		if r == nil {
-			return nil, fmt.Errorf("pick: no sample %q", d.Str("pick", ""))
+			// A samples folder of its own may lack the chapter's showcase:
+			// a notice then, as for any figure the model cannot give.
+			return nil, missingFigure{fmt.Sprintf("there is no sample %q", d.Str("pick", ""))}
 		}
 		v, err := b.lookedView(pc, lr, r.ID)
 		if err != nil {
