@@ -398,7 +398,7 @@ func TestWeightColours(t *testing.T) {
 	r := eval[result](t, ctx, `(function () {
 		function cols(sel) { return Array.from(document.querySelectorAll(sel)).slice(0, 20).map(function (e) {
 			var m = getComputedStyle(e).color.match(/\d+/g).map(Number); return { R: m[0], G: m[1], B: m[2] }; }); }
-		return { Pos: cols(".fig-conv .kern td.pos, .fig-kernels td.pos"), Neg: cols(".fig-conv .kern td.neg, .fig-kernels td.neg"), Act: cols(".fig-conv .winv td.pos") };
+		return { Pos: cols(".fig-conv .kern td.pos, .fig-conv .kern td.wpos, .fig-kernels td.pos, .fig-kernels td.wpos"), Neg: cols(".fig-conv .kern td.neg, .fig-conv .kern td.wneg, .fig-kernels td.neg, .fig-kernels td.wneg"), Act: cols(".fig-conv .winv td.pos") };
 	})()`)
 	if len(r.Pos) == 0 || len(r.Neg) == 0 || len(r.Act) == 0 {
 		t.Fatalf("found %d positive and %d negative weights and %d window values", len(r.Pos), len(r.Neg), len(r.Act))

@@ -145,8 +145,9 @@ func browser(t *testing.T) context.Context {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
-	// A bound on each test, set after the first run as chromedp asks.
-	ctx, cancelTime := context.WithTimeout(ctx, 3*time.Minute)
+	// A bound on each test, set after the first run as chromedp asks: long
+	// enough for axe over every view page on a loaded two-core machine.
+	ctx, cancelTime := context.WithTimeout(ctx, 10*time.Minute)
 	t.Cleanup(cancelTime)
 	return ctx
 }

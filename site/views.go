@@ -117,11 +117,26 @@ type pageCtx struct {
 
 func (p pageCtx) rel(to string) string { return relURL(p.path, to) }
 
-// relURL writes a link from one site path to another. Links name
-// index.html so that they work when the site is opened from disk.
+// relURL writes the shortest relative link from one site path to another:
+// up from the folders of from that to does not share, then down. Links
+// name index.html so that they work when the site is opened from disk;
+// the shortest form keeps every page small (a Chinese page's links to
+// its own edition need no "../zh-CN/").
 func relURL(from, to string) string {
-	depth := strings.Count(from, "/")
-	return strings.Repeat("../", depth) + to
+	dir := from[:strings.LastIndexByte(from, '/')+1]
+	common := 0
+	for {
+		j := strings.IndexByte(dir[common:], '/')
+		if j < 0 || !strings.HasPrefix(to[common:], dir[common:common+j+1]) {
+			break
+		}
+		common += j + 1
+	}
+	link := strings.Repeat("../", strings.Count(dir[common:], "/")) + to[common:]
+	if link == "" {
+		return "./"
+	}
+	return link
 }
 
 func (v *views) kindName(p pageCtx, k string) string { return p.lang.T("layer." + k) }

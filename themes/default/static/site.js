@@ -16,9 +16,11 @@
     var status = ov.querySelector(".ov-status");
     if (!on) { if (status) status.textContent = ""; return; }
     nb.classList.add("hi");
-    $$('.ov-edges path[data-to="' + id + '"]', ov).forEach(function (p) {
+    // Each edge names the neuron it leaves (data-i) and the one it feeds
+    // (data-o); short names, since the home page carries 470 of them.
+    $$('.ov-edges path[data-o="' + id + '"]', ov).forEach(function (p) {
       p.classList.add("hi");
-      var from = ov.querySelector('.nb[data-id="' + p.getAttribute("data-from") + '"]');
+      var from = ov.querySelector('.nb[data-id="' + p.getAttribute("data-i") + '"]');
       if (from) from.classList.add("src");
     });
     if (status) status.textContent = (nb.getAttribute("aria-label") || "") + rangeText(ov, nb, status);
