@@ -2,14 +2,12 @@ package site
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"html/template"
 	"os"
 	"path/filepath"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -302,7 +300,7 @@ func (b *builder) pages(ctx context.Context) error {
 		jobs = append(jobs, b.tryAssets)
 	}
 	if b.pcache == nil {
-		jobs = append(jobs, b.dataFiles)
+		jobs = append(jobs, b.dataFiles, b.classWeightFiles)
 	}
 	b.prog.start("pages", len(jobs))
 	for i, j := range jobs {
@@ -618,24 +616,16 @@ func (b *builder) dataFiles() error {
 				tensors[dataName(net.sourceLayer(li))] = nil
 			}
 		}
+		// The class view reads the map its dense layer flattens.
+		if fl, ms := net.flattenBefore(net.Logits); net.Logits >= 0 && fl != nil && ms >= 0 {
+			tensors[net.Model.Layers[ms].Name()] = nil
+		}
 		for _, name := range sortedKeys(tensors) {
 			t := r.Trace.Input
 			if name != "input" {
 				t = r.Trace.Output(name)
 			}
-			var sb strings.Builder
-			sb.WriteString(`(self.tinyvggData=self.tinyvggData||{})[` + strconv.Quote(name) + `]={"shape":`)
-			sh, _ := json.Marshal(t.Shape)
-			sb.Write(sh)
-			sb.WriteString(`,"data":[`)
-			for i, v := range t.Data {
-				if i > 0 {
-					sb.WriteByte(',')
-				}
-				sb.WriteString(strconv.FormatFloat(float64(v), 'g', 4, 32))
-			}
-			sb.WriteString("]};\n")
-			if err := b.tree.add(dataFile(r.ID, name), []byte(sb.String())); err != nil {
+			if err := b.tree.add(dataFile(r.ID, name), dataScript(name, t.Shape, t.Data)); err != nil {
 				return err
 			}
 		}

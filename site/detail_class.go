@@ -22,6 +22,11 @@ type ClassView struct {
 	N       int
 	Prob    string
 	Formula template.HTML
+	// What the page script reads to name the term behind a map cell; Data
+	// is nil when the layer reads no flattened map.
+	Data      *ClassData
+	DataJS    string
+	WeightsJS string
 }
 
 // ClassMap is one map feeding the class with its weight picture.
@@ -38,6 +43,7 @@ type Term struct {
 	Value, Weight string
 	Product       string
 	Class         string
+	Y, X, C       int // the cell of the map it comes from, when Where is set
 }
 
 // SoftmaxView shows every logit and probability.
@@ -91,13 +97,16 @@ func (v *views) classDetail(p pageCtx, r *Run, li, k int, d *DetailView) (*Detai
 	if fl != nil && ms >= 0 {
 		mapShape = v.net.Shapes[ms+1]
 		cv.Source = v.net.Model.Layers[ms].Name()
+		cv.Data = &ClassData{In: cv.Source, Weights: classWeightsName(l.Name(), k), Map: [3]int{mapShape[0], mapShape[1], mapShape[2]}, ChannelsFirst: fl.ChannelsFirst}
+		cv.DataJS = p.rel(dataFile(r.ID, cv.Source))
+		cv.WeightsJS = p.rel(classWeightsFile(l.Name(), k))
 		for c := 0; c < mapShape[2]; c++ {
 			img, mf, err := v.mapFig(p, r, cv.Source, c, "unit")
 			if err != nil {
 				return nil, err
 			}
 			cm := ClassMap{Map: img, Name: p.lang.Tf("neuron.map_range", "name", v.layerLabel(p, cv.Source, c), "r", num(mf.Range[1], 2))}
-			cm.Map.Alt = p.lang.Tf("alt.input_map", "name", cm.Name)
+			cm.Map.Alt = p.lang.Tf("alt.class_map", "name", cm.Name)
 			if c == 0 {
 				d.Legends = append(d.Legends, unitLegend(mf, p.lang.Tf("neuron.legend_in", "layer", cv.Source)))
 			}
@@ -119,8 +128,8 @@ func (v *views) classDetail(p pageCtx, r *Run, li, k int, d *DetailView) (*Detai
 		z += prods[i]
 		t := Term{Index: i, Value: num(x[i], 3), Weight: num(w, 3), Product: num(prods[i], 3)}
 		if len(mapShape) == 3 {
-			y, x, c := fl.Position(i, mapShape)
-			t.Where = p.lang.Tf("detail.flat_where", "row", y, "col", x, "c", c)
+			t.Y, t.X, t.C = fl.Position(i, mapShape)
+			t.Where = p.lang.Tf("detail.flat_where", "row", t.Y, "col", t.X, "c", t.C)
 		}
 		if prods[i] > 0 {
 			t.Class = "pos"

@@ -4,6 +4,8 @@
 // formula follow. The map the layer reads comes from a data script
 // (self.tinyvggData) loaded just before this one, which runs from disk as it
 // does served; without it the page keeps the position it was built with.
+// The class view links each term of a logit with its map cell and weight,
+// and the softmax table its rows with the denominator's terms.
 (function () {
   "use strict";
   var reduce = window.matchMedia && matchMedia("(prefers-reduced-motion: reduce)").matches;
@@ -20,6 +22,13 @@
   function mn(v, d) { var s = fmt(v, d); return s.charAt(0) === "-" ? '<mo stretchy="false">(</mo><mn>' + s + '</mn><mo stretchy="false">)</mo>' : "<mn>" + s + "</mn>"; }
   function fill(tpl, vals) {
     return tpl.replace(/\{(\w+)\}/g, function (m, k) { return k in vals ? vals[k] : m; });
+  }
+  // The cell of a map under the pointer, in the map's own rows and columns.
+  function cellAt(box, e) {
+    var img = box.querySelector("img"), r = img.getBoundingClientRect();
+    var h = +img.getAttribute("height"), w = +img.getAttribute("width");
+    var y = Math.floor((e.clientY - r.top) / r.height * h), x = Math.floor((e.clientX - r.left) / r.width * w);
+    return [Math.min(Math.max(y, 0), h - 1), Math.min(Math.max(x, 0), w - 1)];
   }
   function initDetailView(dv) {
     var d = JSON.parse(dv.dataset.detail), store = self.tinyvggData || {}, src = store[d.in];
@@ -114,12 +123,6 @@
       var oy = Math.round((y + d.p[0] - (kh - 1) / 2) / d.s[0]), ox = Math.round((x + d.p[1] - (kw - 1) / 2) / d.s[1]);
       return [Math.min(Math.max(oy, 0), H - 1), Math.min(Math.max(ox, 0), W - 1)];
     }
-    function cellAt(box, e) {
-      var img = box.querySelector("img"), r = img.getBoundingClientRect();
-      var h = +img.getAttribute("height"), w = +img.getAttribute("width");
-      var y = Math.floor((e.clientY - r.top) / r.height * h), x = Math.floor((e.clientX - r.left) / r.width * w);
-      return [Math.min(Math.max(y, 0), h - 1), Math.min(Math.max(x, 0), w - 1)];
-    }
     function stop() {
       clearInterval(timer); timer = null;
       playBtn.setAttribute("aria-pressed", "false"); playBtn.textContent = dv.dataset.play || playBtn.textContent;
@@ -189,6 +192,96 @@
     });
   }
 
+  // Flatten and dense: each term of the logit (a value times its weight)
+  // and the cell it comes from light up together. Pointing at or focusing
+  // a row marks its cell on the map and on the weight picture; pointing at
+  // a map cell names its term in the status line, and its row if listed.
+  function initClass(cv) {
+    var d = JSON.parse(cv.dataset.class), store = self.tinyvggData || {};
+    var src = store[d.in], wts = store[d.w], status = cv.querySelector(".dstatus");
+    if (!status) return;
+    var H = d.map[0], W = d.map[1], C = d.map[2], cur = [0, 0, 0];
+    // Maps come in channel order; each picture is wrapped in a box that
+    // holds its cell outline.
+    var rows = $$("table.terms tbody tr[data-t]", cv), figs = $$(".class-maps li", cv);
+    var at = rows.map(function (r) { return r.dataset.t.split(",").map(Number); });
+    figs.forEach(function (li) {
+      $$("img", li).forEach(function (img) {
+        var box = document.createElement("span");
+        box.className = "cbox";
+        img.parentNode.insertBefore(box, img);
+        box.appendChild(img);
+      });
+    });
+    function flat(y, x, c) { return d.cf ? (c * H + y) * W + x : (y * W + x) * C + c; }
+    function rowOf(y, x, c) {
+      for (var i = 0; i < rows.length; i++) if (at[i][0] === y && at[i][1] === x && at[i][2] === c) return rows[i];
+      return null;
+    }
+    function mark(y, x, c) {
+      cur = [y, x, c];
+      figs.forEach(function (li, k) {
+        var on = k === c;
+        li.classList.toggle("hl", on);
+        $$(".cbox", li).forEach(function (box) {
+          var o = box.querySelector(".cell");
+          if (!on) { if (o) o.hidden = true; return; }
+          if (!o) { o = document.createElement("span"); o.className = "cell"; box.appendChild(o); }
+          o.hidden = false;
+          place(o, y, x, 1, 1, H, W);
+        });
+      });
+      var row = rowOf(y, x, c);
+      rows.forEach(function (r) { r.classList.toggle("hl", r === row); });
+      var t, where = fill(status.dataset.where, { row: y, col: x, c: c });
+      if (row) {
+        var td = row.querySelectorAll("td");
+        t = { i: td[0].textContent, where: where, v: td[2].textContent, w: td[3].textContent, p: td[4].textContent };
+      } else if (src && wts) {
+        var i = flat(y, x, c), v = src.data[(y * W + x) * C + c], w = wts.data[i];
+        t = { i: i, where: where, v: fmt(v, 3), w: fmt(w, 3), p: fmt(v * w, 3) };
+      }
+      status.textContent = t ? fill(status.dataset.tpl, t) : "";
+    }
+    function clear() {
+      figs.forEach(function (li) { li.classList.remove("hl"); });
+      $$(".cbox .cell", cv).forEach(function (o) { o.hidden = true; });
+      rows.forEach(function (r) { r.classList.remove("hl"); });
+    }
+    rows.forEach(function (row, k) {
+      row.tabIndex = 0;
+      function on() { mark(at[k][0], at[k][1], at[k][2]); }
+      row.addEventListener("mouseenter", on);
+      row.addEventListener("focus", on);
+      row.addEventListener("keydown", function (e) {
+        var step = { ArrowUp: -1, ArrowDown: 1 }[e.key];
+        if (!step || !rows[k + step]) return;
+        e.preventDefault(); rows[k + step].focus();
+      });
+    });
+    cv.addEventListener("mouseleave", clear);
+    // A map cell names its term only when the map and weights are loaded.
+    if (!src || !wts) return;
+    figs.forEach(function (li, c) {
+      $$(".cbox", li).forEach(function (box) {
+        box.tabIndex = 0;
+        box.setAttribute("role", "group");
+        box.setAttribute("aria-label", box.querySelector("img").alt);
+        box.addEventListener("mousemove", function (e) { var p = cellAt(box, e); mark(p[0], p[1], c); });
+        box.addEventListener("click", function (e) { var p = cellAt(box, e); mark(p[0], p[1], c); box.focus(); });
+        box.addEventListener("focus", function () { mark(cur[2] === c ? cur[0] : 0, cur[2] === c ? cur[1] : 0, c); });
+        box.addEventListener("keydown", function (e) {
+          var dy = { ArrowUp: -1, ArrowDown: 1 }[e.key] || 0, dx = { ArrowLeft: -1, ArrowRight: 1 }[e.key] || 0;
+          if (!dy && !dx) return;
+          e.preventDefault();
+          mark(Math.min(Math.max(cur[0] + dy, 0), H - 1), Math.min(Math.max(cur[1] + dx, 0), W - 1), c);
+        });
+      });
+    });
+    var help = cv.querySelector(".dhelp"); if (help) help.hidden = false;
+  }
+
   $$(".dv[data-detail]").forEach(initDetailView);
   $$(".dsoftmax").forEach(initSoftmax);
+  $$(".cv[data-class]").forEach(initClass);
 })();

@@ -1,0 +1,74 @@
+package site
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"cnnexplainer/engine"
+)
+
+// ClassData is what the page script needs to name the term behind any cell
+// of the class view's maps: the map comes from the sample's data script
+// (In), the class's weights from a model-wide one (Weights), both in the
+// flat order of the dense layer's input.
+type ClassData struct {
+	In            string `json:"in"`
+	Weights       string `json:"w"`
+	Map           [3]int `json:"map"`
+	ChannelsFirst bool   `json:"cf,omitempty"`
+}
+
+// classWeightsName is the tinyvggData key of one class's weights.
+func classWeightsName(layer string, k int) string { return "w:" + layer + ":" + strconv.Itoa(k) }
+
+// classWeightsFile holds one class's weights. The folder name has a dot,
+// which no sample id may have, so it cannot clash with data/<sample>/.
+func classWeightsFile(layer string, k int) string {
+	return "data/w." + layer + "/" + strconv.Itoa(k) + ".js"
+}
+
+// classWeightFiles writes, for the dense layer of every class page, one
+// script per class with the weights of its logit, shared by every sample
+// and language (and so cached by the browser after the first class page).
+func (b *builder) classWeightFiles() error {
+	net := b.views.net
+	if net.Logits < 0 {
+		return nil
+	}
+	l, ok := net.Model.Layers[net.Logits].(*engine.Dense)
+	if !ok {
+		return nil
+	}
+	if fl, _ := net.flattenBefore(net.Logits); fl == nil {
+		return nil
+	}
+	for k := 0; k < l.Out; k++ {
+		w := make([]float32, l.In)
+		for i := range w {
+			w[i] = l.Kernel[i*l.Out+k]
+		}
+		if err := b.tree.add(classWeightsFile(l.Name(), k), dataScript(classWeightsName(l.Name(), k), []int{l.In}, w)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dataScript is a script that adds one array, with 4 significant digits,
+// to tinyvggData under name.
+func dataScript(name string, shape []int, data []float32) []byte {
+	var sb strings.Builder
+	sb.WriteString(`(self.tinyvggData=self.tinyvggData||{})[` + strconv.Quote(name) + `]={"shape":`)
+	sh, _ := json.Marshal(shape)
+	sb.Write(sh)
+	sb.WriteString(`,"data":[`)
+	for i, v := range data {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteString(strconv.FormatFloat(float64(v), 'g', 4, 32))
+	}
+	sb.WriteString("]};\n")
+	return []byte(sb.String())
+}
