@@ -98,43 +98,7 @@ func TestGradients(t *testing.T) {
 					p.Data[i] *= 0.5
 				}
 			}
-			x, err := FromData(gradRand(r, NumElements(tc.in)), tc.in...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			outShape, err := tc.layer.OutputShape(tc.in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			rw := gradRand(r, NumElements(outShape))
-			y := NewTensor(outShape...)
-			tc.layer.Forward(x, y)
-			dy, _ := FromData(append([]float32(nil), rw...), outShape...)
-			dx := NewTensor(tc.in...)
-			for i := range dx.Data {
-				dx.Data[i] = 123 // Backward must overwrite, not add
-			}
-			// Parameter gradients are added: start them at 1.
-			var grads [][]float32
-			for _, p := range tc.layer.Params() {
-				g := make([]float32, len(p.Data))
-				for i := range g {
-					g[i] = 1
-				}
-				grads = append(grads, g)
-			}
-			tc.layer.Backward(x, y, dy, dx, grads)
-			f := func() float64 { return lossOf(tc.layer, x, outShape, rw) }
-			for i := range x.Data {
-				checkClose(t, fmt.Sprintf("dx[%d]", i), dx.Data[i], numericGrad(f, &x.Data[i]))
-			}
-			for pi, p := range tc.layer.Params() {
-				for i := range p.Data {
-					checkClose(t, fmt.Sprintf("d%s[%d]", p.Name, i), grads[pi][i]-1, numericGrad(f, &p.Data[i]))
-				}
-			}
-			// The input gradient is optional.
-			tc.layer.Backward(x, y, dy, nil, grads)
+			gradCheckLayer(t, r, tc.layer, tc.in)
 		})
 	}
 }
@@ -241,4 +205,48 @@ func TestMaxPoolBackwardTies(t *testing.T) {
 			}
 		}
 	}
+}
+
+// gradCheckLayer checks l's Backward against central differences of
+// L = sum r*y at a random input of shape in: the input gradient (which must
+// be overwritten) and every parameter gradient (which must be added to).
+func gradCheckLayer(t *testing.T, r *rand.Rand, l Layer, in []int) {
+	t.Helper()
+	x, err := FromData(gradRand(r, NumElements(in)), in...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outShape, err := l.OutputShape(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rw := gradRand(r, NumElements(outShape))
+	y := NewTensor(outShape...)
+	l.Forward(x, y)
+	dy, _ := FromData(append([]float32(nil), rw...), outShape...)
+	dx := NewTensor(in...)
+	for i := range dx.Data {
+		dx.Data[i] = 123 // Backward must overwrite, not add
+	}
+	// Parameter gradients are added: start them at 1.
+	var grads [][]float32
+	for _, p := range l.Params() {
+		g := make([]float32, len(p.Data))
+		for i := range g {
+			g[i] = 1
+		}
+		grads = append(grads, g)
+	}
+	l.Backward(x, y, dy, dx, grads)
+	f := func() float64 { return lossOf(l, x, outShape, rw) }
+	for i := range x.Data {
+		checkClose(t, fmt.Sprintf("dx[%d]", i), dx.Data[i], numericGrad(f, &x.Data[i]))
+	}
+	for pi, p := range l.Params() {
+		for i := range p.Data {
+			checkClose(t, fmt.Sprintf("d%s[%d]", p.Name, i), grads[pi][i]-1, numericGrad(f, &p.Data[i]))
+		}
+	}
+	// The input gradient is optional.
+	l.Backward(x, y, dy, nil, grads)
 }

@@ -47,38 +47,7 @@ func TestGradientsNewLayers(t *testing.T) {
 					}
 				}
 			}
-			x, _ := FromData(gradRand(r, NumElements(tc.in)), tc.in...)
-			outShape, err := tc.layer.OutputShape(tc.in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			rw := gradRand(r, NumElements(outShape))
-			y := NewTensor(outShape...)
-			tc.layer.Forward(x, y)
-			dy, _ := FromData(append([]float32(nil), rw...), outShape...)
-			dx := NewTensor(tc.in...)
-			for i := range dx.Data {
-				dx.Data[i] = 123 // Backward must overwrite, not add
-			}
-			var grads [][]float32
-			for _, p := range tc.layer.Params() {
-				g := make([]float32, len(p.Data))
-				for i := range g {
-					g[i] = 1
-				}
-				grads = append(grads, g)
-			}
-			tc.layer.Backward(x, y, dy, dx, grads)
-			f := func() float64 { return lossOf(tc.layer, x, outShape, rw) }
-			for i := range x.Data {
-				checkClose(t, fmt.Sprintf("dx[%d]", i), dx.Data[i], numericGrad(f, &x.Data[i]))
-			}
-			for pi, p := range tc.layer.Params() {
-				for i := range p.Data {
-					checkClose(t, fmt.Sprintf("d%s[%d]", p.Name, i), grads[pi][i]-1, numericGrad(f, &p.Data[i]))
-				}
-			}
-			tc.layer.Backward(x, y, dy, nil, grads)
+			gradCheckLayer(t, r, tc.layer, tc.in)
 		})
 	}
 }
