@@ -151,6 +151,14 @@ func qgWrite(t *testing.T, name string, data []byte) {
 // qgAddSample appends a sample to samples.json.
 func qgAddSample(t *testing.T, samples, id, file, label string) {
 	t.Helper()
+	qgEditSamples(t, samples, func(list []any) []any {
+		return append(list, map[string]any{"id": id, "file": file, "label": label})
+	})
+}
+
+// qgEditSamples rewrites the sample list of samples.json with edit.
+func qgEditSamples(t *testing.T, samples string, edit func([]any) []any) {
+	t.Helper()
 	name := filepath.Join(samples, "samples.json")
 	data, err := os.ReadFile(name)
 	if err != nil {
@@ -158,10 +166,10 @@ func qgAddSample(t *testing.T, samples, id, file, label string) {
 	}
 	var doc map[string]any
 	if err := json.Unmarshal(data, &doc); err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s: %v", name, err)
 	}
 	list, _ := doc["samples"].([]any)
-	doc["samples"] = append(list, map[string]any{"id": id, "file": file, "label": label})
+	doc["samples"] = edit(list)
 	out, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
 		t.Fatal(err)

@@ -16,25 +16,12 @@ import (
 // needs several cold builds stays short.
 func qgTrimSamples(t *testing.T, samples string, n int) {
 	t.Helper()
-	name := filepath.Join(samples, "samples.json")
-	data, err := os.ReadFile(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc map[string]any
-	if err := json.Unmarshal(data, &doc); err != nil {
-		t.Fatal(err)
-	}
-	list, _ := doc["samples"].([]any)
-	if len(list) < n {
-		t.Fatalf("%s lists %d samples, want at least %d", name, len(list), n)
-	}
-	doc["samples"] = list[:n]
-	out, err := json.Marshal(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	qgWrite(t, name, out)
+	qgEditSamples(t, samples, func(list []any) []any {
+		if len(list) < n {
+			t.Fatalf("%s lists %d samples, want at least %d", samples, len(list), n)
+		}
+		return list[:n]
+	})
 }
 
 // qgNudgeWeight changes the first value of every tensor of a safetensors
