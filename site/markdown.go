@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+	"strings"
 
 	"cnnexplainer/site/directive"
 	"cnnexplainer/site/mathml"
@@ -92,6 +93,42 @@ func ParseDoc(file string, src []byte) (*Doc, error) {
 
 var yamlLine = regexp.MustCompile(`line (\d+)`)
 
+// yamlParserProblems are the problems yaml.v3 reports from its parser, not
+// its scanner. It numbers those lines from 0 and scanner lines from 1, so
+// a parser error read as 1-based pointed one line early.
+var yamlParserProblems = []string{"did not find expected <", "did not find expected node content",
+	"did not find expected '-' indicator", "did not find expected key", "did not find expected ','",
+	"found undefined tag handle", "found duplicate %", "found incompatible YAML document"}
+
+// frontMatterErrLine is the file line a front matter decoding error points
+// at (the opening delimiter is line 1).
+func frontMatterErrLine(src []byte, err error) int {
+	msg := err.Error()
+	m := yamlLine.FindStringSubmatch(msg)
+	yaml := bytes.HasPrefix(src, []byte("---"))
+	if yaml && strings.Contains(msg, "tab character") {
+		// yaml.v3 names the line where the scalar before the tab began;
+		// the reader needs the line that holds the tab.
+		for i, l := range bytes.Split(src, []byte("\n"))[1:] {
+			if bytes.HasPrefix(l, []byte("\t")) {
+				return i + 2
+			}
+		}
+	}
+	if m == nil {
+		return 1
+	}
+	n, _ := strconv.Atoi(m[1])
+	if yaml {
+		for _, p := range yamlParserProblems {
+			if strings.Contains(msg, p) {
+				return n + 2
+			}
+		}
+	}
+	return n + 1
+}
+
 func (d *Doc) readFrontMatter(pc parser.Context) error {
 	data := frontmatter.Get(pc)
 	if data == nil {
@@ -105,12 +142,7 @@ func (d *Doc) readFrontMatter(pc parser.Context) error {
 	}
 	var raw map[string]any
 	if err := data.Decode(&raw); err != nil {
-		line := 1
-		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-			n, _ := strconv.Atoi(m[1])
-			line = n + 1 // the opening --- is line 1
-		}
-		return fmt.Errorf("%s:%d: front matter: %v", d.File, line, err)
+		return fmt.Errorf("%s:%d: front matter: %v", d.File, frontMatterErrLine(d.src, err), err)
 	}
 	keys := make([]string, 0, len(raw))
 	for k := range raw {

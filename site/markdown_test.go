@@ -43,7 +43,15 @@ func TestParseDoc(t *testing.T) {
 		{"bad draft", "---\ntitle: \"A\"\ndraft: 1\n---\n", "x.md:3: front matter: draft must be true or false", nil},
 		{"bad slug", "---\ntitle: \"A\"\nslug: \"a/b\"\n---\n", "x.md:3: front matter: slug", nil},
 		{"unknown key", "---\ntitle: \"A\"\ntags: [x]\n---\n", `x.md:3: front matter: unknown key "tags"`, nil},
-		{"yaml syntax", "---\ntitle: \"A\"\nweight: [1\n---\n", "x.md:", nil},
+		// Syntax errors point at the line that holds them (yaml.v3 counts
+		// parser lines from 0 and scanner lines from 1).
+		{"yaml unclosed list", "---\ntitle: \"A\"\nweight: [1\n---\n", "x.md:3: front matter: yaml:", nil},
+		{"yaml unclosed list later", "---\ntitle: \"A\"\ndraft: false\nweight: [1\ndescription: d\n---\n", "x.md:4: front matter: yaml:", nil},
+		{"yaml bad indent", "---\ntitle: x\n  bad: indent\nweight: 2\n---\n", "x.md:3: front matter: yaml:", nil},
+		{"yaml colon in value", "---\ntitle: x\nweight: 2\nslug: a: b\n---\n", "x.md:4: front matter: yaml:", nil},
+		{"yaml tab", "---\ntitle: x\nweight: 2\n\tslug: tab\n---\n", "x.md:4: front matter: yaml:", nil},
+		{"yaml key without value", "---\ntitle: x\n- item\n---\n", "x.md:3: front matter: yaml:", nil},
+		{"toml syntax", "+++\ntitle = \"T\"\nweight = = 2\n+++\n", "x.md:3: front matter:", nil},
 		{"bad directive", "---\ntitle: \"A\"\n---\n\n{{< conv layer=x >}}\n", "x.md:5: figure conv: missing argument channel", nil},
 		{"bad math", "---\ntitle: \"A\"\n---\n\n$$\\begin{x}$$\n", `x.md:5: math: column 1: unsupported command \begin`, nil},
 	}
