@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bufio"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,11 +18,31 @@ import (
 // axeTags are the rule sets of WCAG 2.1 levels A and AA.
 const axeTags = `["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]`
 
+// axeAll runs every rule of axeTags.
+const axeAll = `{type: "tag", values: ` + axeTags + `}`
+
 type axeViolation struct {
 	ID     string
 	Impact string
 	Help   string
 	Nodes  []string
+}
+
+// runAxe injects axe-core (script) into the open page and returns the
+// violations within scope (a JavaScript expression for a node) of the rules
+// runOnly names (an axe runOnly object).
+func runAxe(t *testing.T, ctx context.Context, script []byte, scope, runOnly string) []axeViolation {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](string(script))); err != nil {
+		t.Fatalf("inject axe-core: %v", err)
+	}
+	return eval[[]axeViolation](t, ctx, `axe.run(`+scope+`, {runOnly: `+runOnly+`, resultTypes: ["violations"]}).then(function (r) {
+		return r.violations.map(function (v) {
+			return {ID: v.id, Impact: v.impact || "", Help: v.help, Nodes: v.nodes.slice(0, 5).map(function (n) {
+				return n.target.join(" ") + " :: " + (n.failureSummary || "").replace(/\s+/g, " ");
+			})};
+		});
+	})`)
 }
 
 // TestAxe injects axe-core (node_modules/axe-core/axe.min.js, read from
@@ -44,7 +65,7 @@ func TestAxe(t *testing.T) {
 		}
 		// Only colours change in the dark scheme: check contrast alone there,
 		// on the pages that are not per-sample views and two that are.
-		tags, sampled := `{type: "tag", values: `+axeTags+`}`, 0
+		tags, sampled := axeAll, 0
 		if scheme == "dark" {
 			tags = `{type: "rule", values: ["color-contrast"]}`
 		}
@@ -55,16 +76,7 @@ func TestAxe(t *testing.T) {
 				}
 			}
 			open(t, ctx, base+p)
-			if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](string(script))); err != nil {
-				t.Fatalf("inject axe-core: %v", err)
-			}
-			vs := eval[[]axeViolation](t, ctx, `axe.run(document, {runOnly: `+tags+`, resultTypes: ["violations"]}).then(function (r) {
-				return r.violations.map(function (v) {
-					return {ID: v.id, Impact: v.impact || "", Help: v.help, Nodes: v.nodes.slice(0, 5).map(function (n) {
-						return n.target.join(" ") + " :: " + (n.failureSummary || "").replace(/\s+/g, " ");
-					})};
-				});
-			})`)
+			vs := runAxe(t, ctx, script, `document`, tags)
 			for _, v := range vs {
 				known.report(t, p+" ("+scheme+"): axe "+v.ID+" ("+v.Impact+"): "+v.Help+"\n    "+strings.Join(v.Nodes, "\n    "))
 			}

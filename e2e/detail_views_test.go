@@ -172,7 +172,7 @@ func TestDetailAxe(t *testing.T) {
 			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}}); err != nil {
 			t.Fatal(err)
 		}
-		tags := `{type: "tag", values: ` + axeTags + `}`
+		tags := axeAll
 		if scheme == "dark" {
 			tags = `{type: "rule", values: ["color-contrast"]}`
 		}
@@ -183,16 +183,7 @@ func TestDetailAxe(t *testing.T) {
 				if k != "class" {
 					do(t, ctx, "step", chromedp.Focus(chromedp.CSS(`.dv .mapbox`)), chromedp.KeyEvent(kb.ArrowDown))
 				}
-				if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](string(script))); err != nil {
-					t.Fatalf("inject axe-core: %v", err)
-				}
-				vs := eval[[]axeViolation](t, ctx, `axe.run(document, {runOnly: `+tags+`, resultTypes: ["violations"]}).then(function (r) {
-					return r.violations.map(function (v) {
-						return {ID: v.id, Impact: v.impact || "", Help: v.help, Nodes: v.nodes.slice(0, 5).map(function (n) {
-							return n.target.join(" ") + " :: " + (n.failureSummary || "").replace(/\s+/g, " ");
-						})};
-					});
-				})`)
+				vs := runAxe(t, ctx, script, `document`, tags)
 				for _, v := range vs {
 					known.report(t, p+" ("+scheme+"): axe "+v.ID+" ("+v.Impact+"): "+v.Help+"\n    "+strings.Join(v.Nodes, "\n    "))
 				}

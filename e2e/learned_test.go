@@ -72,16 +72,7 @@ func TestLearnedViews(t *testing.T) {
 				if sz.mobile {
 					continue // axe once per page and language
 				}
-				if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](string(script))); err != nil {
-					t.Fatalf("inject axe-core: %v", err)
-				}
-				vs := eval[[]axeViolation](t, ctx, `axe.run(document, {runOnly: {type: "tag", values: `+axeTags+`}, resultTypes: ["violations"]}).then(function (r) {
-					return r.violations.map(function (v) {
-						return {ID: v.id, Impact: v.impact || "", Help: v.help, Nodes: v.nodes.slice(0, 5).map(function (n) {
-							return n.target.join(" ") + " :: " + (n.failureSummary || "").replace(/\s+/g, " ");
-						})};
-					});
-				})`)
+				vs := runAxe(t, ctx, script, `document`, axeAll)
 				for _, v := range vs {
 					k.report(t, name+": axe "+v.ID+" ("+v.Impact+"): "+v.Help+"\n    "+strings.Join(v.Nodes, "\n    "))
 				}

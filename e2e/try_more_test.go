@@ -137,16 +137,7 @@ func TestTryAxe(t *testing.T) {
 	file, _ := filepath.Abs(filepath.Join(sitetest.Samples(t), "images", "coat.png"))
 	do(t, ctx, "upload", chromedp.SetUploadFiles("input.try-file", []string{file}))
 	eval[bool](t, ctx, `(document.querySelector('.try-nb[data-layer="0"][data-n="0"]').click(), true)`)
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](string(script))); err != nil {
-		t.Fatalf("inject axe-core: %v", err)
-	}
-	vs := eval[[]axeViolation](t, ctx, `axe.run(document.querySelector(".try"), {runOnly: {type: "tag", values: `+axeTags+`}, resultTypes: ["violations"]}).then(function (r) {
-		return r.violations.map(function (v) {
-			return {ID: v.id, Impact: v.impact || "", Help: v.help, Nodes: v.nodes.slice(0, 5).map(function (n) {
-				return n.target.join(" ") + " :: " + (n.failureSummary || "").replace(/\s+/g, " ");
-			})};
-		});
-	})`)
+	vs := runAxe(t, ctx, script, `document.querySelector(".try")`, axeAll)
 	for _, v := range vs {
 		t.Errorf("try panel: axe %s (%s): %s\n    %s", v.ID, v.Impact, v.Help, strings.Join(v.Nodes, "\n    "))
 	}
