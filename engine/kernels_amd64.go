@@ -14,7 +14,7 @@ import (
 func conv6x16FMA(x, k *float32, bias *[blockOut]float32, mask *[blockOut]int32, y *float32, xPix, xRow, kh, n, yPix int, relu, spill bool)
 
 //go:noescape
-func conv8x10FMA(x, k *float32, bias *[blockOut]float32, y *float32, xPix, xRow, kh, n int, relu bool)
+func conv4x10FMA(x, k *float32, bias *[blockOut]float32, y *float32, xPix, xRow, kh, n, nblk int, relu bool)
 
 //go:noescape
 func dense16FMA(x, k *float32, n, stride int, mask *[blockOut]int32, z *float32)
@@ -100,11 +100,14 @@ func denseMicroFMA(x, k []float32, stride, lanes int, z []float32) {
 }
 
 // conv10MicroFMA is the assembly behind the conv10Micro signature.
-func conv10MicroFMA(x []float32, xPix, xRow int, k []float32, kh, n int, bias *[blockOut]float32, y []float32, relu bool) {
-	_ = x[(blockPix10-1)*xPix+(kh-1)*xRow+n-1]
+func conv10MicroFMA(x []float32, xPix, xRow int, k []float32, kh, n int, bias *[blockOut]float32, y []float32, nblk int, relu bool) {
+	if nblk < 1 {
+		return
+	}
+	_ = x[(nblk*blockPix10-1)*xPix+(kh-1)*xRow+n-1]
 	_ = k[kh*n*blockOut-1]
-	_ = y[blockPix10*10-1]
-	conv8x10FMA(unsafe.SliceData(x), unsafe.SliceData(k), bias, unsafe.SliceData(y), xPix, xRow, kh, n, relu)
+	_ = y[nblk*blockPix10*10-1]
+	conv4x10FMA(unsafe.SliceData(x), unsafe.SliceData(k), bias, unsafe.SliceData(y), xPix, xRow, kh, n, nblk, relu)
 }
 
 // bestConv and bestDense pick the fastest kernels this machine runs.
