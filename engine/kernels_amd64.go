@@ -29,6 +29,9 @@ func maxpool2x2BackAVX(x, dy, dx *float32, ow, c, rowStride int, relu bool)
 func relu8AVX(x, y *float32, n int)
 
 //go:noescape
+func maxpool8AVX(x, y *float32, npix, xPix, xRow, ph, pw, cell, yPix int)
+
+//go:noescape
 func maxpool16AVX(x, y *float32, npix, xPix, xRow, ph, pw, cell, yPix int, mask *[blockOut]int32)
 
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
@@ -155,6 +158,15 @@ func poolMicroAVX(x, y []float32, npix, xPix, xRow, ph, pw, cell, yPix, lanes in
 	}
 	_ = x[(npix-1)*xPix+(ph-1)*xRow+(pw-1)*cell+lanes-1]
 	_ = y[(npix-1)*yPix+lanes-1]
+	if lanes >= 8 {
+		// Channels [0, 8) and [lanes-8, lanes): the overlap is computed
+		// twice, to the same values, and no masked store is needed.
+		maxpool8AVX(unsafe.SliceData(x), unsafe.SliceData(y), npix, xPix, xRow, ph, pw, cell, yPix)
+		if lanes > 8 {
+			maxpool8AVX(&x[lanes-8], &y[lanes-8], npix, xPix, xRow, ph, pw, cell, yPix)
+		}
+		return
+	}
 	maxpool16AVX(unsafe.SliceData(x), unsafe.SliceData(y), npix, xPix, xRow, ph, pw, cell, yPix, laneMask(lanes))
 }
 

@@ -580,3 +580,49 @@ cstore:
 	JNZ     cblk
 	VZEROUPPER
 	RET
+
+// func maxpool8AVX(x, y *float32, npix, xPix, xRow, ph, pw, cell, yPix int)
+//
+// maxpool16AVX for exactly 8 channels, with plain loads and stores: masked
+// stores are microcoded and slow on some processors (AMD Zen 1 among
+// them), and a pool over 8 to 16 channels is two of these, the second
+// overlapping the first.
+TEXT ·maxpool8AVX(SB), NOSPLIT, $0-72
+	MOVQ x+0(FP), SI
+	MOVQ y+8(FP), DI
+	MOVQ npix+16(FP), R15
+	MOVQ xPix+24(FP), R8
+	SHLQ $2, R8
+	MOVQ xRow+32(FP), R9
+	SHLQ $2, R9
+	MOVQ cell+56(FP), R10
+	SHLQ $2, R10
+	MOVQ yPix+64(FP), R11
+	SHLQ $2, R11
+
+qpix:
+	VMOVUPS (SI), Y0
+	MOVQ    SI, AX
+	MOVQ    ph+40(FP), DX
+
+qrow:
+	MOVQ AX, BX
+	MOVQ pw+48(FP), CX
+
+qcell:
+	VMOVUPS (BX), Y2
+	VMAXPS  Y0, Y2, Y0
+	ADDQ    R10, BX
+	DECQ    CX
+	JNZ     qcell
+	ADDQ    R9, AX
+	DECQ    DX
+	JNZ     qrow
+
+	VMOVUPS Y0, (DI)
+	ADDQ    R8, SI
+	ADDQ    R11, DI
+	DECQ    R15
+	JNZ     qpix
+	VZEROUPPER
+	RET
