@@ -17,7 +17,7 @@ func conv6x16FMA(x, k *float32, bias *[blockOut]float32, mask *[blockOut]int32, 
 func conv4x10FMA(x, k *float32, bias *[blockOut]float32, y *float32, xPix, xRow, kh, n, nblk int, relu bool)
 
 //go:noescape
-func dense16FMA(x, k *float32, n, stride int, mask *[blockOut]int32, z *float32)
+func dense16FMA(x, k *float32, n, stride int, mask *[blockOut]int32, z *float32, plain int)
 
 //go:noescape
 func kgrad16x5FMA(x *float32, offs *int, dz *float32, acc *[kgradOuts * kgradLanes]float32, count, pstep, dzPix int)
@@ -99,7 +99,12 @@ func denseMicroFMA(x, k []float32, stride, lanes int, z []float32) {
 	}
 	_ = k[(len(x)-1)*stride+lanes-1]
 	_ = z[lanes-1]
-	dense16FMA(unsafe.SliceData(x), unsafe.SliceData(k), len(x), stride, laneMask(lanes), unsafe.SliceData(z))
+	// Rows i with i*stride + blockOut <= len(k) may be read whole.
+	plain := 0
+	if len(k) >= blockOut {
+		plain = min((len(k)-blockOut)/stride+1, len(x))
+	}
+	dense16FMA(unsafe.SliceData(x), unsafe.SliceData(k), len(x), stride, laneMask(lanes), unsafe.SliceData(z), plain)
 }
 
 // conv10MicroFMA is the assembly behind the conv10Micro signature.
