@@ -26,6 +26,9 @@ func kgrad16x5FMA(x *float32, offs *int, dz *float32, acc *[kgradOuts * kgradLan
 func maxpool2x2BackAVX(x, dy, dx *float32, ow, c, rowStride int, relu bool)
 
 //go:noescape
+func maskgrad8AVX(grad, mask, d *float32, acc *[16]float32, npix, o int)
+
+//go:noescape
 func relu8AVX(x, y *float32, n int)
 
 //go:noescape
@@ -184,6 +187,34 @@ func poolBackRowAVX(x, dy, dx []float32, ow, c, rowStride int, relu bool) {
 	_ = dx[rowStride+(2*ow)*c-1]
 	_ = dy[ow*c-1]
 	maxpool2x2BackAVX(unsafe.SliceData(x), unsafe.SliceData(dy), unsafe.SliceData(dx), ow, c, rowStride, relu)
+}
+
+// maskGradAVX is the assembly behind the maskGrad signature, for 8 to 16
+// channels: channels [0, 8) and [O-8, O) of each pixel, the overlap
+// written twice with the same values; each block sums the bias gradient in
+// its own register, started from gb, and only the second block's channels
+// from 8 on are kept from it.
+func maskGradAVX(g, mask, d, gb []float32, npix, O int) {
+	if npix < 1 {
+		return
+	}
+	n := npix * O
+	_, _, _, _ = g[n-1], mask[n-1], d[n-1], gb[O-1]
+	var acc [16]float32
+	copy(acc[:8], gb[:8])
+	copy(acc[8:], gb[O-8:O])
+	maskgrad8AVX(&g[0], &mask[0], &d[0], &acc, npix, O)
+	copy(gb[:8], acc[:8])
+	copy(gb[8:O], acc[24-O:])
+}
+
+// bestMaskGrad returns the assembly maskGrad for O channels, or nil where
+// the Go loop is to run.
+func bestMaskGrad(O int) maskGrad {
+	if hasFMA && O >= 8 && O <= 16 {
+		return maskGradAVX
+	}
+	return nil
 }
 
 // bestPoolBackRow returns the assembly row kernel of the 2x2 max-pool

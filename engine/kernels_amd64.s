@@ -669,3 +669,45 @@ qcell:
 	JNZ     qpix
 	VZEROUPPER
 	RET
+
+// func maskgrad8AVX(grad, mask, d *float32, acc *[16]float32, npix, o int)
+//
+// For npix pixels of o channels (8 <= o <= 16), two blocks of 8: channels
+// [0, 8) and [o-8, o). d = grad where mask > 0 (VCMPPS GT_OQ: false for NaN,
+// like Go's >), +0 elsewhere, and acc[0:8] (first block) and acc[8:16]
+// (second block) += d, in pixel order.
+TEXT ·maskgrad8AVX(SB), NOSPLIT, $0-48
+	MOVQ   grad+0(FP), SI
+	MOVQ   mask+8(FP), BX
+	MOVQ   d+16(FP), DI
+	MOVQ   acc+24(FP), AX
+	MOVQ   npix+32(FP), CX
+	MOVQ   o+40(FP), R8
+	LEAQ   -8(R8), R9
+	SHLQ   $2, R9 // second block, bytes
+	SHLQ   $2, R8 // pixel stride, bytes
+	VMOVUPS (AX), Y0
+	VMOVUPS 32(AX), Y1
+	VXORPS Y15, Y15, Y15
+
+mpix:
+	VMOVUPS (BX), Y2
+	VCMPPS  $0x1e, Y15, Y2, Y2
+	VANDPS  (SI), Y2, Y3
+	VMOVUPS Y3, (DI)
+	VADDPS  Y3, Y0, Y0
+	VMOVUPS (BX)(R9*1), Y4
+	VCMPPS  $0x1e, Y15, Y4, Y4
+	VANDPS  (SI)(R9*1), Y4, Y5
+	VMOVUPS Y5, (DI)(R9*1)
+	VADDPS  Y5, Y1, Y1
+	ADDQ    R8, SI
+	ADDQ    R8, BX
+	ADDQ    R8, DI
+	DECQ    CX
+	JNZ     mpix
+
+	VMOVUPS Y0, (AX)
+	VMOVUPS Y1, 32(AX)
+	VZEROUPPER
+	RET
