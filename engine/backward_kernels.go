@@ -1,5 +1,7 @@
 package engine
 
+import "math"
+
 // The backward kernels. A convolution's two gradients are rewritten as the
 // operations the forward kernels already do fast:
 //
@@ -101,23 +103,18 @@ func (l *Conv2D) backward(ws *Workspace, x *Tensor, mask []float32, dy, dx *Tens
 	gk, gb := grads[0], grads[1][:O]
 	// The bias gradient sums each output channel over the pixels, in pixel
 	// order, in the same pass that masks dz.
-	for p := 0; p < P; p++ {
-		g, d := dy.Data[p*O:(p+1)*O], dz[p*O:(p+1)*O]
-		if mask != nil {
-			for o, m := range mask[p*O : (p+1)*O] {
-				v := g[o]
-				if !(m > 0) {
-					v = 0
-				}
-				d[o] = v
+	if mask == nil {
+		for p := 0; p < P; p++ {
+			g := dy.Data[p*O : (p+1)*O]
+			copy(dz[p*O:], g)
+			for o, v := range g {
 				gb[o] += v
 			}
-			continue
 		}
-		copy(d, g)
-		for o, v := range g {
-			gb[o] += v
-		}
+	} else if k := bestMaskGrad(O); k != nil {
+		k(dy.Data, mask, dz, gb, P, O)
+	} else {
+		maskGradGo(dy.Data, mask, dz, gb, P, O)
 	}
 	Hp, Wp := wy.Before+wy.In+wy.After, wx.Before+wx.In+wx.After
 	xp, _ := padInto(ws.buf(wsPadded, Hp*Wp*C+kgradSpare), x, wy, wx)
@@ -190,6 +187,30 @@ func (l *Conv2D) inputGradDirect(x *Tensor, dz []float32, dx *Tensor, wy, wx Win
 					}
 				}
 			}
+		}
+	}
+}
+
+// maskGrad writes d = g where mask > 0 and +0 elsewhere (NaN too), for
+// npix pixels of O channels, and adds each channel's d into gb in pixel
+// order.
+type maskGrad func(g, mask, d, gb []float32, npix, O int)
+
+// maskGradGo is the portable maskGrad. Branch-free: about half of the
+// mask is zero in no pattern, and mispredicted branches took more time
+// here than the kernel gradient.
+func maskGradGo(g, mask, d, gb []float32, npix, O int) {
+	gb = gb[:O]
+	for p := 0; p < npix; p++ {
+		gp, dp := g[p*O:(p+1)*O], d[p*O:(p+1)*O]
+		for o, m := range mask[p*O : (p+1)*O] {
+			var keep uint32
+			if m > 0 {
+				keep = ^uint32(0)
+			}
+			v := math.Float32frombits(math.Float32bits(gp[o]) & keep)
+			dp[o] = v
+			gb[o] += v
 		}
 	}
 }

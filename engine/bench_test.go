@@ -171,6 +171,14 @@ func TestBenchModels(t *testing.T) {
 			if got := fmt.Sprint(tr.Layers[len(tr.Layers)-1].Output.Shape); got != "[10]" {
 				t.Errorf("output shape %s", got)
 			}
+			// The logits are the output layer's x K + b, bit for bit, whether
+			// the trace kept them (softmax) or read them off the layer.
+			last := tc.m.Layers[len(tc.m.Layers)-1].(*Dense)
+			z := make([]float32, last.Out)
+			last.Logits(tr.LayerInput(len(tr.Layers)-1).Data, z)
+			if !slices.Equal(bits(z), bits(tr.Logits)) {
+				t.Errorf("logits %v, want %v", tr.Logits, z)
+			}
 		})
 	}
 }

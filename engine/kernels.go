@@ -82,12 +82,13 @@ func padInput(ws *Workspace, x *Tensor, wy, wx Window) ([]float32, int) {
 
 // conv10Micro is the special case for exactly 10 output channels (the
 // TinyVGG filter count), where 16-channel blocks would waste 6 lanes of 16:
-// 8 output pixels x 10 channels. Arguments as for convMicro; k rows and
-// bias are 16 floats: channels 0-7, then channels 8 and 9 four times over.
-// The output pixel stride is 10.
-type conv10Micro func(x []float32, xPix, xRow int, k []float32, kh, n int, bias *[blockOut]float32, y []float32, relu bool)
+// nblk blocks of 4 output pixels x 10 channels along a row, block b
+// starting 4*b pixels on. Arguments as for convMicro; k rows and bias are
+// 16 floats: channels 0-7, then channels 8 and 9 four times over. The
+// output pixel stride is 10.
+type conv10Micro func(x []float32, xPix, xRow int, k []float32, kh, n int, bias *[blockOut]float32, y []float32, nblk int, relu bool)
 
-const blockPix10 = 8 // output pixels per conv10Micro call
+const blockPix10 = 4 // output pixels per conv10Micro block
 
 // convKernels are the micro-kernels a convolution may use: block always,
 // block10 (when not nil) for layers with 10 output channels.
@@ -139,8 +140,9 @@ func convForward(ws *Workspace, l *Conv2D, x, y *Tensor, wy, wx Window, kernels 
 	}
 }
 
-// conv10 runs a 10-channel convolution in blocks of 8 pixels; as in
-// convForward, the last block of a row overlaps the one before.
+// conv10 runs a 10-channel convolution a row at a time in blocks of
+// blockPix10 pixels; as in convForward, the last block of a row overlaps
+// the one before.
 func conv10(l *Conv2D, xp []float32, xRow, xPix int, y *Tensor, wy, wx Window, micro conv10Micro, kp []float32) {
 	const O = 10
 	n := l.KW * l.InC
@@ -159,12 +161,14 @@ func conv10(l *Conv2D, xp []float32, xRow, xPix int, y *Tensor, wy, wx Window, m
 		bias[q], bias[q+1] = l.Bias[8], l.Bias[9]
 	}
 	relu := l.Act == ActReLU
+	nblk := wx.Out / blockPix10
 	for oy := 0; oy < wy.Out; oy++ {
 		xr := oy * l.StrideH * xRow
 		yr := oy * wx.Out * O
-		for ox := 0; ox < wx.Out; ox += blockPix10 {
-			ox = min(ox, wx.Out-blockPix10)
-			micro(xp[xr+ox*xPix:], xPix, xRow, kp, l.KH, n, &bias, y.Data[yr+ox*O:], relu)
+		micro(xp[xr:], xPix, xRow, kp, l.KH, n, &bias, y.Data[yr:], nblk, relu)
+		if wx.Out%blockPix10 != 0 {
+			ox := wx.Out - blockPix10
+			micro(xp[xr+ox*xPix:], xPix, xRow, kp, l.KH, n, &bias, y.Data[yr+ox*O:], 1, relu)
 		}
 	}
 }

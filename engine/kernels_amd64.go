@@ -14,10 +14,10 @@ import (
 func conv6x16FMA(x, k *float32, bias *[blockOut]float32, mask *[blockOut]int32, y *float32, xPix, xRow, kh, n, yPix int, relu, spill bool)
 
 //go:noescape
-func conv8x10FMA(x, k *float32, bias *[blockOut]float32, y *float32, xPix, xRow, kh, n int, relu bool)
+func conv4x10FMA(x, k *float32, bias *[blockOut]float32, y *float32, xPix, xRow, kh, n, nblk int, relu bool)
 
 //go:noescape
-func dense16FMA(x, k *float32, n, stride int, mask *[blockOut]int32, z *float32)
+func dense16FMA(x, k *float32, n, stride int, mask *[blockOut]int32, z *float32, plain int)
 
 //go:noescape
 func kgrad16x5FMA(x *float32, offs *int, dz *float32, acc *[kgradOuts * kgradLanes]float32, count, pstep, dzPix int)
@@ -26,7 +26,13 @@ func kgrad16x5FMA(x *float32, offs *int, dz *float32, acc *[kgradOuts * kgradLan
 func maxpool2x2BackAVX(x, dy, dx *float32, ow, c, rowStride int, relu bool)
 
 //go:noescape
+func maskgrad8AVX(grad, mask, d *float32, acc *[16]float32, npix, o int)
+
+//go:noescape
 func relu8AVX(x, y *float32, n int)
+
+//go:noescape
+func maxpool8AVX(x, y *float32, npix, xPix, xRow, ph, pw, cell, yPix int)
 
 //go:noescape
 func maxpool16AVX(x, y *float32, npix, xPix, xRow, ph, pw, cell, yPix int, mask *[blockOut]int32)
@@ -96,15 +102,23 @@ func denseMicroFMA(x, k []float32, stride, lanes int, z []float32) {
 	}
 	_ = k[(len(x)-1)*stride+lanes-1]
 	_ = z[lanes-1]
-	dense16FMA(unsafe.SliceData(x), unsafe.SliceData(k), len(x), stride, laneMask(lanes), unsafe.SliceData(z))
+	// Rows i with i*stride + blockOut <= len(k) may be read whole.
+	plain := 0
+	if len(k) >= blockOut {
+		plain = min((len(k)-blockOut)/stride+1, len(x))
+	}
+	dense16FMA(unsafe.SliceData(x), unsafe.SliceData(k), len(x), stride, laneMask(lanes), unsafe.SliceData(z), plain)
 }
 
 // conv10MicroFMA is the assembly behind the conv10Micro signature.
-func conv10MicroFMA(x []float32, xPix, xRow int, k []float32, kh, n int, bias *[blockOut]float32, y []float32, relu bool) {
-	_ = x[(blockPix10-1)*xPix+(kh-1)*xRow+n-1]
+func conv10MicroFMA(x []float32, xPix, xRow int, k []float32, kh, n int, bias *[blockOut]float32, y []float32, nblk int, relu bool) {
+	if nblk < 1 {
+		return
+	}
+	_ = x[(nblk*blockPix10-1)*xPix+(kh-1)*xRow+n-1]
 	_ = k[kh*n*blockOut-1]
-	_ = y[blockPix10*10-1]
-	conv8x10FMA(unsafe.SliceData(x), unsafe.SliceData(k), bias, unsafe.SliceData(y), xPix, xRow, kh, n, relu)
+	_ = y[nblk*blockPix10*10-1]
+	conv4x10FMA(unsafe.SliceData(x), unsafe.SliceData(k), bias, unsafe.SliceData(y), xPix, xRow, kh, n, nblk, relu)
 }
 
 // bestConv and bestDense pick the fastest kernels this machine runs.
@@ -152,6 +166,15 @@ func poolMicroAVX(x, y []float32, npix, xPix, xRow, ph, pw, cell, yPix, lanes in
 	}
 	_ = x[(npix-1)*xPix+(ph-1)*xRow+(pw-1)*cell+lanes-1]
 	_ = y[(npix-1)*yPix+lanes-1]
+	if lanes >= 8 {
+		// Channels [0, 8) and [lanes-8, lanes): the overlap is computed
+		// twice, to the same values, and no masked store is needed.
+		maxpool8AVX(unsafe.SliceData(x), unsafe.SliceData(y), npix, xPix, xRow, ph, pw, cell, yPix)
+		if lanes > 8 {
+			maxpool8AVX(&x[lanes-8], &y[lanes-8], npix, xPix, xRow, ph, pw, cell, yPix)
+		}
+		return
+	}
 	maxpool16AVX(unsafe.SliceData(x), unsafe.SliceData(y), npix, xPix, xRow, ph, pw, cell, yPix, laneMask(lanes))
 }
 
@@ -164,6 +187,34 @@ func poolBackRowAVX(x, dy, dx []float32, ow, c, rowStride int, relu bool) {
 	_ = dx[rowStride+(2*ow)*c-1]
 	_ = dy[ow*c-1]
 	maxpool2x2BackAVX(unsafe.SliceData(x), unsafe.SliceData(dy), unsafe.SliceData(dx), ow, c, rowStride, relu)
+}
+
+// maskGradAVX is the assembly behind the maskGrad signature, for 8 to 16
+// channels: channels [0, 8) and [O-8, O) of each pixel, the overlap
+// written twice with the same values; each block sums the bias gradient in
+// its own register, started from gb, and only the second block's channels
+// from 8 on are kept from it.
+func maskGradAVX(g, mask, d, gb []float32, npix, O int) {
+	if npix < 1 {
+		return
+	}
+	n := npix * O
+	_, _, _, _ = g[n-1], mask[n-1], d[n-1], gb[O-1]
+	var acc [16]float32
+	copy(acc[:8], gb[:8])
+	copy(acc[8:], gb[O-8:O])
+	maskgrad8AVX(&g[0], &mask[0], &d[0], &acc, npix, O)
+	copy(gb[:8], acc[:8])
+	copy(gb[8:O], acc[24-O:])
+}
+
+// bestMaskGrad returns the assembly maskGrad for O channels, or nil where
+// the Go loop is to run.
+func bestMaskGrad(O int) maskGrad {
+	if hasFMA && O >= 8 && O <= 16 {
+		return maskGradAVX
+	}
+	return nil
 }
 
 // bestPoolBackRow returns the assembly row kernel of the 2x2 max-pool

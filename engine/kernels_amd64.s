@@ -157,18 +157,23 @@ masked:
 	VZEROUPPER
 	RET
 
-// func dense16FMA(x, k *float32, n, stride int, mask *[16]int32, z *float32)
+// func dense16FMA(x, k *float32, n, stride int, mask *[16]int32, z *float32, plain int)
 //
 // z[:16 masked] += sum over i < n of x[i] * k[i*stride : i*stride+16 masked].
 // Four rows at a time into four register pairs, so that the FMA chains
-// overlap; the pairs are added at the end.
-TEXT ·dense16FMA(SB), NOSPLIT, $0-48
+// overlap; the pairs are added at the end. The first plain rows are read
+// with plain loads (the caller checks that 16 floats are there): masked
+// loads are several times slower on AMD Zen 1, and what the unused lanes
+// pick up never reaches z, since every lane sums on its own and the store
+// is masked.
+TEXT ·dense16FMA(SB), NOSPLIT, $0-56
 	MOVQ x+0(FP), SI
 	MOVQ k+8(FP), DI
 	MOVQ n+16(FP), CX
 	MOVQ stride+24(FP), R8
 	SHLQ $2, R8
 	MOVQ mask+32(FP), AX
+	MOVQ plain+48(FP), R12
 	VMOVUPS (AX), Y12
 	VMOVUPS 32(AX), Y13
 	VXORPS Y0, Y0, Y0
@@ -184,6 +189,31 @@ TEXT ·dense16FMA(SB), NOSPLIT, $0-48
 four:
 	CMPQ CX, $4
 	JLT  one
+	CMPQ R12, $4
+	JLT  fourmasked
+	VMOVUPS (DI), Y8
+	VMOVUPS 32(DI), Y9
+	VBROADCASTSS (SI), Y14
+	VFMADD231PS Y8, Y14, Y0
+	VFMADD231PS Y9, Y14, Y1
+	VMOVUPS (DI)(R8*1), Y10
+	VMOVUPS 32(DI)(R8*1), Y11
+	VBROADCASTSS 4(SI), Y15
+	VFMADD231PS Y10, Y15, Y2
+	VFMADD231PS Y11, Y15, Y3
+	VMOVUPS (DI)(R8*2), Y8
+	VMOVUPS 32(DI)(R8*2), Y9
+	VBROADCASTSS 8(SI), Y14
+	VFMADD231PS Y8, Y14, Y4
+	VFMADD231PS Y9, Y14, Y5
+	VMOVUPS (DI)(R9*1), Y10
+	VMOVUPS 32(DI)(R9*1), Y11
+	VBROADCASTSS 12(SI), Y15
+	VFMADD231PS Y10, Y15, Y6
+	VFMADD231PS Y11, Y15, Y7
+	JMP  fournext
+
+fourmasked:
 	VMASKMOVPS (DI), Y12, Y8
 	VMASKMOVPS 32(DI), Y13, Y9
 	VBROADCASTSS (SI), Y14
@@ -204,22 +234,35 @@ four:
 	VBROADCASTSS 12(SI), Y15
 	VFMADD231PS Y10, Y15, Y6
 	VFMADD231PS Y11, Y15, Y7
+
+fournext:
 	ADDQ $16, SI
 	LEAQ (DI)(R8*4), DI
 	SUBQ $4, CX
+	SUBQ $4, R12
 	JMP  four
 
 one:
 	TESTQ CX, CX
 	JZ    sum
+	CMPQ  R12, $1
+	JLT   onemasked
+	VMOVUPS (DI), Y8
+	VMOVUPS 32(DI), Y9
+	JMP   onefma
+
+onemasked:
 	VMASKMOVPS (DI), Y12, Y8
 	VMASKMOVPS 32(DI), Y13, Y9
+
+onefma:
 	VBROADCASTSS (SI), Y14
 	VFMADD231PS Y8, Y14, Y0
 	VFMADD231PS Y9, Y14, Y1
 	ADDQ $4, SI
 	ADDQ R8, DI
 	DECQ CX
+	DECQ R12
 	JMP  one
 
 sum:
@@ -465,123 +508,206 @@ pwrite:
 	VZEROUPPER
 	RET
 
-// func conv8x10FMA(x, k, bias, y *float32, xPix, xRow, kh, n int, relu bool)
+// func conv4x10FMA(x, k *float32, bias *[16]float32, y *float32, xPix, xRow, kh, n, nblk int, relu bool)
 //
-// The 10-channel special case (TinyVGG's filter count): 8 output pixels x
-// 10 channels with no wasted lanes. Y0..Y7 hold channels 0-7 of pixels
-// 0-7; channels 8-9 live in four 128-bit registers, one per pair of
-// pixels: X8 = (p0c8 p0c9 p1c8 p1c9), X9 pixels 2-3, X10 4-5, X11 6-7.
-// Each kernel row is 16 floats: channels 0-7, then (c8 c9) four times (the
-// first four are used). The inputs' pair pattern is one 128-bit blend of
-// the low halves of two broadcasts already made for channels 0-7; an
-// earlier version kept the pairs in two 256-bit registers and needed three
-// 256-bit blends per four pixels, which on processors that split 256-bit
-// operations in two (AMD Zen 1, this project's machine) took the FMA pipes:
-// this one is about 18% faster there and gives the same bits. The output
-// pixel stride is 10 floats.
-TEXT ·conv8x10FMA(SB), NOSPLIT, $0-65
-	MOVQ    x+0(FP), SI
-	MOVQ    k+8(FP), DI
-	MOVQ    bias+16(FP), AX
-	VMOVUPS (AX), Y0
-	VMOVUPS 32(AX), X8
-	VMOVAPS Y0, Y1
-	VMOVAPS Y0, Y2
-	VMOVAPS Y0, Y3
-	VMOVAPS Y0, Y4
-	VMOVAPS Y0, Y5
-	VMOVAPS Y0, Y6
-	VMOVAPS Y0, Y7
-	VMOVAPS X8, X9
-	VMOVAPS X8, X10
-	VMOVAPS X8, X11
-	MOVQ    xPix+32(FP), R8
-	SHLQ    $2, R8
-	LEAQ    (R8)(R8*2), R9  // 3 pixels
-	LEAQ    (R9)(R9*1), R12 // 6 pixels
-	MOVQ    xRow+40(FP), R10
-	SHLQ    $2, R10
-	MOVQ    kh+48(FP), DX
-	MOVQ    n+56(FP), R11
+// The 10-channel special case (TinyVGG's filter count), for nblk blocks of
+// 4 output pixels x 10 channels along a row (block b reads from x +
+// 4*b*xPix and writes y + 40*b). All 128-bit: X0..X7 hold channels 0-3
+// and 4-7 of pixels 0-3, X8 = (p0c8 p0c9 p1c8 p1c9) and X9 the same for
+// pixels 2-3. Each kernel row is 16 floats: channels 0-7, then (c8 c9)
+// four times (the first two used). The inputs' pair pattern (pa pa pb pb)
+// is one VSHUFPS of two broadcasts already made for channels 0-7.
+//
+// Why 128-bit: on a core that splits 256-bit operations in two (AMD Zen
+// 1, this project's machine) a 128-bit broadcast from memory needs only
+// the load unit, where the 256-bit one also takes a vector pipe, and
+// VSHUFPS stays off the multiply-add pipes where VBLENDPS did not. The
+// earlier 8x10 kernel (256-bit registers, blends) ran at about 70% of
+// the multiply-add peak, this one at 80-90%, with the same bits: every
+// lane does the same fused multiply-adds in the same order.
+TEXT ·conv4x10FMA(SB), NOSPLIT, $0-73
+	MOVQ x+0(FP), SI
+	MOVQ y+24(FP), R14
+	MOVQ xPix+32(FP), R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9 // 3 pixels
+	MOVQ R8, R15
+	SHLQ $2, R15        // 4 pixels
+	MOVQ xRow+40(FP), R10
+	SHLQ $2, R10
+	MOVQ n+56(FP), R11
+	MOVQ nblk+64(FP), CX
 
-prow:
-	MOVQ SI, AX
-	LEAQ (SI)(R9*1), BX
-	LEAQ (SI)(R12*1), R14
+cblk:
+	MOVQ    bias+16(FP), AX
+	VMOVUPS (AX), X0
+	VMOVUPS 16(AX), X1
+	VMOVUPS 32(AX), X8
+	VMOVAPS X0, X2
+	VMOVAPS X1, X3
+	VMOVAPS X0, X4
+	VMOVAPS X1, X5
+	VMOVAPS X0, X6
+	VMOVAPS X1, X7
+	VMOVAPS X8, X9
+	MOVQ    k+8(FP), DI
+	MOVQ    kh+48(FP), DX
+	MOVQ    SI, R12
+
+crow:
+	MOVQ R12, AX
+	LEAQ (R12)(R9*1), BX
 	MOVQ R11, R13
 
-pstep:
-	VMOVUPS      (DI), Y12
-	VMOVUPS      32(DI), X13
-	VBROADCASTSS (AX), Y14
-	VFMADD231PS  Y12, Y14, Y0
-	VBROADCASTSS (AX)(R8*1), Y15
-	VFMADD231PS  Y12, Y15, Y1
-	VBLENDPS     $0x0c, X15, X14, X14
-	VFMADD231PS  X13, X14, X8
-	VBROADCASTSS (AX)(R8*2), Y14
-	VFMADD231PS  Y12, Y14, Y2
-	VBROADCASTSS (BX), Y15
-	VFMADD231PS  Y12, Y15, Y3
-	VBLENDPS     $0x0c, X15, X14, X14
-	VFMADD231PS  X13, X14, X9
-	VBROADCASTSS (BX)(R8*1), Y14
-	VFMADD231PS  Y12, Y14, Y4
-	VBROADCASTSS (BX)(R8*2), Y15
-	VFMADD231PS  Y12, Y15, Y5
-	VBLENDPS     $0x0c, X15, X14, X14
-	VFMADD231PS  X13, X14, X10
-	VBROADCASTSS (R14), Y14
-	VFMADD231PS  Y12, Y14, Y6
-	VBROADCASTSS (R14)(R8*1), Y15
-	VFMADD231PS  Y12, Y15, Y7
-	VBLENDPS     $0x0c, X15, X14, X14
-	VFMADD231PS  X13, X14, X11
+cstep:
+	VMOVUPS      (DI), X10
+	VMOVUPS      16(DI), X11
+	VMOVUPS      32(DI), X12
+	VBROADCASTSS (AX), X13
+	VFMADD231PS  X10, X13, X0
+	VFMADD231PS  X11, X13, X1
+	VBROADCASTSS (AX)(R8*1), X14
+	VFMADD231PS  X10, X14, X2
+	VFMADD231PS  X11, X14, X3
+	VSHUFPS      $0, X14, X13, X13
+	VFMADD231PS  X12, X13, X8
+	VBROADCASTSS (AX)(R8*2), X13
+	VFMADD231PS  X10, X13, X4
+	VFMADD231PS  X11, X13, X5
+	VBROADCASTSS (BX), X15
+	VFMADD231PS  X10, X15, X6
+	VFMADD231PS  X11, X15, X7
+	VSHUFPS      $0, X15, X13, X13
+	VFMADD231PS  X12, X13, X9
 	ADDQ         $4, AX
 	ADDQ         $4, BX
-	ADDQ         $4, R14
 	ADDQ         $64, DI
 	DECQ         R13
-	JNZ          pstep
+	JNZ          cstep
 
-	ADDQ R10, SI
+	ADDQ R10, R12
 	DECQ DX
-	JNZ  prow
+	JNZ  crow
 
-	MOVBLZX relu+64(FP), AX
+	MOVBLZX relu+72(FP), AX
 	TESTQ   AX, AX
-	JZ      pstore
-	VXORPS  Y14, Y14, Y14
-	VMAXPS  Y0, Y14, Y0
-	VMAXPS  Y1, Y14, Y1
-	VMAXPS  Y2, Y14, Y2
-	VMAXPS  Y3, Y14, Y3
-	VMAXPS  Y4, Y14, Y4
-	VMAXPS  Y5, Y14, Y5
-	VMAXPS  Y6, Y14, Y6
-	VMAXPS  Y7, Y14, Y7
-	VMAXPS  X8, X14, X8
-	VMAXPS  X9, X14, X9
-	VMAXPS  X10, X14, X10
-	VMAXPS  X11, X14, X11
+	JZ      cstore
+	VXORPS  X13, X13, X13
+	VMAXPS  X0, X13, X0
+	VMAXPS  X1, X13, X1
+	VMAXPS  X2, X13, X2
+	VMAXPS  X3, X13, X3
+	VMAXPS  X4, X13, X4
+	VMAXPS  X5, X13, X5
+	VMAXPS  X6, X13, X6
+	VMAXPS  X7, X13, X7
+	VMAXPS  X8, X13, X8
+	VMAXPS  X9, X13, X9
 
-pstore:
-	MOVQ    y+24(FP), DI
+cstore:
+	VMOVUPS X0, (R14)
+	VMOVUPS X1, 16(R14)
+	VMOVLPS X8, 32(R14)
+	VMOVUPS X2, 40(R14)
+	VMOVUPS X3, 56(R14)
+	VMOVHPS X8, 72(R14)
+	VMOVUPS X4, 80(R14)
+	VMOVUPS X5, 96(R14)
+	VMOVLPS X9, 112(R14)
+	VMOVUPS X6, 120(R14)
+	VMOVUPS X7, 136(R14)
+	VMOVHPS X9, 152(R14)
+	ADDQ    $160, R14
+	ADDQ    R15, SI
+	DECQ    CX
+	JNZ     cblk
+	VZEROUPPER
+	RET
+
+// func maxpool8AVX(x, y *float32, npix, xPix, xRow, ph, pw, cell, yPix int)
+//
+// maxpool16AVX for exactly 8 channels, with plain loads and stores: masked
+// stores are microcoded and slow on some processors (AMD Zen 1 among
+// them), and a pool over 8 to 16 channels is two of these, the second
+// overlapping the first.
+TEXT ·maxpool8AVX(SB), NOSPLIT, $0-72
+	MOVQ x+0(FP), SI
+	MOVQ y+8(FP), DI
+	MOVQ npix+16(FP), R15
+	MOVQ xPix+24(FP), R8
+	SHLQ $2, R8
+	MOVQ xRow+32(FP), R9
+	SHLQ $2, R9
+	MOVQ cell+56(FP), R10
+	SHLQ $2, R10
+	MOVQ yPix+64(FP), R11
+	SHLQ $2, R11
+
+qpix:
+	VMOVUPS (SI), Y0
+	MOVQ    SI, AX
+	MOVQ    ph+40(FP), DX
+
+qrow:
+	MOVQ AX, BX
+	MOVQ pw+48(FP), CX
+
+qcell:
+	VMOVUPS (BX), Y2
+	VMAXPS  Y0, Y2, Y0
+	ADDQ    R10, BX
+	DECQ    CX
+	JNZ     qcell
+	ADDQ    R9, AX
+	DECQ    DX
+	JNZ     qrow
+
 	VMOVUPS Y0, (DI)
-	VMOVLPS X8, 32(DI)
-	VMOVUPS Y1, 40(DI)
-	VMOVHPS X8, 72(DI)
-	VMOVUPS Y2, 80(DI)
-	VMOVLPS X9, 112(DI)
-	VMOVUPS Y3, 120(DI)
-	VMOVHPS X9, 152(DI)
-	VMOVUPS Y4, 160(DI)
-	VMOVLPS X10, 192(DI)
-	VMOVUPS Y5, 200(DI)
-	VMOVHPS X10, 232(DI)
-	VMOVUPS Y6, 240(DI)
-	VMOVLPS X11, 272(DI)
-	VMOVUPS Y7, 280(DI)
-	VMOVHPS X11, 312(DI)
+	ADDQ    R8, SI
+	ADDQ    R11, DI
+	DECQ    R15
+	JNZ     qpix
+	VZEROUPPER
+	RET
+
+// func maskgrad8AVX(grad, mask, d *float32, acc *[16]float32, npix, o int)
+//
+// For npix pixels of o channels (8 <= o <= 16), two blocks of 8: channels
+// [0, 8) and [o-8, o). d = grad where mask > 0 (VCMPPS GT_OQ: false for NaN,
+// like Go's >), +0 elsewhere, and acc[0:8] (first block) and acc[8:16]
+// (second block) += d, in pixel order.
+TEXT ·maskgrad8AVX(SB), NOSPLIT, $0-48
+	MOVQ   grad+0(FP), SI
+	MOVQ   mask+8(FP), BX
+	MOVQ   d+16(FP), DI
+	MOVQ   acc+24(FP), AX
+	MOVQ   npix+32(FP), CX
+	MOVQ   o+40(FP), R8
+	LEAQ   -8(R8), R9
+	SHLQ   $2, R9 // second block, bytes
+	SHLQ   $2, R8 // pixel stride, bytes
+	VMOVUPS (AX), Y0
+	VMOVUPS 32(AX), Y1
+	VXORPS Y15, Y15, Y15
+
+mpix:
+	VMOVUPS (BX), Y2
+	VCMPPS  $0x1e, Y15, Y2, Y2
+	VANDPS  (SI), Y2, Y3
+	VMOVUPS Y3, (DI)
+	VADDPS  Y3, Y0, Y0
+	VMOVUPS (BX)(R9*1), Y4
+	VCMPPS  $0x1e, Y15, Y4, Y4
+	VANDPS  (SI)(R9*1), Y4, Y5
+	VMOVUPS Y5, (DI)(R9*1)
+	VADDPS  Y5, Y1, Y1
+	ADDQ    R8, SI
+	ADDQ    R8, BX
+	ADDQ    R8, DI
+	DECQ    CX
+	JNZ     mpix
+
+	VMOVUPS Y0, (AX)
+	VMOVUPS Y1, 32(AX)
 	VZEROUPPER
 	RET

@@ -198,3 +198,41 @@ func TestReLUFoldedBackward(t *testing.T) {
 		}
 	}
 }
+
+// TestMaskGradBits checks the assembly ReLU mask of the convolution
+// backward against the Go loop bit for bit, on masks with zeros, negative
+// zeros and NaN and gradients with negative zeros, for the channel counts
+// it takes.
+func TestMaskGradBits(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	special := []float32{0, float32(math.Copysign(0, -1)), float32(math.NaN()), 1, -1}
+	for _, O := range []int{8, 9, 10, 13, 16} {
+		k := bestMaskGrad(O)
+		if k == nil {
+			t.Skip("no assembly mask kernel on this machine")
+		}
+		const npix = 37
+		g, mask := make([]float32, npix*O), make([]float32, npix*O)
+		for i := range g {
+			g[i], mask[i] = float32(r.NormFloat64()), float32(r.NormFloat64())
+			if r.IntN(4) == 0 {
+				mask[i] = special[r.IntN(len(special))]
+			}
+			if r.IntN(8) == 0 {
+				g[i] = special[r.IntN(2)]
+			}
+		}
+		gb0 := make([]float32, O)
+		fill(r, gb0, 1)
+		want, got := make([]float32, npix*O), make([]float32, npix*O)
+		gbWant, gbGot := slices.Clone(gb0), slices.Clone(gb0)
+		maskGradGo(g, mask, want, gbWant, npix, O)
+		k(g, mask, got, gbGot, npix, O)
+		if !slices.Equal(bits(want), bits(got)) {
+			t.Errorf("%d channels: masked gradients differ", O)
+		}
+		if !slices.Equal(bits(gbWant), bits(gbGot)) {
+			t.Errorf("%d channels: bias gradients %v, want %v", O, gbGot, gbWant)
+		}
+	}
+}

@@ -12,6 +12,8 @@ func bestPool() poolMicro   { return poolMicroGo }
 
 func bestPoolBackRow(int) poolBackRow { return nil }
 
+func bestMaskGrad(int) maskGrad { return nil }
+
 func bestKernelGrad() kgradKernels { return kgradKernels{micro: kgradMicroGo, chains: 1} }
 
 // reluInto writes max(0, x) into y (same length); NaN stays NaN.

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -329,5 +330,35 @@ func TestPureGoPath(t *testing.T) {
 	}
 	if n := strings.Count(string(out), "--- PASS: Test"); n < 9 {
 		t.Fatalf("only %d tests passed without assembly:\n%s", n, out)
+	}
+}
+
+// TestConv10SameBits checks that the 10-channel kernel gives the bits of
+// the general 6x16 kernel (on maps wide enough for it): every lane does the same fused multiply-adds
+// in the same order, so the special case changes speed only.
+func TestConv10SameBits(t *testing.T) {
+	if !hasFMA {
+		t.Skip("no AVX2+FMA on this machine: only the Go kernel runs")
+	}
+	best := bestConv()
+	r := rand.New(rand.NewPCG(13, 14))
+	n := 0
+	for _, c := range convCases() {
+		l, x := c.build(r)
+		wy, wx, _ := l.Windows(x.Shape)
+		// Maps narrower than blockPix take the scalar loop instead of 6x16.
+		if c.o != 10 || wx.Out < blockPix {
+			continue
+		}
+		a, b := NewTensor(wy.Out, wx.Out, c.o), NewTensor(wy.Out, wx.Out, c.o)
+		convForward(new(Workspace), l, x, a, wy, wx, convKernels{block: best.block})
+		convForward(new(Workspace), l, x, b, wy, wx, best)
+		if !slices.Equal(bits(a.Data), bits(b.Data)) {
+			t.Errorf("%v: the 10-channel kernel's bits differ from the 6x16 kernel's", c)
+		}
+		n++
+	}
+	if n == 0 {
+		t.Fatal("no case with 10 output channels")
 	}
 }

@@ -206,34 +206,58 @@ func (m *Model) ForwardInto(tr *Trace, x *Tensor) error {
 	}
 	tr.Input = x
 	cur := x
+	out := m.outputLayer()
+	haveLogits := false
 	for i, l := range m.Layers {
 		y := tr.Layers[i].Output
 		if y == nil || !slices.Equal(y.Shape, shapes[i+1]) {
 			y = NewTensor(shapes[i+1]...)
 		}
 		// Every layer writes all of y, so a reused tensor needs no clearing.
-		if c, ok := l.(*Conv2D); ok {
-			c.ForwardWith(tr.ws, cur, y)
-		} else {
+		switch l := l.(type) {
+		case *Conv2D:
+			l.ForwardWith(tr.ws, cur, y)
+		case *Dense:
+			if i == out && l.Act == ActSoftmax {
+				// Dense.Forward's steps, keeping the logits that outputs
+				// would otherwise compute a second time.
+				tr.Logits = slices.Grow(tr.Logits[:0], l.Out)[:l.Out]
+				l.Logits(cur.Data, tr.Logits)
+				SoftmaxInto(tr.Logits, y.Data)
+				haveLogits = true
+			} else {
+				l.Forward(cur, y)
+			}
+		default:
 			l.Forward(cur, y)
 		}
 		tr.Layers[i] = LayerTrace{Name: l.Name(), Kind: l.Kind(), Output: y}
 		cur = y
 	}
-	tr.Logits, tr.Probs = m.outputs(tr, tr.Logits[:0], tr.Probs[:0])
+	if haveLogits {
+		tr.Probs = append(tr.Probs[:0], tr.Layers[out].Output.Data...)
+	} else {
+		tr.Logits, tr.Probs = m.outputs(tr, tr.Logits[:0], tr.Probs[:0])
+	}
 	return nil
+}
+
+// outputLayer is the index of the layer that makes the model's output:
+// the last one, looking through trailing identities (a Dropout after the
+// softmax, say), which change nothing.
+func (m *Model) outputLayer() int {
+	n := len(m.Layers)
+	for n > 1 && m.Layers[n-1].Kind() == KindIdentity {
+		n--
+	}
+	return n - 1
 }
 
 // outputs finds the logits (what goes into the final softmax) and the
 // probabilities, appended to logits and probs. A model that ends without a
 // softmax gets one applied.
 func (m *Model) outputs(tr *Trace, logits, probs []float32) ([]float32, []float32) {
-	// Trailing identities (a Dropout after the softmax, say) change nothing,
-	// so look through them to the layer that made the output.
-	n := len(m.Layers)
-	for n > 1 && m.Layers[n-1].Kind() == KindIdentity {
-		n--
-	}
+	n := m.outputLayer() + 1
 	out := tr.Layers[n-1].Output.Data
 	switch l := m.Layers[n-1].(type) {
 	case *Softmax:
