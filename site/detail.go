@@ -186,21 +186,21 @@ func (v *views) convDetail(p pageCtx, r *Run, l *engine.Conv2D, in *engine.Tenso
 	d.Bias = num(l.Bias[n], 4)
 	d.Data.K, d.Data.Stride, d.Data.Pad = [2]int{l.KH, l.KW}, [2]int{l.StrideH, l.StrideW}, [2]int{wy.Before, wx.Before}
 	d.Data.Bias, d.Data.Fused = l.Bias[n], d.Fused
-	y0, x0 := d.Pos.Y*l.StrideH-wy.Before, d.Pos.X*l.StrideW-wx.Before
-	total := l.Bias[n]
+	ct, err := l.TermsAt(in, n, d.Pos.Y, d.Pos.X)
+	if err != nil {
+		return err
+	}
+	y0, x0 := ct.Y0, ct.X0
 	var sums []string
 	var partFig render.Figure
-	for c := 0; c < l.InC; c++ {
-		ks := l.KernelSlice(n, c)
+	for c, ch := range ct.Channels {
+		ks, win := ch.Kernel, ch.Window
 		d.Data.Kernel = append(d.Data.Kernel, ks)
-		win := window(in, c, y0, x0, l.KH, l.KW, 0)
-		var s float32
 		var terms []string
 		for i := range ks {
-			s += ks[i] * win[i]
 			terms = append(terms, num(win[i], 2)+" × "+num(ks[i], 2))
 		}
-		total += s
+		s := ch.Sum
 		sums = append(sums, num(s, 3))
 		step := ChannelStep{C: c, Name: v.layerLabel(p, src, c), Kernel: weightGrid(ks, l.KH, l.KW), Window: grid(win, l.KH, l.KW, 2), Product: num(s, 3), Terms: terms}
 		box := Box{boxStyle(y0, x0, l.KH, l.KW, in.H(), in.W())}
@@ -245,10 +245,10 @@ func (v *views) convDetail(p pageCtx, r *Run, l *engine.Conv2D, in *engine.Tenso
 	if partFig.File != "" {
 		d.Legends = append(d.Legends, legendFor(partFig, p.lang.T("neuron.legend_part")))
 	}
-	d.Sum = num(total, 4)
-	tex := fmt.Sprintf(`z_{%d,%d} = %s + %s = %s`, d.Pos.Y, d.Pos.X, strings.Join(sums, " + "), texNum(d.Bias), texNum(num(total, 4)))
+	d.Sum = num(ct.Z, 4)
+	tex := fmt.Sprintf(`z_{%d,%d} = %s + %s = %s`, d.Pos.Y, d.Pos.X, strings.Join(sums, " + "), texNum(d.Bias), texNum(d.Sum))
 	if d.Fused {
-		tex += fmt.Sprintf(`\quad \max(0, %s) = %s`, texNum(num(total, 4)), texNum(d.Value))
+		tex += fmt.Sprintf(`\quad \max(0, %s) = %s`, texNum(d.Sum), texNum(d.Value))
 	}
 	d.Formula, err = formula(tex)
 	return err
@@ -305,8 +305,11 @@ func (v *views) poolDetail(p pageCtx, r *Run, l *engine.MaxPool2D, in *engine.Te
 	if err != nil {
 		return err
 	}
-	y0, x0 := d.Pos.Y*l.StrideH-wy.Before, d.Pos.X*l.StrideW-wx.Before
-	win := window(in, n, y0, x0, l.PoolH, l.PoolW, float32(math.Inf(-1)))
+	pw, err := l.WindowAt(in, n, d.Pos.Y, d.Pos.X)
+	if err != nil {
+		return err
+	}
+	y0, x0, win := pw.Y0, pw.X0, pw.Values
 	d.Input = mapView(iimg, ifig, v.layerLabel(p, src, n), "in", n)
 	d.Input.Window = Box{boxStyle(y0, x0, l.PoolH, l.PoolW, in.H(), in.W())}
 	d.Input.Alt = p.lang.Tf("alt.input_map", "name", d.Input.Caption)
@@ -324,22 +327,6 @@ func (v *views) poolDetail(p pageCtx, r *Run, l *engine.MaxPool2D, in *engine.Te
 	}
 	d.Formula, err = formula(fmt.Sprintf(`\max(%s) = %s`, strings.Join(parts, ", "), texNum(d.Value)))
 	return err
-}
-
-// window copies a (h, w) window of channel c starting at (y0, x0); cells
-// outside the map get pad.
-func window(t *engine.Tensor, c, y0, x0, h, w int, pad float32) []float32 {
-	out := make([]float32, 0, h*w)
-	for y := y0; y < y0+h; y++ {
-		for x := x0; x < x0+w; x++ {
-			if y < 0 || x < 0 || y >= t.H() || x >= t.W() {
-				out = append(out, pad)
-				continue
-			}
-			out = append(out, t.At(y, x, c))
-		}
-	}
-	return out
 }
 
 // texNum wraps a negative number in braces so "+ -0.5" reads as a sum.

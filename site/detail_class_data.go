@@ -44,10 +44,7 @@ func (b *builder) classWeightFiles() error {
 		return nil
 	}
 	for k := 0; k < l.Out; k++ {
-		w := make([]float32, l.In)
-		for i := range w {
-			w[i] = l.Kernel[i*l.Out+k]
-		}
+		w := l.Column(k)
 		if err := b.tree.add(classWeightsFile(l.Name(), k), dataScript(classWeightsName(l.Name(), k), []int{l.In}, w)); err != nil {
 			return err
 		}
