@@ -70,6 +70,9 @@ type DetailView struct {
 	Anim     Img // render's animation of the whole layer step, when there is one
 	Nav      DetailNav
 	Legends  []Legend
+	Norm     *NormView // batch norm: the channel's statistics
+	ShowAnim bool      // the page shows Anim (the kinds TinyVGG lacks)
+	Geometry string    // a strided or unevenly padded window's steps
 }
 
 // DetailData is what the page script needs to replay the neuron (kept
@@ -87,6 +90,12 @@ type DetailData struct {
 	Neuron   int         `json:"n"`
 	Fused    bool        `json:"relu,omitempty"`
 	Position [2]int      `json:"pos"`
+	// The parameters of the kinds TinyVGG lacks: leaky ReLU's slope,
+	// batch norm's mean, std, gamma and beta, whether an average pool
+	// divides by its padding too.
+	Alpha    float32   `json:"alpha,omitempty"`
+	Norm     []float32 `json:"bn,omitempty"`
+	CountPad bool      `json:"cp,omitempty"`
 }
 
 // peak is the output cell with the largest value: the most telling default
@@ -138,7 +147,7 @@ func (v *views) detail(p pageCtx, r *Run, li, n int) (*DetailView, error) {
 	l := v.net.Model.Layers[li]
 	d := &DetailView{Layer: l.Name(), Neuron: n, Sample: r, Kind: l.Kind().String(), KindName: v.kindName(p, l.Kind().String())}
 	d.Back = p.rel(v.homePath(p.lang, r))
-	if li == v.net.Logits {
+	if l.Kind() == engine.KindDense {
 		return v.classDetail(p, r, li, n, d)
 	}
 	out := r.Trace.Layers[li].Output
@@ -163,6 +172,12 @@ func (v *views) detail(p pageCtx, r *Run, li, n int) (*DetailView, error) {
 		err = v.reluDetail(p, r, l, in, src, d)
 	case *engine.MaxPool2D:
 		err = v.poolDetail(p, r, l, in, src, d)
+	case *engine.AvgPool2D:
+		err = v.avgPoolDetail(p, r, l, in, src, d)
+	case *engine.GlobalAvgPool:
+		err = v.gapDetail(p, r, l, in, src, d)
+	case *engine.LeakyReLU, *engine.Sigmoid, *engine.Tanh, *engine.BatchNorm:
+		err = v.pointDetail(p, r, l, in, src, d)
 	default:
 		return nil, fmt.Errorf("layer %s: no detail view for %s", l.Name(), l.Kind())
 	}
@@ -186,6 +201,7 @@ func (v *views) convDetail(p pageCtx, r *Run, l *engine.Conv2D, in *engine.Tenso
 	d.Bias = num(l.Bias[n], 4)
 	d.Data.K, d.Data.Stride, d.Data.Pad = [2]int{l.KH, l.KW}, [2]int{l.StrideH, l.StrideW}, [2]int{wy.Before, wx.Before}
 	d.Data.Bias, d.Data.Fused = l.Bias[n], d.Fused
+	d.Geometry = geometry(p, wy, wx)
 	ct, err := l.TermsAt(in, n, d.Pos.Y, d.Pos.X)
 	if err != nil {
 		return err

@@ -13,6 +13,9 @@ import (
 // ClassView is the flatten + dense view of one class.
 type ClassView struct {
 	Class   string
+	Unit    bool   // a hidden dense unit, not a class score
+	Relu    string // a unit's fused ReLU output, when it has one
+	From    string // the layer a unit reads
 	Source  string
 	Maps    []ClassMap
 	Terms   []Term
@@ -86,8 +89,17 @@ func (v *views) classDetail(p pageCtx, r *Run, li, k int, d *DetailView) (*Detai
 	if !ok || k < 0 || k >= l.Out {
 		return nil, fmt.Errorf("layer %s has no class %d", v.net.Model.Layers[li].Name(), k)
 	}
+	// A hidden layer of a dense stack reads the same way as the class
+	// scores, without the softmax: its unit is named by layer and number.
+	unit := li != v.net.Logits
 	d.Kind = "class"
-	cv := &ClassView{Class: p.lang.Class(v.net.Classes[k]), N: l.In, Bias: num(l.Bias[k], 4), Prob: num(r.Trace.Probs[k]*100, 2)}
+	cv := &ClassView{N: l.In, Bias: num(l.Bias[k], 4), Unit: unit}
+	if unit {
+		d.Kind = "dense"
+		cv.Class, cv.From = v.neuronName(p, li, k), v.net.sourceLayer(li)
+	} else {
+		cv.Class, cv.Prob = p.lang.Class(v.net.Classes[k]), num(r.Trace.Probs[k]*100, 2)
+	}
 	x := r.Trace.LayerInput(li).Data
 	fl, ms := v.net.flattenBefore(li)
 	var mapShape []int
@@ -154,6 +166,14 @@ func (v *views) classDetail(p pageCtx, r *Run, li, k int, d *DetailView) (*Detai
 	}
 	d.Class = cv
 	d.Value = cv.Logit
+	if unit {
+		if l.Act == engine.ActReLU {
+			out := r.Trace.Layers[li].Output.Data[k]
+			cv.Relu = num(out, 4)
+			d.Value = cv.Relu
+		}
+		return d, nil
+	}
 	if d.Softmax, err = v.softmax(p, r); err != nil {
 		return nil, err
 	}
