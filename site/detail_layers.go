@@ -138,9 +138,12 @@ func (v *views) windowInput(p pageCtx, r *Run, layer, anim, src string, in *engi
 }
 
 // geometry says how the window steps and where the zeros are, for a
-// stride above 1 or uneven padding, which the outline alone cannot show.
+// stride above 1 or uneven padding, which the outline alone cannot show
+// (windows that tile an unpadded map, as a 2 x 2 pool's do, need no words).
 func geometry(p pageCtx, wy, wx engine.Window) string {
-	if wy.Stride == 1 && wx.Stride == 1 && wy.Before == wy.After && wx.Before == wx.After {
+	plain := wy.Stride == 1 && wx.Stride == 1 && wy.Before == wy.After && wx.Before == wx.After
+	tiles := wy.Stride == wy.K && wx.Stride == wx.K && wy.Before+wy.After+wx.Before+wx.After == 0
+	if plain || tiles {
 		return ""
 	}
 	return p.lang.Tf("detail.geometry", "kh", wy.K, "kw", wx.K, "sh", wy.Stride, "sw", wx.Stride,
