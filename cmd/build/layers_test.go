@@ -137,6 +137,12 @@ func TestBuildNewLayerKinds(t *testing.T) {
 			}
 		})
 	}
+	// The strided convolution after ZeroPad2d((0, 1, 1, 0)) says where
+	// its zeros are and how its window steps.
+	if conv := read("s/coat/features.5/0/index.html"); !strings.Contains(conv, "1 row(s) of zeros at the top and 0 at the bottom, 0 column(s) on the left and 1 on the right") ||
+		!strings.Contains(conv, "steps 2 row(s) down and 2 column(s) across") {
+		t.Error("the strided convolution's page does not give its stride and its uneven padding")
+	}
 	home, zh := read("index.html"), read("zh-CN/index.html")
 	for _, w := range []string{"batch norm", "average pooling", "global average pooling", "leaky ReLU", "sigmoid", "tanh"} {
 		if !strings.Contains(home, w) {
