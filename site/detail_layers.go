@@ -70,7 +70,12 @@ func (v *views) avgPoolDetail(p pageCtx, r *Run, l *engine.AvgPool2D, in *engine
 	if err != nil {
 		return err
 	}
-	if err := v.windowInput(p, r, l.Name(), render.KindAvgPoolAnim, src, in, aw.PoolWindow, d); err != nil {
+	// Padding that counts towards the divisor shows as the zeros it is.
+	shown := aw.PoolWindow
+	if l.CountPad {
+		shown.Pad = make([]bool, len(aw.Pad))
+	}
+	if err := v.windowInput(p, r, l.Name(), render.KindAvgPoolAnim, src, in, shown, d); err != nil {
 		return err
 	}
 	d.Data.K, d.Data.Stride, d.Data.Pad = [2]int{l.PoolH, l.PoolW}, [2]int{l.StrideH, l.StrideW}, [2]int{wy.Before, wx.Before}
@@ -78,7 +83,7 @@ func (v *views) avgPoolDetail(p pageCtx, r *Run, l *engine.AvgPool2D, in *engine
 	d.Geometry = geometry(p, wy, wx)
 	var parts []string
 	for i, w := range aw.Values {
-		if !aw.Pad[i] {
+		if !aw.Pad[i] || l.CountPad {
 			parts = append(parts, texNum(num(w, 3)))
 		}
 	}

@@ -118,7 +118,7 @@
         }
       } else {
         var vals = windowVals(oy, ox, d.n), cells = $$(".winv td", dv), prec = d.kind === "relu" || d.kind in point ? 4 : 3;
-        vals.forEach(function (v, k) { if (cells[k]) cells[k].textContent = v === null ? "" : fmt(v, prec); });
+        vals.forEach(function (v, k) { if (cells[k]) cells[k].textContent = v === null ? (d.cp ? fmt(0, prec) : "") : fmt(v, prec); });
         vals = vals.filter(function (v) { return v !== null; });
         if (d.kind !== "relu" && d.kind !== "maxpool2d") math.innerHTML = '<math display="block"><mrow>' + kindMath(vals, out) + "</mrow></math>";
         else math.innerHTML = '<math display="block"><mrow><mo>max</mo><mo>(</mo>' + (d.kind === "relu" ? "<mn>0</mn><mo>,</mo>" : "") +
