@@ -73,6 +73,7 @@ type DetailView struct {
 	Norm     *NormView // batch norm: the channel's statistics
 	ShowAnim bool      // the page shows Anim (the kinds TinyVGG lacks)
 	Geometry string    // a strided or unevenly padded window's steps
+	Vector   *VectorView
 }
 
 // DetailData is what the page script needs to replay the neuron (kept
@@ -149,6 +150,9 @@ func (v *views) detail(p pageCtx, r *Run, li, n int) (*DetailView, error) {
 	d.Back = p.rel(v.homePath(p.lang, r))
 	if l.Kind() == engine.KindDense {
 		return v.classDetail(p, r, li, n, d)
+	}
+	if !v.net.isMap(li) {
+		return v.vectorDetail(p, r, li, n, d)
 	}
 	out := r.Trace.Layers[li].Output
 	in := r.Trace.LayerInput(li)

@@ -49,7 +49,7 @@ func (b *builder) classWeightFiles() error {
 // readsMapData reports whether the detail pages of layer i replay the map
 // it reads from a data script (the dense views read flatDense's map).
 func (n *Net) readsMapData(i int) bool {
-	return n.hasDetail(i) && n.Model.Layers[i].Kind() != engine.KindDense
+	return n.hasDetail(i) && n.isMap(i)
 }
 
 // flatDense lists the dense layers with detail pages whose input is a

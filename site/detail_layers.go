@@ -2,6 +2,7 @@ package site
 
 import (
 	"fmt"
+	"html/template"
 	"strings"
 
 	"cnnexplainer/engine"
@@ -32,9 +33,19 @@ func (v *views) pointDetail(p pageCtx, r *Run, l engine.Layer, in *engine.Tensor
 	}
 	d.Data.K, d.Data.Stride = [2]int{1, 1}, [2]int{1, 1}
 	d.Legends = append(d.Legends, legendFor(ifig, p.lang.Tf("neuron.legend_out", "name", d.Input.Caption)))
+	d.Formula, err = pointFormula(l, n, x, d)
+	return err
+}
+
+// pointFormula is the formula of a value-by-value layer for value x of
+// channel (or unit) n, with d.Value its output; it fills d's batch-norm
+// statistics and the script's parameters.
+func pointFormula(l engine.Layer, n int, x float32, d *DetailView) (template.HTML, error) {
 	xs := texNum(num(x, 4))
 	var tex string
 	switch l := l.(type) {
+	case *engine.ReLU:
+		tex = fmt.Sprintf(`\max(0, %s) = %s`, xs, texNum(d.Value))
 	case *engine.LeakyReLU:
 		d.Data.Alpha = l.Alpha
 		tex = fmt.Sprintf(`\max(%s, %s \cdot %s) = %s`, xs, num(l.Alpha, 4), xs, texNum(d.Value))
@@ -49,10 +60,35 @@ func (v *views) pointDetail(p pageCtx, r *Run, l engine.Layer, in *engine.Tensor
 		tex = fmt.Sprintf(`\frac{%s - %s}{%s} \cdot %s + %s = %s \cdot %s + %s = %s`, xs, texNum(d.Norm.Mean), d.Norm.Std,
 			texNum(d.Norm.Gamma), texNum(d.Norm.Beta), texNum(num(l.Normalised(n, x), 4)), texNum(d.Norm.Gamma), texNum(d.Norm.Beta), texNum(d.Value))
 	default:
-		return fmt.Errorf("layer %s: no value-by-value view for %s", l.Name(), l.Kind())
+		return "", fmt.Errorf("layer %s: no value-by-value view for %s", l.Name(), l.Kind())
 	}
-	d.Formula, err = formula(tex)
-	return err
+	return formula(tex)
+}
+
+// VectorView is a value-by-value layer on a vector (the ReLU between two
+// dense layers): one input value, one output value.
+type VectorView struct {
+	In, From, FromHref string
+}
+
+// vectorDetail fills the view of a value-by-value layer on a vector: the
+// unit's input value, where it comes from, the formula, the output.
+func (v *views) vectorDetail(p pageCtx, r *Run, li, n int, d *DetailView) (*DetailView, error) {
+	l := v.net.Model.Layers[li]
+	x := r.Trace.LayerInput(li).Data[n]
+	d.Value = num(r.Trace.Layers[li].Output.Data[n], 4)
+	d.Vector = &VectorView{In: num(x, 4), From: p.lang.T("overview.input")}
+	if li > 0 {
+		d.Vector.From = v.neuronName(p, li-1, n)
+		if v.net.hasDetail(li - 1) {
+			d.Vector.FromHref = p.rel(v.neuronPath(p.lang, r, v.net.Model.Layers[li-1].Name(), n))
+		}
+	}
+	var err error
+	if d.Formula, err = pointFormula(l, n, x, d); err != nil {
+		return nil, err
+	}
+	return d, nil
 }
 
 // NormView is a batch-norm channel's statistics, for the page's table.

@@ -170,9 +170,10 @@ func (n *Net) isMap(i int) bool { return len(n.Shapes[i+1]) == 3 }
 // hasDetail reports whether layer i has a detail page per neuron.
 func (n *Net) hasDetail(i int) bool {
 	switch n.Model.Layers[i].Kind() {
-	case engine.KindConv2D, engine.KindReLU, engine.KindMaxPool2D, engine.KindAvgPool2D, engine.KindGlobalAvgPool,
-		engine.KindBatchNorm, engine.KindLeakyReLU, engine.KindSigmoid, engine.KindTanh:
+	case engine.KindConv2D, engine.KindMaxPool2D, engine.KindAvgPool2D, engine.KindGlobalAvgPool:
 		return n.isMap(i)
+	case engine.KindReLU, engine.KindBatchNorm, engine.KindLeakyReLU, engine.KindSigmoid, engine.KindTanh:
+		return n.isMap(i) || len(n.Shapes[i+1]) == 1 // value by value, also between dense layers
 	case engine.KindDense: // the class scores, and the hidden layers of a dense stack
 		return true
 	}

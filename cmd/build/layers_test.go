@@ -105,6 +105,10 @@ func TestBuildNewLayerKinds(t *testing.T) {
 			}
 			return []float32{dt.Z}
 		}},
+		// The ReLU between the two dense layers: one value in, one out.
+		{"head.2", engine.KindReLU, func(l engine.Layer, in, y *engine.Tensor, py, px int) []float32 {
+			return []float32{in.Data[0]}
+		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.layer, func(t *testing.T) {
