@@ -44,6 +44,14 @@ const (
 	KindPlayground = "playground"
 )
 
+// Figure kinds of the animations of the layers TinyVGG lacks: average
+// pooling's window, and a 1x1 window for batch norm, leaky ReLU, sigmoid
+// and tanh.
+const (
+	KindAvgPoolAnim = "avgpool-animation"
+	KindPointAnim   = "pointwise-animation"
+)
+
 // Default step times: CNN Explainer spends 250 ms per cell on its formula
 // view, which takes minutes on a 26x26 map; real maps here step faster,
 // the playground's few cells slower so each can be followed.
@@ -113,7 +121,8 @@ func NewAnim(m *engine.Model, tr *engine.Trace, layer string, neuron, channel in
 // AnimLayer reports whether layer l has an animation.
 func AnimLayer(l engine.Layer) bool {
 	switch l.(type) {
-	case *engine.Conv2D, *engine.ReLU, *engine.MaxPool2D:
+	case *engine.Conv2D, *engine.ReLU, *engine.MaxPool2D, *engine.AvgPool2D,
+		*engine.BatchNorm, *engine.LeakyReLU, *engine.Sigmoid, *engine.Tanh:
 		return true
 	}
 	return false
@@ -174,6 +183,27 @@ func layerAnim(m *engine.Model, tr *engine.Trace, ranges Ranges, i, neuron, chan
 		// spans them and equal values keep equal colours across the two.
 		a.Kind = KindReLUAnim
 		a.Out = Grid{H: y.H(), W: y.W(), Values: y.Channel(neuron).Data, Scale: inScale}
+		a.KH, a.KW, a.SH, a.SW = 1, 1, 1, 1
+	case *engine.AvgPool2D:
+		// An average lies inside its window's range, padding zeros
+		// included, so the input's scale spans the outputs too.
+		wy, wx, err := l.Windows(x.Shape)
+		if err != nil {
+			return nil, err
+		}
+		a.Kind = KindAvgPoolAnim
+		a.Out = Grid{H: wy.Out, W: wx.Out, Values: y.Channel(neuron).Data, Scale: inScale}
+		a.Top, a.Bottom, a.Left, a.Right = wy.Before, wy.After, wx.Before, wx.After
+		a.KH, a.KW, a.SH, a.SW = l.PoolH, l.PoolW, l.StrideH, l.StrideW
+	case *engine.BatchNorm, *engine.LeakyReLU, *engine.Sigmoid, *engine.Tanh:
+		// These change the range (sigmoid squeezes it into (0, 1)), so
+		// the output has the layer's own scale, as its map elsewhere.
+		outScale, err := ranges.Scale(Unit, l.Name(), neuron)
+		if err != nil {
+			return nil, err
+		}
+		a.Kind = KindPointAnim
+		a.Out = Grid{H: y.H(), W: y.W(), Values: y.Channel(neuron).Data, Scale: outScale}
 		a.KH, a.KW, a.SH, a.SW = 1, 1, 1, 1
 	default:
 		return nil, fmt.Errorf("layer %s (%s) has no animation", l.Name(), l.Kind())

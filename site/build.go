@@ -612,12 +612,13 @@ func (b *builder) dataFiles() error {
 	for _, r := range net.Runs {
 		tensors := map[string][]int{"input": nil}
 		for li := range net.Model.Layers {
-			if net.hasDetail(li) && li != net.Logits {
+			if net.readsMapData(li) {
 				tensors[dataName(net.sourceLayer(li))] = nil
 			}
 		}
-		// The class view reads the map its dense layer flattens.
-		if fl, ms := net.flattenBefore(net.Logits); net.Logits >= 0 && fl != nil && ms >= 0 {
+		// A dense view reads the map its layer flattens.
+		for _, li := range net.flatDense() {
+			_, ms := net.flattenBefore(li)
 			tensors[net.Model.Layers[ms].Name()] = nil
 		}
 		for _, name := range sortedKeys(tensors) {

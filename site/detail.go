@@ -70,6 +70,10 @@ type DetailView struct {
 	Anim     Img // render's animation of the whole layer step, when there is one
 	Nav      DetailNav
 	Legends  []Legend
+	Norm     *NormView // batch norm: the channel's statistics
+	ShowAnim bool      // the page shows Anim (the kinds TinyVGG lacks)
+	Geometry string    // a strided or unevenly padded window's steps
+	Vector   *VectorView
 }
 
 // DetailData is what the page script needs to replay the neuron (kept
@@ -87,6 +91,12 @@ type DetailData struct {
 	Neuron   int         `json:"n"`
 	Fused    bool        `json:"relu,omitempty"`
 	Position [2]int      `json:"pos"`
+	// The parameters of the kinds TinyVGG lacks: leaky ReLU's slope,
+	// batch norm's mean, std, gamma and beta, whether an average pool
+	// divides by its padding too.
+	Alpha    float32   `json:"alpha,omitempty"`
+	Norm     []float32 `json:"bn,omitempty"`
+	CountPad bool      `json:"cp,omitempty"`
 }
 
 // peak is the output cell with the largest value: the most telling default
@@ -138,8 +148,11 @@ func (v *views) detail(p pageCtx, r *Run, li, n int) (*DetailView, error) {
 	l := v.net.Model.Layers[li]
 	d := &DetailView{Layer: l.Name(), Neuron: n, Sample: r, Kind: l.Kind().String(), KindName: v.kindName(p, l.Kind().String())}
 	d.Back = p.rel(v.homePath(p.lang, r))
-	if li == v.net.Logits {
+	if l.Kind() == engine.KindDense {
 		return v.classDetail(p, r, li, n, d)
+	}
+	if !v.net.isMap(li) {
+		return v.vectorDetail(p, r, li, n, d)
 	}
 	out := r.Trace.Layers[li].Output
 	in := r.Trace.LayerInput(li)
@@ -163,6 +176,12 @@ func (v *views) detail(p pageCtx, r *Run, li, n int) (*DetailView, error) {
 		err = v.reluDetail(p, r, l, in, src, d)
 	case *engine.MaxPool2D:
 		err = v.poolDetail(p, r, l, in, src, d)
+	case *engine.AvgPool2D:
+		err = v.avgPoolDetail(p, r, l, in, src, d)
+	case *engine.GlobalAvgPool:
+		err = v.gapDetail(p, r, l, in, src, d)
+	case *engine.LeakyReLU, *engine.Sigmoid, *engine.Tanh, *engine.BatchNorm:
+		err = v.pointDetail(p, r, l, in, src, d)
 	default:
 		return nil, fmt.Errorf("layer %s: no detail view for %s", l.Name(), l.Kind())
 	}
@@ -186,21 +205,22 @@ func (v *views) convDetail(p pageCtx, r *Run, l *engine.Conv2D, in *engine.Tenso
 	d.Bias = num(l.Bias[n], 4)
 	d.Data.K, d.Data.Stride, d.Data.Pad = [2]int{l.KH, l.KW}, [2]int{l.StrideH, l.StrideW}, [2]int{wy.Before, wx.Before}
 	d.Data.Bias, d.Data.Fused = l.Bias[n], d.Fused
-	y0, x0 := d.Pos.Y*l.StrideH-wy.Before, d.Pos.X*l.StrideW-wx.Before
-	total := l.Bias[n]
+	d.Geometry = geometry(p, wy, wx)
+	ct, err := l.TermsAt(in, n, d.Pos.Y, d.Pos.X)
+	if err != nil {
+		return err
+	}
+	y0, x0 := ct.Y0, ct.X0
 	var sums []string
 	var partFig render.Figure
-	for c := 0; c < l.InC; c++ {
-		ks := l.KernelSlice(n, c)
+	for c, ch := range ct.Channels {
+		ks, win := ch.Kernel, ch.Window
 		d.Data.Kernel = append(d.Data.Kernel, ks)
-		win := window(in, c, y0, x0, l.KH, l.KW, 0)
-		var s float32
 		var terms []string
 		for i := range ks {
-			s += ks[i] * win[i]
 			terms = append(terms, num(win[i], 2)+" × "+num(ks[i], 2))
 		}
-		total += s
+		s := ch.Sum
 		sums = append(sums, num(s, 3))
 		step := ChannelStep{C: c, Name: v.layerLabel(p, src, c), Kernel: weightGrid(ks, l.KH, l.KW), Window: grid(win, l.KH, l.KW, 2), Product: num(s, 3), Terms: terms}
 		box := Box{boxStyle(y0, x0, l.KH, l.KW, in.H(), in.W())}
@@ -245,10 +265,10 @@ func (v *views) convDetail(p pageCtx, r *Run, l *engine.Conv2D, in *engine.Tenso
 	if partFig.File != "" {
 		d.Legends = append(d.Legends, legendFor(partFig, p.lang.T("neuron.legend_part")))
 	}
-	d.Sum = num(total, 4)
-	tex := fmt.Sprintf(`z_{%d,%d} = %s + %s = %s`, d.Pos.Y, d.Pos.X, strings.Join(sums, " + "), texNum(d.Bias), texNum(num(total, 4)))
+	d.Sum = num(ct.Z, 4)
+	tex := fmt.Sprintf(`z_{%d,%d} = %s + %s = %s`, d.Pos.Y, d.Pos.X, strings.Join(sums, " + "), texNum(d.Bias), texNum(d.Sum))
 	if d.Fused {
-		tex += fmt.Sprintf(`\quad \max(0, %s) = %s`, texNum(num(total, 4)), texNum(d.Value))
+		tex += fmt.Sprintf(`\quad \max(0, %s) = %s`, texNum(d.Sum), texNum(d.Value))
 	}
 	d.Formula, err = formula(tex)
 	return err
@@ -305,8 +325,11 @@ func (v *views) poolDetail(p pageCtx, r *Run, l *engine.MaxPool2D, in *engine.Te
 	if err != nil {
 		return err
 	}
-	y0, x0 := d.Pos.Y*l.StrideH-wy.Before, d.Pos.X*l.StrideW-wx.Before
-	win := window(in, n, y0, x0, l.PoolH, l.PoolW, float32(math.Inf(-1)))
+	pw, err := l.WindowAt(in, n, d.Pos.Y, d.Pos.X)
+	if err != nil {
+		return err
+	}
+	y0, x0, win := pw.Y0, pw.X0, pw.Values
 	d.Input = mapView(iimg, ifig, v.layerLabel(p, src, n), "in", n)
 	d.Input.Window = Box{boxStyle(y0, x0, l.PoolH, l.PoolW, in.H(), in.W())}
 	d.Input.Alt = p.lang.Tf("alt.input_map", "name", d.Input.Caption)
@@ -324,22 +347,6 @@ func (v *views) poolDetail(p pageCtx, r *Run, l *engine.MaxPool2D, in *engine.Te
 	}
 	d.Formula, err = formula(fmt.Sprintf(`\max(%s) = %s`, strings.Join(parts, ", "), texNum(d.Value)))
 	return err
-}
-
-// window copies a (h, w) window of channel c starting at (y0, x0); cells
-// outside the map get pad.
-func window(t *engine.Tensor, c, y0, x0, h, w int, pad float32) []float32 {
-	out := make([]float32, 0, h*w)
-	for y := y0; y < y0+h; y++ {
-		for x := x0; x < x0+w; x++ {
-			if y < 0 || x < 0 || y >= t.H() || x >= t.W() {
-				out = append(out, pad)
-				continue
-			}
-			out = append(out, t.At(y, x, c))
-		}
-	}
-	return out
 }
 
 // texNum wraps a negative number in braces so "+ -0.5" reads as a sum.

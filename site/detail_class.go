@@ -13,6 +13,9 @@ import (
 // ClassView is the flatten + dense view of one class.
 type ClassView struct {
 	Class   string
+	Unit    bool   // a hidden dense unit, not a class score
+	Relu    string // a unit's fused ReLU output, when it has one
+	From    string // the layer a unit reads
 	Source  string
 	Maps    []ClassMap
 	Terms   []Term
@@ -63,24 +66,21 @@ type SoftmaxRow struct {
 func (v *views) softmax(p pageCtx, r *Run) (*SoftmaxView, error) {
 	sv := &SoftmaxView{}
 	lo := r.Trace.Logits
-	m := lo[argmax(lo)]
-	var sum float64
-	for _, z := range lo {
-		sum += math.Exp(float64(z - m))
-	}
+	st := r.Trace.Softmax()
+	m := st.Max
 	for k, z := range lo {
-		e := math.Exp(float64(z - m))
+		e := st.Exps[k]
 		row := SoftmaxRow{Class: p.lang.Class(v.net.Classes[k]), Logit: num(z, 4), Exp: num(float32(e), 4), Prob: num(r.Trace.Probs[k]*100, 2), BarStyle: template.CSS("width:" + render.Num(float64(r.Trace.Probs[k])*100) + "%"), Top: k == r.Pred}
 		if v.net.Logits >= 0 {
 			row.Href = p.rel(v.neuronPath(p.lang, r, v.net.Model.Layers[v.net.Logits].Name(), k))
 		}
 		sv.Rows = append(sv.Rows, row)
 	}
-	sv.Sum = num(float32(sum), 4)
+	sv.Sum = num(float32(st.Sum), 4)
 	k := r.Pred
 	var err error
 	sv.Formula, err = formula(fmt.Sprintf(`p_{%d} = \frac{\exp(%s - %s)}{\sum_{j} \exp(z_j - %s)} = \frac{%s}{%s} = %s`,
-		k, texNum(num(lo[k], 4)), texNum(num(m, 4)), texNum(num(m, 4)), num(float32(math.Exp(float64(lo[k]-m))), 4), sv.Sum, num(r.Trace.Probs[k], 4)))
+		k, texNum(num(lo[k], 4)), texNum(num(m, 4)), texNum(num(m, 4)), num(float32(st.Exps[k]), 4), sv.Sum, num(r.Trace.Probs[k], 4)))
 	return sv, err
 }
 
@@ -89,8 +89,17 @@ func (v *views) classDetail(p pageCtx, r *Run, li, k int, d *DetailView) (*Detai
 	if !ok || k < 0 || k >= l.Out {
 		return nil, fmt.Errorf("layer %s has no class %d", v.net.Model.Layers[li].Name(), k)
 	}
+	// A hidden layer of a dense stack reads the same way as the class
+	// scores, without the softmax: its unit is named by layer and number.
+	unit := li != v.net.Logits
 	d.Kind = "class"
-	cv := &ClassView{Class: p.lang.Class(v.net.Classes[k]), N: l.In, Bias: num(l.Bias[k], 4), Prob: num(r.Trace.Probs[k]*100, 2)}
+	cv := &ClassView{N: l.In, Bias: num(l.Bias[k], 4), Unit: unit}
+	if unit {
+		d.Kind = "dense"
+		cv.Class, cv.From = v.neuronName(p, li, k), v.net.sourceLayer(li)
+	} else {
+		cv.Class, cv.Prob = p.lang.Class(v.net.Classes[k]), num(r.Trace.Probs[k]*100, 2)
+	}
 	x := r.Trace.LayerInput(li).Data
 	fl, ms := v.net.flattenBefore(li)
 	var mapShape []int
@@ -119,13 +128,14 @@ func (v *views) classDetail(p pageCtx, r *Run, li, k int, d *DetailView) (*Detai
 			cv.Maps = append(cv.Maps, cm)
 		}
 	}
-	z := l.Bias[k]
+	dt, err := l.TermsOf(x, k)
+	if err != nil {
+		return nil, err
+	}
+	z, prods := dt.Z, dt.Products
 	terms := make([]Term, l.In)
-	prods := make([]float32, l.In)
 	for i := 0; i < l.In; i++ {
-		w := l.Kernel[i*l.Out+k]
-		prods[i] = w * x[i]
-		z += prods[i]
+		w := dt.Weights[i]
 		t := Term{Index: i, Value: num(x[i], 3), Weight: num(w, 3), Product: num(prods[i], 3)}
 		if len(mapShape) == 3 {
 			t.Y, t.X, t.C = fl.Position(i, mapShape)
@@ -149,7 +159,6 @@ func (v *views) classDetail(p pageCtx, r *Run, li, k int, d *DetailView) (*Detai
 	}
 	cv.More = len(order) - len(cv.Terms)
 	cv.Logit = num(z, 4)
-	var err error
 	cv.Formula, err = formula(fmt.Sprintf(`z_{%d} = b_{%d} + \sum_{i=0}^{%d} w_{i,%d} \cdot v_i = %s + %s = %s`,
 		k, k, l.In-1, k, texNum(cv.Bias), texNum(num(z-l.Bias[k], 4)), texNum(cv.Logit)))
 	if err != nil {
@@ -157,6 +166,14 @@ func (v *views) classDetail(p pageCtx, r *Run, li, k int, d *DetailView) (*Detai
 	}
 	d.Class = cv
 	d.Value = cv.Logit
+	if unit {
+		if l.Act == engine.ActReLU {
+			out := r.Trace.Layers[li].Output.Data[k]
+			cv.Relu = num(out, 4)
+			d.Value = cv.Relu
+		}
+		return d, nil
+	}
 	if d.Softmax, err = v.softmax(p, r); err != nil {
 		return nil, err
 	}

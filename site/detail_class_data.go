@@ -28,31 +28,43 @@ func classWeightsFile(layer string, k int) string {
 	return "data/w." + layer + "/" + strconv.Itoa(k) + ".js"
 }
 
-// classWeightFiles writes, for the dense layer of every class page, one
-// script per class with the weights of its logit, shared by every sample
-// and language (and so cached by the browser after the first class page).
+// classWeightFiles writes, for each dense layer with detail pages that
+// reads a flattened map, one script per unit with the weights of its sum,
+// shared by every sample and language (and so cached by the browser after
+// the first page).
 func (b *builder) classWeightFiles() error {
 	net := b.views.net
-	if net.Logits < 0 {
-		return nil
-	}
-	l, ok := net.Model.Layers[net.Logits].(*engine.Dense)
-	if !ok {
-		return nil
-	}
-	if fl, _ := net.flattenBefore(net.Logits); fl == nil {
-		return nil
-	}
-	for k := 0; k < l.Out; k++ {
-		w := make([]float32, l.In)
-		for i := range w {
-			w[i] = l.Kernel[i*l.Out+k]
-		}
-		if err := b.tree.add(classWeightsFile(l.Name(), k), dataScript(classWeightsName(l.Name(), k), []int{l.In}, w)); err != nil {
-			return err
+	for _, li := range net.flatDense() {
+		l := net.Model.Layers[li].(*engine.Dense)
+		for k := 0; k < l.Out; k++ {
+			w := l.Column(k)
+			if err := b.tree.add(classWeightsFile(l.Name(), k), dataScript(classWeightsName(l.Name(), k), []int{l.In}, w)); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
+}
+
+// readsMapData reports whether the detail pages of layer i replay the map
+// it reads from a data script (the dense views read flatDense's map).
+func (n *Net) readsMapData(i int) bool {
+	return n.hasDetail(i) && n.isMap(i)
+}
+
+// flatDense lists the dense layers with detail pages whose input is a
+// flattened map, the ones whose pages read that map and their weights.
+func (n *Net) flatDense() []int {
+	var out []int
+	for li, l := range n.Model.Layers {
+		if _, ok := l.(*engine.Dense); !ok || !n.hasDetail(li) {
+			continue
+		}
+		if fl, ms := n.flattenBefore(li); fl != nil && ms >= 0 {
+			out = append(out, li)
+		}
+	}
+	return out
 }
 
 // dataScript is a script that adds one array, with 4 significant digits,

@@ -97,6 +97,13 @@ func newChapterIndex(chs []*chapter) chapterIndex {
 			}
 		}
 	}
+	// The kinds TinyVGG lacks have no figures of their own; the chapter
+	// of their nearest kin compares them with it.
+	for kind, kin := range map[string]string{"avgpool2d": "maxpool2d", "globalavgpool": "maxpool2d", "leakyrelu": "relu", "sigmoid": "relu", "tanh": "relu"} {
+		if l, ok := ix[kin]; ok {
+			ix[kind] = l
+		}
+	}
 	return ix
 }
 

@@ -44,7 +44,8 @@ func loadNet(cfg Config, set *SampleSet, traced func()) (*Net, error) {
 	if cfg.LoadModel == nil {
 		cfg.LoadModel = modelfile.Load
 	}
-	if cfg.LoadImage == nil {
+	defaultImages := cfg.LoadImage == nil
+	if defaultImages {
 		cfg.LoadImage = imageio.Load
 	}
 	modelPath := cfg.Model
@@ -66,6 +67,13 @@ func loadNet(cfg Config, set *SampleSet, traced func()) (*Net, error) {
 	shapes, err := m.Shapes()
 	if err != nil {
 		return nil, fmt.Errorf("model %s: %w", modelPath, err)
+	}
+	// Say once, before any sample, why a model no picture fits (2 input
+	// channels, say) cannot get a site: its samples are pictures.
+	if defaultImages {
+		if err := imageio.CheckInput(m.Input); err != nil {
+			return nil, fmt.Errorf("model %s: the site shows pictures to the model: %w", modelPath, err)
+		}
 	}
 	n := &Net{Model: m, Shapes: shapes, Logits: -1}
 	if n.History, err = train.LoadHistory(modelPath); err != nil {
@@ -162,10 +170,12 @@ func (n *Net) isMap(i int) bool { return len(n.Shapes[i+1]) == 3 }
 // hasDetail reports whether layer i has a detail page per neuron.
 func (n *Net) hasDetail(i int) bool {
 	switch n.Model.Layers[i].Kind() {
-	case engine.KindConv2D, engine.KindReLU, engine.KindMaxPool2D:
+	case engine.KindConv2D, engine.KindMaxPool2D, engine.KindAvgPool2D, engine.KindGlobalAvgPool:
 		return n.isMap(i)
-	case engine.KindDense:
-		return i == n.Logits
+	case engine.KindReLU, engine.KindBatchNorm, engine.KindLeakyReLU, engine.KindSigmoid, engine.KindTanh:
+		return n.isMap(i) || len(n.Shapes[i+1]) == 1 // value by value, also between dense layers
+	case engine.KindDense: // the class scores, and the hidden layers of a dense stack
+		return true
 	}
 	return false
 }

@@ -128,7 +128,12 @@ func DecodeImage(r io.Reader) (image.Image, error) {
 // (H, W, 3) with 1 <= H, W <= MaxSide, and a positive finite scale.
 func CheckInput(in engine.Input) error {
 	s := in.Shape
-	if len(s) != 3 || s[0] < 1 || s[1] < 1 || s[0] > MaxSide || s[1] > MaxSide || (s[2] != 1 && s[2] != 3) {
+	if len(s) == 3 && s[2] != 1 && s[2] != 3 {
+		// A picture has no other channel count: a 2-channel model (two
+		// stacked grey images, an image and a mask) takes arrays, not pictures.
+		return fmt.Errorf("model input shape %v: images fill (H, W, 1) or (H, W, 3), and a picture gives 1 (grey) or 3 (RGB) channels, not %d", s, s[2])
+	}
+	if len(s) != 3 || s[0] < 1 || s[1] < 1 || s[0] > MaxSide || s[1] > MaxSide {
 		return fmt.Errorf("model input shape %v: images fill (H, W, 1) or (H, W, 3) with sides 1..%d", s, MaxSide)
 	}
 	if !(in.Scale > 0) || math.IsInf(float64(in.Scale), 0) {

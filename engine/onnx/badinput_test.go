@@ -24,6 +24,7 @@ type tInit struct {
 	name string
 	dims []int64
 	raw  []byte // nil: float32 zeros of the declared size
+	typ  int64  // data_type; 0 means 1, float32
 }
 
 func msg(b []byte, num protowire.Number, sub []byte) []byte {
@@ -75,7 +76,7 @@ func encodeInit(t tInit) []byte {
 		b = varint(b, 1, d)
 		n *= d
 	}
-	b = varint(b, 2, 1)
+	b = varint(b, 2, max(t.typ, 1))
 	b = str(b, 8, t.name)
 	raw := t.raw
 	if raw == nil {

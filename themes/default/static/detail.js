@@ -62,7 +62,26 @@
         return d.relu ? Math.max(0, z) : z;
       }
       var vals = windowVals(oy, ox, d.n).filter(function (v) { return v !== null; });
+      if (d.kind in point) return point[d.kind](vals[0]);
+      if (d.kind === "avgpool2d" || d.kind === "globalavgpool") return vals.reduce(function (a, v) { return a + v; }, 0) / divisor(vals);
       return d.kind === "relu" ? Math.max(0, vals[0]) : Math.max.apply(null, vals);
+    }
+    // The kinds TinyVGG lacks: value-by-value layers, and the averages.
+    var point = {
+      leakyrelu: function (v) { return v > 0 ? v : d.alpha * v; },
+      sigmoid: function (v) { return 1 / (1 + Math.exp(-v)); },
+      tanh: function (v) { return Math.tanh(v); },
+      batchnorm: function (v) { return (v - d.bn[0]) / d.bn[1] * d.bn[2] + d.bn[3]; }
+    };
+    function divisor(vals) { return d.cp ? kh * kw : vals.length; }
+    function kindMath(vals, out) {
+      var v = vals[0], eq = "<mo>=</mo>" + mn(out, 4);
+      if (d.kind === "leakyrelu") return "<mo>max</mo><mo>(</mo>" + mn(v, 4) + "<mo>,</mo>" + mn(d.alpha, 4) + "<mo>⋅</mo>" + mn(v, 4) + "<mo>)</mo>" + eq;
+      if (d.kind === "sigmoid") return "<mfrac><mn>1</mn><mrow><mn>1</mn><mo>+</mo><mi>exp</mi><mo>(</mo><mo>-</mo>" + mn(v, 4) + "<mo>)</mo></mrow></mfrac>" + eq;
+      if (d.kind === "tanh") return "<mi>tanh</mi><mo>(</mo>" + mn(v, 4) + "<mo>)</mo>" + eq;
+      if (d.kind === "batchnorm") return "<mfrac><mrow>" + mn(v, 4) + "<mo>-</mo>" + mn(d.bn[0], 4) + "</mrow>" + mn(d.bn[1], 4) + "</mfrac><mo>⋅</mo>" + mn(d.bn[2], 4) + "<mo>+</mo>" + mn(d.bn[3], 4) + eq;
+      var sum = vals.reduce(function (a, x) { return a + x; }, 0);
+      return "<mfrac>" + mn(sum, 4) + "<mn>" + divisor(vals) + "</mn></mfrac>" + eq;
     }
     function overlay(box, cls) {
       var o = box.querySelector("." + cls);
@@ -98,10 +117,11 @@
             (sum.dataset.relu ? " " + fill(sum.dataset.relu, { value: fmt(out, 4) }) : "");
         }
       } else {
-        var vals = windowVals(oy, ox, d.n), cells = $$(".winv td", dv), prec = d.kind === "relu" ? 4 : 3;
-        vals.forEach(function (v, k) { if (cells[k]) cells[k].textContent = v === null ? "" : fmt(v, prec); });
+        var vals = windowVals(oy, ox, d.n), cells = $$(".winv td", dv), prec = d.kind === "relu" || d.kind in point ? 4 : 3;
+        vals.forEach(function (v, k) { if (cells[k]) cells[k].textContent = v === null ? (d.cp ? fmt(0, prec) : "") : fmt(v, prec); });
         vals = vals.filter(function (v) { return v !== null; });
-        math.innerHTML = '<math display="block"><mrow><mo>max</mo><mo>(</mo>' + (d.kind === "relu" ? "<mn>0</mn><mo>,</mo>" : "") +
+        if (d.kind !== "relu" && d.kind !== "maxpool2d") math.innerHTML = '<math display="block"><mrow>' + kindMath(vals, out) + "</mrow></math>";
+        else math.innerHTML = '<math display="block"><mrow><mo>max</mo><mo>(</mo>' + (d.kind === "relu" ? "<mn>0</mn><mo>,</mo>" : "") +
           vals.map(function (v) { return mn(v, prec); }).join("<mo>,</mo>") + "<mo>)</mo><mo>=</mo>" + mn(out, 4) + "</mrow></math>";
       }
     }
