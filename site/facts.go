@@ -72,6 +72,25 @@ func factNames() map[string]factFunc {
 	}
 }
 
+// inlineSpec is the contract of the inline directives: fact prints a value,
+// assume prints nothing and must say what it expects. Which names a fact
+// may have is factNames' business; an unknown one is reported with its line.
+func inlineSpec() directive.Spec {
+	fact := map[string]directive.Arg{
+		"name": {Type: directive.Ident, Required: true}, "expect": {Type: directive.Text},
+		"layer": {Type: directive.Ident}, "sample": {Type: directive.Ident}, "neuron": {Type: directive.Int, Min: 0, Max: 1 << 20},
+		"class": {Type: directive.Int, Min: 0, Max: 1 << 20}, "rank": {Type: directive.Int, Min: 1, Max: 1 << 20},
+		"predicted": {Type: directive.Int, Min: 0, Max: 1 << 20}, "classes": {Type: directive.Text},
+		"epoch": {Type: directive.Int, Min: 0, Max: 1 << 20}, "kind": {Type: directive.Ident},
+	}
+	assume := map[string]directive.Arg{}
+	for k, a := range fact {
+		assume[k] = a
+	}
+	assume["expect"] = directive.Arg{Type: directive.Text, Required: true}
+	return directive.Spec{"fact": {Args: fact}, "assume": {Args: assume}}
+}
+
 // inlineResolver resolves the facts of one chapter on one page.
 func (b *builder) inlineResolver(p *PageData, file string, warn func(string)) directive.InlineResolver {
 	names := factNames()

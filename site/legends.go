@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"cnnexplainer/render"
-	"cnnexplainer/site/directive"
 )
 
 // LegendView is a colour scale written in HTML: a CSS gradient of the
@@ -90,36 +89,42 @@ func (v *views) overviewLegends(p pageCtx, r *Run, blockOf map[string]int) ([]Le
 	return out, nil
 }
 
-// figureLegends lists the colour scales a chapter figure uses, as HTML
-// legends: the layer's weight range for kernels (BrBG, shared by the
-// layer), and the per-map note for activation maps, each drawn on a range
-// of its own.
-func (v *views) figureLegends(pc pageCtx, d directive.Directive) ([]LegendView, error) {
-	layer := d.Str("layer", d.Str("name", ""))
-	var out []LegendView
-	if d.Name == "kernels" || d.Name == "conv" {
-		f, ok := v.figs.find(render.KindKernel, "", layer, d.Int("neuron", 0), 0, "")
-		if !ok {
-			return nil, nil
-		}
-		scheme, err := render.ParseScheme(f.Scale)
-		if err != nil {
-			return nil, err
-		}
-		sc, err := render.NewScale(scheme, f.Range[0], f.Range[1])
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, newLegend(sc, pc.lang.Tf("legend.weights_of", "layer", layer), "", -1))
+// The colour legends written under chapter figures (a row's scales): the
+// layer's weight range for kernels (BrBG, shared by the layer), and the
+// per-map note for activation maps, each drawn on a range of its own.
+
+// kernelScales is the weight legend of the kernels of layer= neuron=.
+func kernelScales(c *figCtx) ([]LegendView, error) {
+	layer := c.d.Str("layer", "")
+	f, ok := c.v.figs.find(render.KindKernel, "", layer, c.d.Int("neuron", 0), 0, "")
+	if !ok {
+		return nil, nil
 	}
-	switch d.Name {
-	case "layer", "relu", "maxpool", "conv":
-		if d.Name == "conv" && v.net.layerIndex(layer) == 0 {
-			break // its input is the picture, drawn in grey
-		}
-		lv := newLegend(render.ActivationScale(1), pc.lang.T("overview.legend_unit"), "", -1)
-		lv.Lo, lv.Hi = "", ""
-		out = append(out, lv)
+	scheme, err := render.ParseScheme(f.Scale)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	sc, err := render.NewScale(scheme, f.Range[0], f.Range[1])
+	if err != nil {
+		return nil, err
+	}
+	return []LegendView{newLegend(sc, c.pc.lang.Tf("legend.weights_of", "layer", layer), "", -1)}, nil
+}
+
+// mapScales notes that every activation map has a range of its own.
+func mapScales(c *figCtx) ([]LegendView, error) {
+	lv := newLegend(render.ActivationScale(1), c.pc.lang.T("overview.legend_unit"), "", -1)
+	lv.Lo, lv.Hi = "", ""
+	return []LegendView{lv}, nil
+}
+
+// convScales is the kernel's legend and, unless the layer reads the
+// picture itself (drawn in grey), the maps' note.
+func convScales(c *figCtx) ([]LegendView, error) {
+	out, err := kernelScales(c)
+	if err != nil || out == nil || c.v.net.layerIndex(c.d.Str("layer", "")) == 0 {
+		return out, err // no kernel figure, no legends at all
+	}
+	maps, _ := mapScales(c)
+	return append(out, maps...), nil
 }

@@ -70,7 +70,7 @@ func newMarkdown(fig *directive.Extension) goldmark.Markdown {
 // matter, bad directives and bad formulas as file:line errors. The
 // directives are resolved later, by Render, for each language and sample.
 func ParseDoc(file string, src []byte) (*Doc, error) {
-	d := &Doc{File: file, src: src, fig: &directive.Extension{Spec: directive.Figures(), InlineSpec: directive.Inlines()}}
+	d := &Doc{File: file, src: src, fig: &directive.Extension{Spec: figureSpec(figureRows()), InlineSpec: inlineSpec()}}
 	d.md = newMarkdown(d.fig)
 	pc := parser.NewContext(parser.WithIDs(newHeadingIDs()))
 	d.doc = d.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
