@@ -53,17 +53,17 @@ func newLegend(sc render.Scale, label, mode string, block int) LegendView {
 // hover), per block one per block, and one for the whole network.
 func (v *views) overviewLegends(p pageCtx, r *Run, blockOf map[string]int) ([]LegendView, error) {
 	unit := render.ActivationScale(1)
-	lv := newLegend(unit, p.lang.T("overview.legend_unit"), "unit", -1)
+	lv := newLegend(unit, p.lang.T("overview.legend_unit"), render.Unit.String(), -1)
 	lv.Lo, lv.Hi = "", ""
 	out := []LegendView{lv}
 	seen := map[string]bool{}
-	for _, mode := range []string{"module", "global"} {
+	for _, mode := range []render.Mode{render.Module, render.Global} {
 		for _, f := range v.figs.kinds("", render.KindActivation) {
 			b, ok := blockOf[f.Layer]
 			if f.Sample != r.ID || f.Mode != mode || !ok {
 				continue
 			}
-			if mode == "global" {
+			if mode == render.Global {
 				b = -1
 			}
 			key := fmt.Sprint(mode, b)
@@ -71,19 +71,15 @@ func (v *views) overviewLegends(p pageCtx, r *Run, blockOf map[string]int) ([]Le
 				continue
 			}
 			seen[key] = true
-			scheme, err := render.ParseScheme(f.Scale)
-			if err != nil {
-				return nil, err
-			}
-			sc, err := render.NewScale(scheme, f.Range[0], f.Range[1])
+			sc, err := render.NewScale(f.Scale, f.Range[0], f.Range[1])
 			if err != nil {
 				return nil, err
 			}
 			label := p.lang.T("overview.legend_global")
-			if mode == "module" {
+			if mode == render.Module {
 				label = p.lang.Tf("overview.legend_block", "n", b+1)
 			}
-			out = append(out, newLegend(sc, label, mode, b))
+			out = append(out, newLegend(sc, label, mode.String(), b))
 		}
 	}
 	return out, nil
@@ -96,15 +92,11 @@ func (v *views) overviewLegends(p pageCtx, r *Run, blockOf map[string]int) ([]Le
 // kernelScales is the weight legend of the kernels of layer= neuron=.
 func kernelScales(c *figCtx) ([]LegendView, error) {
 	layer := c.d.Str("layer", "")
-	f, ok := c.v.figs.find(render.KindKernel, "", layer, c.d.Int("neuron", 0), 0, "")
+	f, ok := c.v.figs.find(render.KindKernel, "", layer, c.d.Int("neuron", 0), 0, 0)
 	if !ok {
 		return nil, nil
 	}
-	scheme, err := render.ParseScheme(f.Scale)
-	if err != nil {
-		return nil, err
-	}
-	sc, err := render.NewScale(scheme, f.Range[0], f.Range[1])
+	sc, err := render.NewScale(f.Scale, f.Range[0], f.Range[1])
 	if err != nil {
 		return nil, err
 	}

@@ -198,7 +198,7 @@ func inputFigure(c *figCtx) error {
 		img.Description = v.channelName(pc, ch)
 		fd.Inputs = append(fd.Inputs, img)
 	}
-	if f, ok := v.figs.find(render.KindInput, c.run.ID, "", -1, -1, ""); ok {
+	if f, ok := v.figs.find(render.KindInput, c.run.ID, "", -1, -1, 0); ok {
 		fd.Picture = Img{Src: pc.rel(figURL(f)), W: f.Width, H: f.Height, Pixelated: true, Alt: pc.lang.Tf("alt.sample", "label", fd.sampleName(pc, c.run))}
 	}
 	fd.Caption = pc.lang.Tf("figure.input_caption", "shape", shapeText(v.net.Shapes[0]))
@@ -317,8 +317,8 @@ func playgroundFigure(c *figCtx) error {
 }
 
 // legendFigureSchemes maps the scale= of a legend figure to render's scheme.
-func legendFigureSchemes() map[string]string {
-	return map[string]string{"activation": "rdbu", "kernel": "brbg", "logit": "oranges", "input": "greys"}
+func legendFigureSchemes() map[string]render.Scheme {
+	return map[string]render.Scheme{"activation": render.RdBu, "kernel": render.BrBG, "logit": render.Oranges, "input": render.Greys}
 }
 
 func legendScaleNames() []string { return sortedKeys(legendFigureSchemes()) }
