@@ -56,7 +56,6 @@ func neuronIntermediates(l *engine.Conv2D, x *engine.Tensor, sample string, n, h
 	sc := ActivationScale(top)
 	jobs := make([]job, 0, l.InC)
 	for c := 0; c < l.InC; c++ {
-		c := c
 		jobs = append(jobs, job{
 			Figure: Figure{File: IntermediateFile(sample, l.Name(), n, c), Kind: KindIntermediate, Sample: sample,
 				Layer: l.Name(), Neuron: n, Channel: c, Range: sc.Range(), Scale: sc.Scheme, Width: w, Height: h},

@@ -30,7 +30,7 @@ func (e noFact) Error() string { return e.reason }
 // factFunc computes one named fact for one directive on one page.
 type factFunc func(n *Net, d directive.Directive, l *Language) (fact, error)
 
-// factNames lists every fact; docs/writing.md describes them for authors.
+// factNames lists every fact; docs/architecture.md describes them for authors.
 func factNames() map[string]factFunc {
 	return map[string]factFunc{
 		"model": func(n *Net, _ directive.Directive, _ *Language) (fact, error) {

@@ -38,14 +38,13 @@ type TOCEntry struct {
 
 // Doc is one parsed Markdown file, ready to render.
 type Doc struct {
-	File  string
-	FM    FrontMatter
-	TOC   []TOCEntry
-	src   []byte
-	doc   ast.Node
-	md    goldmark.Markdown
-	fig   *directive.Extension
-	lines int // lines before the Markdown body starts, for error positions
+	File string
+	FM   FrontMatter
+	TOC  []TOCEntry
+	src  []byte
+	doc  ast.Node
+	md   goldmark.Markdown
+	fig  *directive.Extension
 }
 
 // newMarkdown builds the goldmark pipeline. Raw HTML stays off (the
@@ -110,7 +109,7 @@ func (d *Doc) readFrontMatter(pc parser.Context) error {
 			n, _ := strconv.Atoi(m[1])
 			line = n + 1 // the opening --- is line 1
 		}
-		return fmt.Errorf("%s:%d: front matter: %v", d.File, line, err)
+		return fmt.Errorf("%s:%d: front matter: %w", d.File, line, err)
 	}
 	keys := make([]string, 0, len(raw))
 	for k := range raw {
