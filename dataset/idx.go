@@ -66,7 +66,7 @@ func ReadIDX(r io.Reader) (*IDX, error) {
 	if sig, _ := br.Peek(2); len(sig) == 2 && sig[0] == 0x1f && sig[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return nil, fmt.Errorf("%w: gzip: %v", ErrIDX, err)
+			return nil, fmt.Errorf("%w: gzip: %w", ErrIDX, err)
 		}
 		defer zr.Close()
 		return readIDX(bufio.NewReaderSize(zr, 1<<16))
@@ -77,7 +77,7 @@ func ReadIDX(r io.Reader) (*IDX, error) {
 func readIDX(r io.Reader) (*IDX, error) {
 	var magic [4]byte
 	if _, err := io.ReadFull(r, magic[:]); err != nil {
-		return nil, fmt.Errorf("%w: short header: %v", ErrIDX, err)
+		return nil, fmt.Errorf("%w: short header: %w", ErrIDX, err)
 	}
 	if magic[0] != 0 || magic[1] != 0 {
 		return nil, fmt.Errorf("%w: bad magic % x (want 00 00 <type> <dims>)", ErrIDX, magic)
@@ -91,7 +91,7 @@ func readIDX(r io.Reader) (*IDX, error) {
 	}
 	raw := make([]byte, 4*nd)
 	if _, err := io.ReadFull(r, raw); err != nil {
-		return nil, fmt.Errorf("%w: header shorter than its %d dimensions: %v", ErrIDX, nd, err)
+		return nil, fmt.Errorf("%w: header shorter than its %d dimensions: %w", ErrIDX, nd, err)
 	}
 	dims := make([]int, nd)
 	n := 1
@@ -104,7 +104,7 @@ func readIDX(r io.Reader) (*IDX, error) {
 	}
 	data, err := readData(r, n)
 	if err != nil {
-		return nil, fmt.Errorf("%w: dimensions %v: %v", ErrIDX, dims, err)
+		return nil, fmt.Errorf("%w: dimensions %v: %w", ErrIDX, dims, err)
 	}
 	return &IDX{Dims: dims, Data: data}, nil
 }
@@ -122,7 +122,7 @@ func readData(r io.Reader, n int) ([]byte, error) {
 	for {
 		m, err := io.ReadFull(r, data[got:])
 		got += m
-		if err == io.EOF || err == io.ErrUnexpectedEOF {
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 			return nil, fmt.Errorf("%d data bytes, need %d", got, n)
 		}
 		if err != nil {
@@ -137,7 +137,7 @@ func readData(r io.Reader, n int) ([]byte, error) {
 	switch m, err := io.ReadFull(r, one[:]); {
 	case m > 0:
 		return nil, fmt.Errorf("trailing bytes after the %d data bytes", n)
-	case err != io.EOF:
+	case !errors.Is(err, io.EOF):
 		return nil, err
 	}
 	return data, nil

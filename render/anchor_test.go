@@ -85,7 +85,7 @@ func TestCNNExplainerModel(t *testing.T) {
 		return f.Kind == KindActivation && (f.Layer == "conv_1_1" || f.Layer == "max_pool_2") || f.Kind == KindInputChannel
 	}) {
 		want := expectedValue(t, m, traces, f)
-		sc, err := NewScale(mustScheme(t, f.Scale), f.Range[0], f.Range[1])
+		sc, err := NewScale(f.Scale, f.Range[0], f.Range[1])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -103,24 +103,15 @@ func TestCNNExplainerModel(t *testing.T) {
 	if want := 2 * (3 + 2*10*3); checked != want {
 		t.Errorf("checked %d figures, want %d", checked, want)
 	}
-	counts := map[string]int{}
+	counts := map[FigureKind]int{}
 	for _, f := range man.Figures {
 		counts[f.Kind]++
 	}
 	// Per sample: 10 map layers x 10 neurons x 3 modes; kernels 3*10 +
 	// 3*100 slices; dense: matrix + 10 classes x 10 channels.
-	for kind, n := range map[string]int{KindActivation: 2 * 300, KindKernel: 330, KindDenseWeights: 101, KindOverview: 2} {
+	for kind, n := range map[FigureKind]int{KindActivation: 2 * 300, KindKernel: 330, KindDenseWeights: 101, KindOverview: 2} {
 		if counts[kind] != n {
 			t.Errorf("%d %s figures, want %d", counts[kind], kind, n)
 		}
 	}
-}
-
-func mustScheme(t *testing.T, name string) Scheme {
-	t.Helper()
-	s, err := ParseScheme(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
 }

@@ -14,7 +14,7 @@ import (
 // window. Convolution, ReLU (a 1x1 window), max-pool and the playground are
 // all this one shape, drawn by SVG, Frame and GIF.
 type Anim struct {
-	Kind string // the figure kind: KindConvAnim, KindReLUAnim, KindPoolAnim or KindPlayground
+	Kind FigureKind // KindConvAnim, KindReLUAnim, KindPoolAnim or KindPlayground
 
 	In, Out Grid
 
@@ -38,10 +38,10 @@ type Grid struct {
 
 // Figure kinds of the animations.
 const (
-	KindConvAnim   = "conv-animation"
-	KindReLUAnim   = "relu-animation"
-	KindPoolAnim   = "maxpool-animation"
-	KindPlayground = "playground"
+	KindConvAnim   FigureKind = "conv-animation"
+	KindReLUAnim   FigureKind = "relu-animation"
+	KindPoolAnim   FigureKind = "maxpool-animation"
+	KindPlayground FigureKind = "playground"
 )
 
 // Figure kinds of the animations of the layers TinyVGG lacks: average

@@ -8,8 +8,6 @@ import (
 	"image/gif"
 	"image/png"
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"cnnexplainer/engine"
@@ -240,18 +238,6 @@ func TestGIFPaletteFitsManyColours(t *testing.T) {
 	}
 	if _, err := gif.DecodeAll(bytes.NewReader(data)); err != nil {
 		t.Fatal(err)
-	}
-}
-
-func writeDebugPNG(t *testing.T, name string, img image.Image) {
-	if dir := os.Getenv("RENDER_DEBUG_DIR"); dir != "" {
-		data, err := encodePNG(img)
-		if err == nil {
-			err = os.WriteFile(filepath.Join(dir, name), data, 0o644)
-		}
-		if err != nil {
-			t.Log(err)
-		}
 	}
 }
 

@@ -58,7 +58,7 @@ func planAnimations(m *engine.Model, samples []Sample) ([]job, error) {
 			for k, mem := range b.members {
 				fig := animFigure(b.shape)
 				if mem.out.Values != nil {
-					fig.Range, fig.Scale = mem.out.Scale.Range(), mem.out.Scale.Scheme.String()
+					fig.Range, fig.Scale = mem.out.Scale.Range(), mem.out.Scale.Scheme
 				}
 				fig.File, fig.Fragment, fig.Sample, fig.Layer = file, mem.id, s.ID, l.Name()
 				fig.Neuron, fig.Channel = mem.neuron, mem.channel
@@ -120,7 +120,7 @@ func animFigure(a *Anim) Figure {
 
 	rows := max(a.PadH(), a.Out.H)
 	f := Figure{
-		Kind: a.Kind, Neuron: -1, Channel: -1, Mode: Unit.String(),
+		Kind: a.Kind, Neuron: -1, Channel: -1, Mode: Unit,
 		Width:  2*animMargin + a.PadW()*animCell + animGap + a.Out.W*animCell,
 		Height: 2*animMargin + rows*animCell,
 		Params: map[string]int{
@@ -131,7 +131,7 @@ func animFigure(a *Anim) Figure {
 		},
 	}
 	if a.Out.Values != nil {
-		f.Range, f.Scale = a.Out.Scale.Range(), a.Out.Scale.Scheme.String()
+		f.Range, f.Scale = a.Out.Scale.Range(), a.Out.Scale.Scheme
 	}
 	return f
 }

@@ -393,7 +393,7 @@ func TestAnimationsReadBack(t *testing.T) {
 				out = y.Channel(f.Neuron).Data
 			}
 			outScale, err := NewScale(RdBu, f.Range[0], f.Range[1])
-			if err != nil || f.Scale != "rdbu" {
+			if err != nil || f.Scale != RdBu {
 				t.Fatalf("%s: output scale %s %v: %v", f.Ref(), f.Scale, f.Range, err)
 			}
 			readBack(t, f.Ref()+" output", gotOut, outScale, out)
@@ -589,7 +589,7 @@ func benchAnimations(b *testing.B, m *engine.Model, samples []Sample) {
 	}
 	b.StopTimer()
 	png := regexp.MustCompile(`href="data:image/png;base64,[^"]*"`)
-	kinds := map[string]string{KindConvAnim: "conv-B", KindReLUAnim: "relu-B", KindPoolAnim: "pool-B"}
+	kinds := map[FigureKind]string{KindConvAnim: "conv-B", KindReLUAnim: "relu-B", KindPoolAnim: "pool-B"}
 	byKind := map[string]int{}
 	var total, zipped, pngs, anims int
 	for i, data := range files {

@@ -22,6 +22,6 @@ func ExampleActivationScale() {
 }
 
 func ExampleLegendFile() {
-	fmt.Println(render.LegendFile("brbg", render.WeightScale(0.4231).Range()))
+	fmt.Println(render.LegendFile(render.BrBG, render.WeightScale(0.4231).Range()))
 	// Output: l/brbg/-0.423_0.423.svg
 }

@@ -160,7 +160,7 @@ func planFlatten(m *engine.Model, s Sample, shared mapCache) ([]job, error) {
 	maps := s.Trace.Output(f.From)
 	return []job{{
 		Figure: Figure{File: FlattenFile(s.ID), Kind: KindFlatten, Sample: s.ID, Layer: f.Layer, Neuron: -1, Channel: -1,
-			Range: sc.Range(), Scale: sc.Scheme.String(), Mode: OverviewMode.String(),
+			Range: sc.Range(), Scale: sc.Scheme, Mode: OverviewMode,
 			Width: int(f.Width + 0.5), Height: int(f.Height + 0.5)},
 		Draw: func() ([]byte, error) {
 			return flattenSVG(f, maps, sc, func(c int) ([]byte, error) { return shared.get(s.Trace, ranges, f.From, c) })

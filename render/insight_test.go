@@ -142,7 +142,7 @@ func TestScatterSVG(t *testing.T) {
 	if strings.Index(s, `aria-label="b"`) < strings.Index(s, `aria-label="c &amp; d"`) {
 		t.Error("the marked point is not drawn last")
 	}
-	if !strings.Contains(s, `fill="`+ClassColours[1]+`"`) || !strings.Contains(s, `data-src="p/2.png"`) {
+	if !strings.Contains(s, `fill="`+ClassColour(1)+`"`) || !strings.Contains(s, `data-src="p/2.png"`) {
 		t.Error("class colour or picture link missing")
 	}
 	if strings.Contains(s, "<text") {

@@ -10,7 +10,7 @@ import (
 // KindIntermediate is the still picture of one input channel's part of a
 // convolution neuron's output: the kernel slice of that channel slid over
 // the channel's map, before the channels are summed and the bias added.
-const KindIntermediate = "intermediate"
+const KindIntermediate FigureKind = "intermediate"
 
 // IntermediateFile is the figure path of the intermediate map of one
 // convolution neuron and input channel for one sample.
@@ -56,10 +56,9 @@ func neuronIntermediates(l *engine.Conv2D, x *engine.Tensor, sample string, n, h
 	sc := ActivationScale(top)
 	jobs := make([]job, 0, l.InC)
 	for c := 0; c < l.InC; c++ {
-		c := c
 		jobs = append(jobs, job{
 			Figure: Figure{File: IntermediateFile(sample, l.Name(), n, c), Kind: KindIntermediate, Sample: sample,
-				Layer: l.Name(), Neuron: n, Channel: c, Range: sc.Range(), Scale: sc.Scheme.String(), Width: w, Height: h},
+				Layer: l.Name(), Neuron: n, Channel: c, Range: sc.Range(), Scale: sc.Scheme, Width: w, Height: h},
 			Draw: func() ([]byte, error) {
 				return MapPNG(l.ChannelContribution(x, n, c), 0, sc)
 			},

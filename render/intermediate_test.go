@@ -30,7 +30,7 @@ func TestIntermediatesShareARangeAndSumToTheOutput(t *testing.T) {
 				var top float32
 				sum := make([]float64, y.H()*y.W())
 				for c := 0; c < conv.InC; c++ {
-					f, ok := man.Find(KindIntermediate, s.ID, l.Name(), n, c, "")
+					f, ok := man.Find(KindIntermediate, s.ID, l.Name(), n, c, 0)
 					if !ok {
 						t.Fatalf("%s %s n%d c%d: no intermediate figure", s.ID, l.Name(), n, c)
 					}

@@ -66,7 +66,7 @@ func planKernels(m *engine.Model) ([]job, error) {
 					per = append(per, slice)
 					jobs = append(jobs, job{
 						Figure: Figure{File: KernelFile(l.Name(), o, c), Kind: KindKernel, Layer: l.Name(),
-							Neuron: o, Channel: c, Range: sc.Range(), Scale: sc.Scheme.String(), Width: l.KW, Height: l.KH},
+							Neuron: o, Channel: c, Range: sc.Range(), Scale: sc.Scheme, Width: l.KW, Height: l.KH},
 						Draw: func() ([]byte, error) { return GridPNG(l.KW, l.KH, slice, sc) },
 					})
 				}
@@ -111,7 +111,7 @@ func planDense(m *engine.Model, l *engine.Dense, shapes [][]int, i int) ([]job, 
 	jobs := []job{
 		{
 			Figure: Figure{File: "m/" + name + "/matrix.png", Kind: KindDenseWeights, Layer: name, Neuron: -1, Channel: -1,
-				Range: sc.Range(), Scale: sc.Scheme.String(), Width: l.In, Height: l.Out},
+				Range: sc.Range(), Scale: sc.Scheme, Width: l.In, Height: l.Out},
 			Draw: func() ([]byte, error) { return GridPNG(l.In, l.Out, matrix, sc) },
 		},
 	}
@@ -135,7 +135,7 @@ func planDense(m *engine.Model, l *engine.Dense, shapes [][]int, i int) ([]job, 
 				}
 				jobs = append(jobs, job{
 					Figure: Figure{File: DenseFile(name, o, c), Kind: KindDenseWeights, Layer: name, Neuron: o, Channel: c,
-						Range: sc.Range(), Scale: sc.Scheme.String(), Width: w, Height: h},
+						Range: sc.Range(), Scale: sc.Scheme, Width: w, Height: h},
 					Draw: func() ([]byte, error) { return GridPNG(w, h, grid, sc) },
 				})
 			}

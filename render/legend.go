@@ -15,8 +15,8 @@ const (
 
 // LegendFile is the path of the legend of a scheme over a range. Ranges
 // that print alike share one file.
-func LegendFile(scheme string, r [2]float32) string {
-	return "l/" + scheme + "/" + Num(float64(r[0])) + "_" + Num(float64(r[1])) + ".svg"
+func LegendFile(scheme Scheme, r [2]float32) string {
+	return "l/" + scheme.String() + "/" + Num(float64(r[0])) + "_" + Num(float64(r[1])) + ".svg"
 }
 
 // LegendSVG draws a horizontal gradient strip of sc with its two end
@@ -77,7 +77,7 @@ func planLegends(jobs []job) ([]job, error) {
 	var out []job
 	for _, j := range jobs {
 		f := j.Figure
-		if f.Scale == "" || f.Mode == Unit.String() || f.Range[0] > f.Range[1] {
+		if f.Scale == 0 || f.Mode == Unit || f.Range[0] > f.Range[1] {
 			continue
 		}
 		file := LegendFile(f.Scale, f.Range)
@@ -85,11 +85,7 @@ func planLegends(jobs []job) ([]job, error) {
 			continue
 		}
 		seen[file] = true
-		scheme, err := ParseScheme(f.Scale)
-		if err != nil {
-			return nil, err
-		}
-		sc, err := NewScale(scheme, f.Range[0], f.Range[1])
+		sc, err := NewScale(f.Scale, f.Range[0], f.Range[1])
 		if err != nil {
 			return nil, err
 		}

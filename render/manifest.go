@@ -8,6 +8,9 @@ import (
 	"strings"
 )
 
+// FigureKind says what a figure shows; the Kind constants list them.
+type FigureKind string
+
 // Figure describes one file under the figures directory: what it shows and
 // how its colours map back to values.
 type Figure struct {
@@ -15,14 +18,14 @@ type Figure struct {
 	// Fragment selects this figure inside a file that holds several
 	// (an animation bundle): the page loads File + "#" + Fragment (Ref).
 	Fragment string         `json:"fragment,omitempty"`
-	Kind     string         `json:"kind"` // "input", "input-channel", "activation", "kernel", "dense-weights", "overview", ...
+	Kind     FigureKind     `json:"kind"`
 	Sample   string         `json:"sample,omitempty"`
 	Layer    string         `json:"layer,omitempty"`
 	Neuron   int            `json:"neuron"`          // -1 when not applicable
 	Channel  int            `json:"channel"`         // -1 when not applicable
 	Range    [2]float32     `json:"range"`           // value range the colour scale spans
-	Scale    string         `json:"scale,omitempty"` // "rdbu", "greys", "brbg", "oranges", ...
-	Mode     string         `json:"mode,omitempty"`  // "unit", "module", "global" where it applies
+	Scale    Scheme         `json:"scale,omitempty"` // the colour scheme, 0 for a figure without one
+	Mode     Mode           `json:"mode,omitempty"`  // the range mode, 0 where none applies
 	Width    int            `json:"width"`
 	Height   int            `json:"height"`
 	Params   map[string]int `json:"params,omitempty"` // e.g. playground size/pad/kernel/stride, epoch
@@ -72,9 +75,9 @@ func (m *Manifest) Lookup(ref string) (Figure, bool) {
 }
 
 // Find returns the first figure, in File order, of the given kind, sample,
-// layer, neuron, channel and mode. Empty strings and -1 match only figures
-// that leave that field empty or at -1.
-func (m *Manifest) Find(kind, sample, layer string, neuron, channel int, mode string) (Figure, bool) {
+// layer, neuron, channel and mode. Empty strings, -1 and mode 0 match only
+// figures that leave that field empty, at -1 or 0.
+func (m *Manifest) Find(kind FigureKind, sample, layer string, neuron, channel int, mode Mode) (Figure, bool) {
 	for _, f := range m.Figures {
 		if f.Kind == kind && f.Sample == sample && f.Layer == layer &&
 			f.Neuron == neuron && f.Channel == channel && f.Mode == mode {

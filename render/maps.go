@@ -16,17 +16,17 @@ import (
 
 // Figure kinds written by the static plan.
 const (
-	KindInput        = "input"
-	KindInputChannel = "input-channel"
-	KindActivation   = "activation"
-	KindKernel       = "kernel"
-	KindKernelValues = "kernel-values"
-	KindDenseWeights = "dense-weights"
-	KindDenseValues  = "dense-values"
-	KindOverview     = "overview"
-	KindFlatten      = "flatten"
-	KindSoftmax      = "softmax"
-	KindLegend       = "legend"
+	KindInput        FigureKind = "input"
+	KindInputChannel FigureKind = "input-channel"
+	KindActivation   FigureKind = "activation"
+	KindKernel       FigureKind = "kernel"
+	KindKernelValues FigureKind = "kernel-values"
+	KindDenseWeights FigureKind = "dense-weights"
+	KindDenseValues  FigureKind = "dense-values"
+	KindOverview     FigureKind = "overview"
+	KindFlatten      FigureKind = "flatten"
+	KindSoftmax      FigureKind = "softmax"
+	KindLegend       FigureKind = "legend"
 )
 
 // planStatic plans every figure that is a picture of a value: inputs,
@@ -109,7 +109,7 @@ func planInput(m *engine.Model, s Sample) ([]job, error) {
 		}
 		jobs = append(jobs, job{
 			Figure: Figure{File: InputFile(s.ID), Kind: KindInput, Sample: s.ID,
-				Neuron: -1, Channel: -1, Range: sc.Range(), Scale: sc.Scheme.String(), Width: w, Height: h},
+				Neuron: -1, Channel: -1, Range: sc.Range(), Scale: sc.Scheme, Width: w, Height: h},
 			Draw: func() ([]byte, error) { return inputPNG(x, sc) },
 		})
 	}
@@ -120,7 +120,7 @@ func planInput(m *engine.Model, s Sample) ([]job, error) {
 		}
 		jobs = append(jobs, job{
 			Figure: Figure{File: InputChannelFile(s.ID, c), Kind: KindInputChannel,
-				Sample: s.ID, Neuron: -1, Channel: c, Range: sc.Range(), Scale: sc.Scheme.String(), Width: w, Height: h},
+				Sample: s.ID, Neuron: -1, Channel: c, Range: sc.Range(), Scale: sc.Scheme, Width: w, Height: h},
 			Draw: func() ([]byte, error) { return MapPNG(x, c, sc) },
 		})
 	}
@@ -177,7 +177,7 @@ func planActivations(m *engine.Model, s Sample) ([]job, mapCache, error) {
 					jobs = append(jobs, job{
 						Figure: Figure{File: ActivationFile(s.ID, name, mode, n), Kind: KindActivation,
 							Sample: s.ID, Layer: name, Neuron: n, Channel: -1, Range: sc.Range(),
-							Scale: sc.Scheme.String(), Mode: mode.String(), Width: out.W(), Height: out.H()},
+							Scale: sc.Scheme, Mode: mode, Width: out.W(), Height: out.H()},
 						Draw: draw,
 					})
 				}

@@ -91,17 +91,13 @@ func TestMapPixelsReadBack(t *testing.T) {
 	for i := range samples {
 		traces[samples[i].ID] = &samples[i]
 	}
-	checked := map[string]int{}
+	checked := map[FigureKind]int{}
 	for _, f := range man.Figures {
 		want := expectedValue(t, m, traces, f)
 		if want == nil {
 			continue
 		}
-		scheme, err := ParseScheme(f.Scale)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sc, err := NewScale(scheme, f.Range[0], f.Range[1])
+		sc, err := NewScale(f.Scale, f.Range[0], f.Range[1])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -120,7 +116,7 @@ func TestMapPixelsReadBack(t *testing.T) {
 		}
 		checked[f.Kind]++
 	}
-	wantCounts := map[string]int{
+	wantCounts := map[FigureKind]int{
 		// 2 samples x 3 channels; 2 samples x 3 modes x 6 layers x 4 neurons.
 		KindInputChannel: 2 * 3, KindActivation: 2 * 3 * 6 * 4,
 		// conv_1_1 has 4x3 slices, conv_2_1 4x4; the dense layer has the
@@ -190,7 +186,7 @@ func TestNonFiniteActivations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := man.Find(KindActivation, s.ID, "conv_1_1", 0, -1, "unit"); !ok {
+	if _, ok := man.Find(KindActivation, s.ID, "conv_1_1", 0, -1, Unit); !ok {
 		t.Error("no map for the neuron with NaN and Inf")
 	}
 }

@@ -205,7 +205,7 @@ func planOverview(m *engine.Model, s Sample, shared mapCache) []job {
 	lay := OverviewLayout(m)
 	return []job{{
 		Figure: Figure{File: OverviewFile(s.ID), Kind: KindOverview, Sample: s.ID, Neuron: -1, Channel: -1,
-			Mode: OverviewMode.String(), Width: int(lay.Width + 0.5), Height: int(lay.Height + 0.5)},
+			Mode: OverviewMode, Width: int(lay.Width + 0.5), Height: int(lay.Height + 0.5)},
 		Draw: func() ([]byte, error) { return overviewSVG(m, s, shared) },
 	}}
 }

@@ -50,7 +50,7 @@ func TestPlaygroundMatchesEngine(t *testing.T) {
 				t.Errorf("%s: unknown reason %q", f.File, r)
 			}
 		}
-		if f.Kind != KindPlayground || f.Scale != "" || seen[f.File] {
+		if f.Kind != KindPlayground || f.Scale != 0 || seen[f.File] {
 			t.Errorf("%s: kind %s scale %q (or repeated)", f.File, f.Kind, f.Scale)
 		}
 		seen[f.File] = true

@@ -107,10 +107,10 @@ func TestManifestMatchesFiles(t *testing.T) {
 			}
 		}
 	}
-	if f, ok := man.Find(KindActivation, "two", "relu_2_1", 3, -1, "global"); !ok || f.File != "s/two/relu_2_1/global/3.png" {
+	if f, ok := man.Find(KindActivation, "two", "relu_2_1", 3, -1, Global); !ok || f.File != "s/two/relu_2_1/global/3.png" {
 		t.Errorf("Find relu_2_1/3 global = %+v, %v", f, ok)
 	}
-	if _, ok := man.Find(KindActivation, "two", "relu_2_1", 9, -1, "global"); ok {
+	if _, ok := man.Find(KindActivation, "two", "relu_2_1", 9, -1, Global); ok {
 		t.Error("found a neuron that does not exist")
 	}
 }
@@ -264,7 +264,7 @@ func TestGolden(t *testing.T) {
 		{"manifest.json", manifest},
 		{"softmax.svg", files["s/one/softmax.svg"]},
 		{"flatten.svg", files["s/one/flatten.svg"]},
-		{"legend.svg", files[LegendFile("brbg", WeightScale(maxAbs(m.Layers[0].(*engine.Conv2D).Kernel)).Range())]},
+		{"legend.svg", files[LegendFile(BrBG, WeightScale(maxAbs(m.Layers[0].(*engine.Conv2D).Kernel)).Range())]},
 		{"kernels.json", files["m/kernels.json"]},
 		{"overview-layout.json", append(lay, '\n')},
 		{"flatten-layout.json", append(flat, '\n')},
@@ -297,7 +297,7 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-var staticKinds = map[string]bool{
+var staticKinds = map[FigureKind]bool{
 	KindInput: true, KindInputChannel: true, KindActivation: true, KindKernel: true, KindKernelValues: true,
 	KindDenseWeights: true, KindDenseValues: true, KindOverview: true, KindFlatten: true, KindSoftmax: true,
 	KindLegend: true,

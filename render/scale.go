@@ -51,6 +51,21 @@ func ParseScheme(name string) (Scheme, error) {
 	return 0, fmt.Errorf("render: unknown colour scheme %q", name)
 }
 
+// MarshalText writes the scheme's name, as manifest.json holds it.
+func (s Scheme) MarshalText() ([]byte, error) {
+	if s <= 0 || int(s) >= len(schemeNames) {
+		return nil, fmt.Errorf("render: no colour scheme %d", int(s))
+	}
+	return []byte(schemeNames[s]), nil
+}
+
+// UnmarshalText reads a scheme's name.
+func (s *Scheme) UnmarshalText(b []byte) error {
+	v, err := ParseScheme(string(b))
+	*s = v
+	return err
+}
+
 // Control colours of the ColorBrewer schemes as d3-scale-chromatic publishes
 // them (the 11-class diverging and 9-class sequential sets). Between control
 // colours we interpolate with a uniform cubic B-spline in sRGB, the curve

@@ -44,6 +44,21 @@ func ParseMode(s string) (Mode, error) {
 	return 0, fmt.Errorf("render: unknown range mode %q", s)
 }
 
+// MarshalText writes the mode's name, as manifest.json holds it.
+func (m Mode) MarshalText() ([]byte, error) {
+	if m < Unit || m > Global {
+		return nil, fmt.Errorf("render: no range mode %d", int(m))
+	}
+	return []byte(m.String()), nil
+}
+
+// UnmarshalText reads a mode's name.
+func (m *Mode) UnmarshalText(b []byte) error {
+	v, err := ParseMode(string(b))
+	*m = v
+	return err
+}
+
 // Block is one module of a network: consecutive layers with (H, W, C)
 // outputs, closed by a max-pool (or by the end of the maps).
 type Block struct {

@@ -5,10 +5,13 @@ import (
 	"math"
 )
 
-// ClassColours is a ten-colour categorical palette (Tableau 10) for class
-// colours; class i uses ClassColours[i%10].
-var ClassColours = [...]string{"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+// classColours is a ten-colour categorical palette (Tableau 10).
+var classColours = [...]string{"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
 	"#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"}
+
+// ClassColour is the colour of class i in scatters and their legends: the
+// palette repeats after ten classes.
+func ClassColour(i int) string { return classColours[i%len(classColours)] }
 
 // ScatterPoint is one dot of a scatter: its coordinates, class, whether it
 // is marked (drawn larger, with a ring), and what the site puts on it.
@@ -64,15 +67,13 @@ func ScatterSVG(points []ScatterPoint, size float64) ([]byte, error) {
 			if p.Marked != marked {
 				continue
 			}
-			r, extra := 3.0, []Attr{}
+			r, extra := 3.0, []Attr{A("class", "pt")}
 			if marked {
 				r = 6
 				extra = []Attr{A("stroke", "currentColor"), A("stroke-width", "2"), A("class", "pt marked")}
-			} else {
-				extra = []Attr{A("class", "pt")}
 			}
 			attrs := append([]Attr{F("cx", px(p.X)), F("cy", py(p.Y)), F("r", r),
-				A("fill", ClassColours[p.Class%len(ClassColours)]), A("tabindex", "0"), A("role", "img"),
+				A("fill", ClassColour(p.Class)), A("tabindex", "0"), A("role", "img"),
 				A("aria-label", p.Title)}, extra...)
 			if p.Href != "" {
 				attrs = append(attrs, A("data-src", p.Href))

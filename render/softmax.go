@@ -75,7 +75,7 @@ func planSoftmax(s Sample) ([]job, error) {
 	}
 	return []job{{
 		Figure: Figure{File: SoftmaxFile(s.ID), Kind: KindSoftmax, Sample: s.ID, Neuron: -1, Channel: -1,
-			Range: sc.Range(), Scale: sc.Scheme.String(), Width: softmaxW, Height: SoftmaxRowH * len(tr.Logits)},
+			Range: sc.Range(), Scale: sc.Scheme, Width: softmaxW, Height: SoftmaxRowH * len(tr.Logits)},
 		Draw: func() ([]byte, error) { return SoftmaxSVG(tr.Logits, tr.Probs) },
 	}}, nil
 }

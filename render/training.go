@@ -13,12 +13,12 @@ import (
 
 // Figure kinds of the training story.
 const (
-	KindLossCurve      = "loss-curve"
-	KindAccuracyCurve  = "accuracy-curve"
-	KindKernelEpoch    = "kernel-epoch"
-	KindKernelHistory  = "kernel-history"
-	KindKernelHistoryV = "kernel-history-values"
-	KindConfusion      = "confusion"
+	KindLossCurve      FigureKind = "loss-curve"
+	KindAccuracyCurve  FigureKind = "accuracy-curve"
+	KindKernelEpoch    FigureKind = "kernel-epoch"
+	KindKernelHistory  FigureKind = "kernel-history"
+	KindKernelHistoryV FigureKind = "kernel-history-values"
+	KindConfusion      FigureKind = "confusion"
 )
 
 // Chart geometry in viewBox units: the plot area sits inside the margins,
@@ -50,8 +50,9 @@ func planTraining(h *train.History) ([]job, error) {
 	}
 	var jobs []job
 	for _, c := range []struct {
-		file, kind string
-		accuracy   bool
+		file     string
+		kind     FigureKind
+		accuracy bool
 	}{{"t/loss.svg", KindLossCurve, false}, {"t/accuracy.svg", KindAccuracyCurve, true}} {
 		ch := newCurves(h, c.accuracy)
 		jobs = append(jobs, job{
@@ -73,7 +74,7 @@ func planTraining(h *train.History) ([]job, error) {
 		w, ht := cm.size()
 		jobs = append(jobs, job{
 			Figure: Figure{File: "t/confusion.svg", Kind: KindConfusion, Neuron: -1, Channel: -1, Range: cm.scale.Range(),
-				Scale: cm.scale.Scheme.String(), Width: w, Height: ht, Params: map[string]int{"classes": len(h.Confusion)}},
+				Scale: cm.scale.Scheme, Width: w, Height: ht, Params: map[string]int{"classes": len(h.Confusion)}},
 			Draw: cm.SVG,
 		})
 	}
@@ -274,7 +275,7 @@ func planKernelHistory(h *train.History) ([]job, error) {
 		for e, vals := range k.Values {
 			jobs = append(jobs, job{
 				Figure: Figure{File: KernelEpochFile(kv.Layer, k.Neuron, k.Channel, kv.Epochs[e]), Kind: KindKernelEpoch,
-					Layer: kv.Layer, Neuron: k.Neuron, Channel: k.Channel, Range: sc.Range(), Scale: sc.Scheme.String(),
+					Layer: kv.Layer, Neuron: k.Neuron, Channel: k.Channel, Range: sc.Range(), Scale: sc.Scheme,
 					Width: kv.KW, Height: kv.KH, Params: map[string]int{"epoch": kv.Epochs[e]}},
 				Draw: func() ([]byte, error) { return GridPNG(kv.KW, kv.KH, vals, sc) },
 			})
@@ -286,7 +287,7 @@ func planKernelHistory(h *train.History) ([]job, error) {
 		job{
 			// One range for the layer, so the page can give it a legend.
 			Figure: Figure{File: dir + "grid.png", Kind: KindKernelHistory, Layer: kv.Layer, Neuron: -1, Channel: -1,
-				Scale: BrBG.String(), Range: kv.Kernels[0].Range, Width: gw, Height: gh,
+				Scale: BrBG, Range: kv.Kernels[0].Range, Width: gw, Height: gh,
 				Params: map[string]int{"epochs": len(kv.Epochs), "kernels": len(kv.Kernels), "kh": kv.KH, "kw": kv.KW, "gap": 1}},
 			Draw: func() ([]byte, error) { return kernelGridPNG(kv) },
 		},

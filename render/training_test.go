@@ -263,7 +263,7 @@ func TestConfusionMatrix(t *testing.T) {
 			}
 		}
 	}
-	if j.Figure.Scale != "oranges" || j.Figure.Range != [2]float32{0, 1} {
+	if j.Figure.Scale != Oranges || j.Figure.Range != [2]float32{0, 1} {
 		t.Errorf("confusion figure %+v", j.Figure)
 	}
 	if _, err := newConfusion([][]int{{1, 2}, {3}}); err == nil {
@@ -298,7 +298,7 @@ func TestKernelHistory(t *testing.T) {
 	for _, snap := range h.Snapshots {
 		m = max(m, maxAbs(snap.Param("conv_1_1", "kernel").Data))
 	}
-	if g := jobs["t/kernels/conv_1_1/grid.png"].Figure; g.Range != [2]float32{-m, m} || g.Mode != "" {
+	if g := jobs["t/kernels/conv_1_1/grid.png"].Figure; g.Range != [2]float32{-m, m} || g.Mode != 0 {
 		t.Fatalf("grid: range %v mode %q, want ±%v for the layer", g.Range, g.Mode, m)
 	}
 	for _, snap := range h.Snapshots {
@@ -385,14 +385,14 @@ func TestRenderWithHistory(t *testing.T) {
 		}
 		trees = append(trees, readTree(t, dir))
 	}
-	for _, kind := range []string{KindLossCurve, KindAccuracyCurve, KindKernelEpoch, KindKernelHistory, KindKernelHistoryV,
+	for _, kind := range []FigureKind{KindLossCurve, KindAccuracyCurve, KindKernelEpoch, KindKernelHistory, KindKernelHistoryV,
 		KindConfusion, KindConvAnim, KindReLUAnim, KindPoolAnim, KindPlayground} {
 		if len(man.Filter(func(f Figure) bool { return f.Kind == kind })) == 0 {
 			t.Errorf("no %s figure rendered", kind)
 		}
 	}
 	// Legends: the confusion scale and the kernel history's one range.
-	if _, ok := man.Lookup(LegendFile("oranges", [2]float32{0, 1})); !ok {
+	if _, ok := man.Lookup(LegendFile(Oranges, [2]float32{0, 1})); !ok {
 		t.Error("no legend for the confusion matrix")
 	}
 	for _, g := range man.Filter(func(f Figure) bool { return f.Kind == KindKernelHistory }) {

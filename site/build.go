@@ -271,9 +271,7 @@ func (b *builder) pages(ctx context.Context) error {
 	}
 	net := b.views.net
 	for _, l := range b.langs {
-		l := l
 		for _, r := range net.Runs {
-			r := r
 			if b.pcache != nil {
 				break
 			}
@@ -291,7 +289,6 @@ func (b *builder) pages(ctx context.Context) error {
 		}
 		chs := b.chapters[l.Code]
 		for i := range chs {
-			i := i
 			jobs = append(jobs, func() error { return b.chapterPage(l, chs, i) })
 		}
 	}
@@ -304,7 +301,6 @@ func (b *builder) pages(ctx context.Context) error {
 	}
 	b.prog.start("pages", len(jobs))
 	for i, j := range jobs {
-		j := j
 		jobs[i] = func() error {
 			defer b.prog.add(1)
 			return j()

@@ -11,8 +11,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"strconv"
-	"strings"
 
 	"cnnexplainer/render"
 )
@@ -187,10 +185,10 @@ func cachedFigures(ctx context.Context, cfg Config, net *Net) (dir, key string, 
 	return dir, key, man, false, nil
 }
 
-// figureIndexFile holds the manifest fields the site uses, one figure a
-// line: reading the full manifest.json (megabytes of JSON) was a third of
-// a rebuild. It lives in the cache only; the site publishes manifest.json.
-const figureIndexFile = "site-index-3.tsv"
+// figureIndexFile is render's compact index of the manifest: reading the
+// full manifest.json (megabytes of JSON) was a third of a rebuild. It lives
+// in the cache only; the site publishes manifest.json.
+const figureIndexFile = "figure-index.tsv"
 
 // openFigureEntry reads a figure cache entry after checking it is whole.
 func openFigureEntry(dir string) (*render.Manifest, error) {
@@ -201,7 +199,7 @@ func openFigureEntry(dir string) (*render.Manifest, error) {
 	if err != nil {
 		return nil, fmt.Errorf("entry %s: %w", dir, err)
 	}
-	man, err := parseFigureIndex(data)
+	man, err := render.ParseIndex(data)
 	if err != nil {
 		return nil, fmt.Errorf("entry %s: %w", dir, err)
 	}
@@ -209,57 +207,12 @@ func openFigureEntry(dir string) (*render.Manifest, error) {
 }
 
 func writeFigureIndex(dir string, man *render.Manifest) error {
-	var b strings.Builder
-	for _, f := range man.Figures {
-		var params []string
-		for _, k := range sortedKeys(f.Params) {
-			params = append(params, k+"="+strconv.Itoa(f.Params[k]))
-		}
-		fmt.Fprintf(&b, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%d\t%d\t%s\t%s\t%s\t%s\n", f.File, f.Fragment, f.Kind, f.Sample, f.Layer, f.Neuron, f.Channel, f.Mode, f.Width, f.Height, f.Scale, strings.Join(params, ","),
-			strconv.FormatFloat(float64(f.Range[0]), 'g', -1, 32), strconv.FormatFloat(float64(f.Range[1]), 'g', -1, 32))
+	data, err := man.MarshalIndex()
+	if err == nil {
+		err = os.WriteFile(filepath.Join(dir, figureIndexFile), data, 0o644)
 	}
-	if err := os.WriteFile(filepath.Join(dir, figureIndexFile), []byte(b.String()), 0o644); err != nil {
+	if err != nil {
 		return fmt.Errorf("figure cache: %w", err)
 	}
 	return nil
-}
-
-func parseFigureIndex(data []byte) (*render.Manifest, error) {
-	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
-	man := &render.Manifest{Figures: make([]render.Figure, 0, len(lines))}
-	atoi := func(s string, err *error) int {
-		n, e := strconv.Atoi(s)
-		if e != nil && *err == nil {
-			*err = e
-		}
-		return n
-	}
-	for _, line := range lines {
-		c := strings.Split(line, "\t")
-		if len(c) != 14 {
-			return nil, fmt.Errorf("figure index: bad line %q", line)
-		}
-		var err error
-		f := render.Figure{File: c[0], Fragment: c[1], Kind: c[2], Sample: c[3], Layer: c[4], Neuron: atoi(c[5], &err), Channel: atoi(c[6], &err),
-			Mode: c[7], Width: atoi(c[8], &err), Height: atoi(c[9], &err), Scale: c[10]}
-		if c[11] != "" {
-			f.Params = map[string]int{}
-			for _, kv := range strings.Split(c[11], ",") {
-				k, v, _ := strings.Cut(kv, "=")
-				f.Params[k] = atoi(v, &err)
-			}
-		}
-		for i := range f.Range {
-			r, e := strconv.ParseFloat(c[12+i], 32)
-			if e != nil && err == nil {
-				err = e
-			}
-			f.Range[i] = float32(r)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("figure index: %w", err)
-		}
-		man.Figures = append(man.Figures, f)
-	}
-	return man, nil
 }

@@ -114,14 +114,14 @@ func peak(t *engine.Tensor, c int) Position {
 }
 
 func (v *views) mapImg(p pageCtx, r *Run, layer string, c int) (Img, error) {
-	img, _, err := v.mapFig(p, r, layer, c, "unit")
+	img, _, err := v.mapFig(p, r, layer, c, render.Unit)
 	return img, err
 }
 
 // mapFig returns a map in a range mode with its manifest entry.
-func (v *views) mapFig(p pageCtx, r *Run, layer string, c int, mode string) (Img, render.Figure, error) {
+func (v *views) mapFig(p pageCtx, r *Run, layer string, c int, mode render.Mode) (Img, render.Figure, error) {
 	if layer == "" {
-		mode = ""
+		mode = 0
 	}
 	f, err := v.figs.mustActivation(r.ID, layer, c, mode)
 	if err != nil {
@@ -159,7 +159,7 @@ func (v *views) detail(p pageCtx, r *Run, li, n int) (*DetailView, error) {
 	src := v.net.sourceLayer(li)
 	d.Pos = peak(out, n)
 	d.PosText = p.lang.Tf("detail.position", "row", d.Pos.Y, "col", d.Pos.X)
-	oimg, ofig, err := v.mapFig(p, r, l.Name(), n, "unit")
+	oimg, ofig, err := v.mapFig(p, r, l.Name(), n, render.Unit)
 	if err != nil {
 		return nil, err
 	}
@@ -224,7 +224,7 @@ func (v *views) convDetail(p pageCtx, r *Run, l *engine.Conv2D, in *engine.Tenso
 		sums = append(sums, num(s, 3))
 		step := ChannelStep{C: c, Name: v.layerLabel(p, src, c), Kernel: weightGrid(ks, l.KH, l.KW), Window: grid(win, l.KH, l.KW, 2), Product: num(s, 3), Terms: terms}
 		box := Box{boxStyle(y0, x0, l.KH, l.KW, in.H(), in.W())}
-		iimg, ifig, err := v.mapFig(p, r, src, c, "unit")
+		iimg, ifig, err := v.mapFig(p, r, src, c, render.Unit)
 		if err != nil {
 			return err
 		}
@@ -243,7 +243,7 @@ func (v *views) convDetail(p pageCtx, r *Run, l *engine.Conv2D, in *engine.Tenso
 				d.Legends = append(d.Legends, unitLegend(ifig, p.lang.Tf("neuron.legend_in", "layer", src)))
 			}
 		}
-		if f, ok := v.figs.find(render.KindIntermediate, r.ID, l.Name(), n, c, ""); ok {
+		if f, ok := v.figs.find(render.KindIntermediate, r.ID, l.Name(), n, c, 0); ok {
 			partFig = f
 			step.Part = mapView(Img{Src: p.rel(figURL(f)), W: f.Width, H: f.Height, Pixelated: true}, f, p.lang.Tf("neuron.part_caption", "c", c), "part", c)
 			step.Part.Cell = d.Output.Cell
@@ -254,7 +254,7 @@ func (v *views) convDetail(p pageCtx, r *Run, l *engine.Conv2D, in *engine.Tenso
 		if f, ok := v.figs.anyMode(render.KindConvAnim, r.ID, l.Name(), n, c); ok {
 			step.Anim = Img{Src: p.rel(figURL(f)), W: f.Width, H: f.Height, Alt: p.lang.Tf("alt.conv_anim", "name", step.Name, "layer", l.Name(), "n", n)}
 		}
-		if f, ok := v.figs.find(render.KindKernel, "", l.Name(), n, c, ""); ok {
+		if f, ok := v.figs.find(render.KindKernel, "", l.Name(), n, c, 0); ok {
 			step.KImg = Img{Src: p.rel(figURL(f)), W: f.Width, H: f.Height, Pixelated: true, Alt: p.lang.Tf("alt.kernel", "layer", l.Name(), "n", n, "c", c)}
 			if c == 0 {
 				d.Legends = append(d.Legends, legendFor(f, p.lang.Tf("neuron.legend_kernel", "layer", l.Name())))
@@ -295,7 +295,7 @@ func weightGrid(vals []float32, h, w int) Grid {
 // output cell.
 func (v *views) reluDetail(p pageCtx, r *Run, l *engine.ReLU, in *engine.Tensor, src string, d *DetailView) error {
 	n := d.Neuron
-	iimg, ifig, err := v.mapFig(p, r, src, n, "unit")
+	iimg, ifig, err := v.mapFig(p, r, src, n, render.Unit)
 	if err != nil {
 		return err
 	}
@@ -321,7 +321,7 @@ func (v *views) poolDetail(p pageCtx, r *Run, l *engine.MaxPool2D, in *engine.Te
 	if err != nil {
 		return err
 	}
-	iimg, ifig, err := v.mapFig(p, r, src, n, "unit")
+	iimg, ifig, err := v.mapFig(p, r, src, n, render.Unit)
 	if err != nil {
 		return err
 	}

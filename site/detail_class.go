@@ -110,7 +110,7 @@ func (v *views) classDetail(p pageCtx, r *Run, li, k int, d *DetailView) (*Detai
 		cv.DataJS = p.rel(dataFile(r.ID, cv.Source))
 		cv.WeightsJS = p.rel(classWeightsFile(l.Name(), k))
 		for c := 0; c < mapShape[2]; c++ {
-			img, mf, err := v.mapFig(p, r, cv.Source, c, "unit")
+			img, mf, err := v.mapFig(p, r, cv.Source, c, render.Unit)
 			if err != nil {
 				return nil, err
 			}
@@ -119,7 +119,7 @@ func (v *views) classDetail(p pageCtx, r *Run, li, k int, d *DetailView) (*Detai
 			if c == 0 {
 				d.Legends = append(d.Legends, unitLegend(mf, p.lang.Tf("neuron.legend_in", "layer", cv.Source)))
 			}
-			if f, ok := v.figs.find(render.KindDenseWeights, "", l.Name(), k, c, ""); ok {
+			if f, ok := v.figs.find(render.KindDenseWeights, "", l.Name(), k, c, 0); ok {
 				cm.Weight = Img{Src: p.rel(figURL(f)), W: f.Width, H: f.Height, Pixelated: true, Alt: p.lang.Tf("alt.dense_weights", "class", cv.Class, "c", c)}
 				if c == 0 {
 					d.Legends = append(d.Legends, legendFor(f, p.lang.Tf("neuron.legend_kernel", "layer", l.Name())))

@@ -21,16 +21,12 @@ type Legend struct {
 // legendSchemes have their gradient in detail.css (checked by a test), so
 // thousands of pages do not each repeat it: a scheme's colours do not
 // depend on the range, only the numbers at the ends do.
-var legendSchemes = []string{"rdbu", "brbg", "greys", "oranges"}
+var legendSchemes = []render.Scheme{render.RdBu, render.BrBG, render.Greys, render.Oranges}
 
 // legendGradient is the CSS gradient of a scheme, sampled at legendStops
 // colours from its palette.
-func legendGradient(scheme string) string {
-	sch, err := render.ParseScheme(scheme)
-	if err != nil {
-		return "none"
-	}
-	sc, err := render.NewScale(sch, 0, 1)
+func legendGradient(scheme render.Scheme) string {
+	sc, err := render.NewScale(scheme, 0, 1)
 	if err != nil {
 		return "none"
 	}
@@ -44,18 +40,17 @@ func legendGradient(scheme string) string {
 // legendFor builds the legend of a figure's scale and range. It returns a
 // zero Legend for a figure without a known scale.
 func legendFor(f render.Figure, label string) Legend {
-	scheme, err := render.ParseScheme(f.Scale)
-	if err != nil {
+	if f.Scale == 0 {
 		return Legend{}
 	}
 	lo, hi := f.Range[0], f.Range[1]
-	if _, err := render.NewScale(scheme, lo, hi); err != nil || hi <= lo {
+	if _, err := render.NewScale(f.Scale, lo, hi); err != nil || hi <= lo {
 		return Legend{}
 	}
 	lg := Legend{Label: label, Lo: num(lo, 2), Hi: num(hi, 2)}
 	var style string
 	if slices.Contains(legendSchemes, f.Scale) {
-		lg.Class = "s-" + f.Scale
+		lg.Class = "s-" + f.Scale.String()
 	} else {
 		style = "background:" + legendGradient(f.Scale) + ";"
 	}

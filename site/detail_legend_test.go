@@ -17,7 +17,7 @@ func TestLegendGradientsMatchThePalettes(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, s := range legendSchemes {
-		want := ".dl-bar.s-" + s + " { background: " + legendGradient(s) + "; }"
+		want := ".dl-bar.s-" + s.String() + " { background: " + legendGradient(s) + "; }"
 		if !strings.Contains(string(css), want) {
 			t.Errorf("detail.css lacks %s", want)
 		}
@@ -31,11 +31,11 @@ func TestLegendFor(t *testing.T) {
 		lo, hi, class string
 		zero          bool
 	}{
-		{"activation", render.Figure{Scale: "rdbu", Range: [2]float32{-1.5, 1.5}}, "-1.50", "1.50", "s-rdbu", true},
-		{"input", render.Figure{Scale: "greys", Range: [2]float32{0, 1}}, "0.00", "1.00", "s-greys", false},
-		{"scheme without css", render.Figure{Scale: "red", Range: [2]float32{0, 1}}, "0.00", "1.00", "", false},
-		{"unknown scale", render.Figure{Scale: "nope", Range: [2]float32{0, 1}}, "", "", "", false},
-		{"empty range", render.Figure{Scale: "rdbu", Range: [2]float32{1, 1}}, "", "", "", false},
+		{"activation", render.Figure{Scale: render.RdBu, Range: [2]float32{-1.5, 1.5}}, "-1.50", "1.50", "s-rdbu", true},
+		{"input", render.Figure{Scale: render.Greys, Range: [2]float32{0, 1}}, "0.00", "1.00", "s-greys", false},
+		{"scheme without css", render.Figure{Scale: render.Red, Range: [2]float32{0, 1}}, "0.00", "1.00", "", false},
+		{"no scale", render.Figure{Range: [2]float32{0, 1}}, "", "", "", false},
+		{"empty range", render.Figure{Scale: render.RdBu, Range: [2]float32{1, 1}}, "", "", "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -30,7 +30,7 @@ func (e noFact) Error() string { return e.reason }
 // factFunc computes one named fact for one directive on one page.
 type factFunc func(n *Net, d directive.Directive, l *Language) (fact, error)
 
-// factNames lists every fact; docs/writing.md describes them for authors.
+// factNames lists every fact; docs/architecture.md describes them for authors.
 func factNames() map[string]factFunc {
 	return map[string]factFunc{
 		"model": func(n *Net, _ directive.Directive, _ *Language) (fact, error) {
@@ -70,6 +70,25 @@ func factNames() map[string]factFunc {
 		}),
 		"kernel-growth": factKernelGrowth,
 	}
+}
+
+// inlineSpec is the contract of the inline directives: fact prints a value,
+// assume prints nothing and must say what it expects. Which names a fact
+// may have is factNames' business; an unknown one is reported with its line.
+func inlineSpec() directive.Spec {
+	fact := map[string]directive.Arg{
+		"name": {Type: directive.Ident, Required: true}, "expect": {Type: directive.Text},
+		"layer": {Type: directive.Ident}, "sample": {Type: directive.Ident}, "neuron": {Type: directive.Int, Min: 0, Max: 1 << 20},
+		"class": {Type: directive.Int, Min: 0, Max: 1 << 20}, "rank": {Type: directive.Int, Min: 1, Max: 1 << 20},
+		"predicted": {Type: directive.Int, Min: 0, Max: 1 << 20}, "classes": {Type: directive.Text},
+		"epoch": {Type: directive.Int, Min: 0, Max: 1 << 20}, "kind": {Type: directive.Ident},
+	}
+	assume := map[string]directive.Arg{}
+	for k, a := range fact {
+		assume[k] = a
+	}
+	assume["expect"] = directive.Arg{Type: directive.Text, Required: true}
+	return directive.Spec{"fact": {Args: fact}, "assume": {Args: assume}}
 }
 
 // inlineResolver resolves the facts of one chapter on one page.

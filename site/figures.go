@@ -8,9 +8,10 @@ import (
 
 // figKey names a figure the way pages ask for it.
 type figKey struct {
-	kind, sample, layer string
-	neuron, channel     int
-	mode                string
+	kind            render.FigureKind
+	sample, layer   string
+	neuron, channel int
+	mode            render.Mode
 }
 
 // figIndex finds render's figures by what they show.
@@ -34,7 +35,7 @@ func newFigIndex(m *render.Manifest) *figIndex {
 	return ix
 }
 
-func (ix *figIndex) find(kind, sample, layer string, neuron, channel int, mode string) (render.Figure, bool) {
+func (ix *figIndex) find(kind render.FigureKind, sample, layer string, neuron, channel int, mode render.Mode) (render.Figure, bool) {
 	f, ok := ix.byKey[figKey{kind, sample, layer, neuron, channel, mode}]
 	return f, ok
 }
@@ -44,15 +45,15 @@ func (ix *figIndex) find(kind, sample, layer string, neuron, channel int, mode s
 func figURL(f render.Figure) string { return "figures/" + f.Ref() }
 
 // activation returns the map of one neuron in one range mode, or the
-// input channel for the model input (layer "").
-func (ix *figIndex) activation(sample, layer string, neuron int, mode string) (render.Figure, bool) {
+// input channel for the model input (layer "", any mode).
+func (ix *figIndex) activation(sample, layer string, neuron int, mode render.Mode) (render.Figure, bool) {
 	if layer == "" {
-		return ix.find(render.KindInputChannel, sample, "", -1, neuron, "")
+		return ix.find(render.KindInputChannel, sample, "", -1, neuron, 0)
 	}
 	return ix.find(render.KindActivation, sample, layer, neuron, -1, mode)
 }
 
-func (ix *figIndex) mustActivation(sample, layer string, neuron int, mode string) (render.Figure, error) {
+func (ix *figIndex) mustActivation(sample, layer string, neuron int, mode render.Mode) (render.Figure, error) {
 	f, ok := ix.activation(sample, layer, neuron, mode)
 	if !ok {
 		return f, fmt.Errorf("render made no %s map for sample %s, layer %q, neuron %d", mode, sample, layer, neuron)
@@ -61,8 +62,8 @@ func (ix *figIndex) mustActivation(sample, layer string, neuron int, mode string
 }
 
 // anyMode finds a figure whatever its range mode (animations carry one).
-func (ix *figIndex) anyMode(kind, sample, layer string, neuron, channel int) (render.Figure, bool) {
-	for _, mode := range []string{"", "unit", "module", "global"} {
+func (ix *figIndex) anyMode(kind render.FigureKind, sample, layer string, neuron, channel int) (render.Figure, bool) {
+	for _, mode := range []render.Mode{0, render.Unit, render.Module, render.Global} {
 		if f, ok := ix.find(kind, sample, layer, neuron, channel, mode); ok {
 			return f, true
 		}
@@ -83,7 +84,7 @@ func (ix *figIndex) playground(size, pad, kernel, stride int) (render.Figure, bo
 
 // kinds returns every figure of the given kinds, in manifest order, that
 // belongs to layer (any layer when layer is "").
-func (ix *figIndex) kinds(layer string, kinds ...string) []render.Figure {
+func (ix *figIndex) kinds(layer string, kinds ...render.FigureKind) []render.Figure {
 	var out []render.Figure
 	for _, f := range ix.all {
 		for _, k := range kinds {

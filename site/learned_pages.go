@@ -137,7 +137,6 @@ func learnedPath(l *Language, rest string) string { return l.Prefix + "learned/"
 func (b *builder) learnedJobs(lr *learned) []job {
 	var jobs []job
 	for _, l := range b.langs {
-		l := l
 		jobs = append(jobs, func() error { return b.learnedPage(l, lr, "hub", "") },
 			func() error { return b.learnedPage(l, lr, "features", "") },
 			func() error { return b.learnedPage(l, lr, "confusion", "") })

@@ -40,7 +40,7 @@ func (b *builder) featuresView(pc pageCtx, lr *learned) (*FeaturesView, error) {
 		"pc1", num(float32(lr.pca.Explained[0]*100), 1), "pc2", num(float32(lr.pca.Explained[1]*100), 1),
 		"layer", lr.res.FeatureLayer, "d", lr.featureDim, "n", len(lr.pca.Points), "marked", marked)}
 	for c, name := range net.Classes {
-		v.Legend = append(v.Legend, Swatch{Colour: render.ClassColours[c%len(render.ClassColours)], Name: l.Class(name)})
+		v.Legend = append(v.Legend, Swatch{Colour: render.ClassColour(c), Name: l.Class(name)})
 	}
 	return v, nil
 }

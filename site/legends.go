@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"cnnexplainer/render"
-	"cnnexplainer/site/directive"
 )
 
 // LegendView is a colour scale written in HTML: a CSS gradient of the
@@ -54,17 +53,17 @@ func newLegend(sc render.Scale, label, mode string, block int) LegendView {
 // hover), per block one per block, and one for the whole network.
 func (v *views) overviewLegends(p pageCtx, r *Run, blockOf map[string]int) ([]LegendView, error) {
 	unit := render.ActivationScale(1)
-	lv := newLegend(unit, p.lang.T("overview.legend_unit"), "unit", -1)
+	lv := newLegend(unit, p.lang.T("overview.legend_unit"), render.Unit.String(), -1)
 	lv.Lo, lv.Hi = "", ""
 	out := []LegendView{lv}
 	seen := map[string]bool{}
-	for _, mode := range []string{"module", "global"} {
+	for _, mode := range []render.Mode{render.Module, render.Global} {
 		for _, f := range v.figs.kinds("", render.KindActivation) {
 			b, ok := blockOf[f.Layer]
 			if f.Sample != r.ID || f.Mode != mode || !ok {
 				continue
 			}
-			if mode == "global" {
+			if mode == render.Global {
 				b = -1
 			}
 			key := fmt.Sprint(mode, b)
@@ -72,54 +71,52 @@ func (v *views) overviewLegends(p pageCtx, r *Run, blockOf map[string]int) ([]Le
 				continue
 			}
 			seen[key] = true
-			scheme, err := render.ParseScheme(f.Scale)
-			if err != nil {
-				return nil, err
-			}
-			sc, err := render.NewScale(scheme, f.Range[0], f.Range[1])
+			sc, err := render.NewScale(f.Scale, f.Range[0], f.Range[1])
 			if err != nil {
 				return nil, err
 			}
 			label := p.lang.T("overview.legend_global")
-			if mode == "module" {
+			if mode == render.Module {
 				label = p.lang.Tf("overview.legend_block", "n", b+1)
 			}
-			out = append(out, newLegend(sc, label, mode, b))
+			out = append(out, newLegend(sc, label, mode.String(), b))
 		}
 	}
 	return out, nil
 }
 
-// figureLegends lists the colour scales a chapter figure uses, as HTML
-// legends: the layer's weight range for kernels (BrBG, shared by the
-// layer), and the per-map note for activation maps, each drawn on a range
-// of its own.
-func (v *views) figureLegends(pc pageCtx, d directive.Directive) ([]LegendView, error) {
-	layer := d.Str("layer", d.Str("name", ""))
-	var out []LegendView
-	if d.Name == "kernels" || d.Name == "conv" {
-		f, ok := v.figs.find(render.KindKernel, "", layer, d.Int("neuron", 0), 0, "")
-		if !ok {
-			return nil, nil
-		}
-		scheme, err := render.ParseScheme(f.Scale)
-		if err != nil {
-			return nil, err
-		}
-		sc, err := render.NewScale(scheme, f.Range[0], f.Range[1])
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, newLegend(sc, pc.lang.Tf("legend.weights_of", "layer", layer), "", -1))
+// The colour legends written under chapter figures (a row's scales): the
+// layer's weight range for kernels (BrBG, shared by the layer), and the
+// per-map note for activation maps, each drawn on a range of its own.
+
+// kernelScales is the weight legend of the kernels of layer= neuron=.
+func kernelScales(c *figCtx) ([]LegendView, error) {
+	layer := c.d.Str("layer", "")
+	f, ok := c.v.figs.find(render.KindKernel, "", layer, c.d.Int("neuron", 0), 0, 0)
+	if !ok {
+		return nil, nil
 	}
-	switch d.Name {
-	case "layer", "relu", "maxpool", "conv":
-		if d.Name == "conv" && v.net.layerIndex(layer) == 0 {
-			break // its input is the picture, drawn in grey
-		}
-		lv := newLegend(render.ActivationScale(1), pc.lang.T("overview.legend_unit"), "", -1)
-		lv.Lo, lv.Hi = "", ""
-		out = append(out, lv)
+	sc, err := render.NewScale(f.Scale, f.Range[0], f.Range[1])
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return []LegendView{newLegend(sc, c.pc.lang.Tf("legend.weights_of", "layer", layer), "", -1)}, nil
+}
+
+// mapScales notes that every activation map has a range of its own.
+func mapScales(c *figCtx) ([]LegendView, error) {
+	lv := newLegend(render.ActivationScale(1), c.pc.lang.T("overview.legend_unit"), "", -1)
+	lv.Lo, lv.Hi = "", ""
+	return []LegendView{lv}, nil
+}
+
+// convScales is the kernel's legend and, unless the layer reads the
+// picture itself (drawn in grey), the maps' note.
+func convScales(c *figCtx) ([]LegendView, error) {
+	out, err := kernelScales(c)
+	if err != nil || out == nil || c.v.net.layerIndex(c.d.Str("layer", "")) == 0 {
+		return out, err // no kernel figure, no legends at all
+	}
+	maps, _ := mapScales(c)
+	return append(out, maps...), nil
 }

@@ -39,14 +39,13 @@ type TOCEntry struct {
 
 // Doc is one parsed Markdown file, ready to render.
 type Doc struct {
-	File  string
-	FM    FrontMatter
-	TOC   []TOCEntry
-	src   []byte
-	doc   ast.Node
-	md    goldmark.Markdown
-	fig   *directive.Extension
-	lines int // lines before the Markdown body starts, for error positions
+	File string
+	FM   FrontMatter
+	TOC  []TOCEntry
+	src  []byte
+	doc  ast.Node
+	md   goldmark.Markdown
+	fig  *directive.Extension
 }
 
 // newMarkdown builds the goldmark pipeline. Raw HTML stays off (the
@@ -71,7 +70,7 @@ func newMarkdown(fig *directive.Extension) goldmark.Markdown {
 // matter, bad directives and bad formulas as file:line errors. The
 // directives are resolved later, by Render, for each language and sample.
 func ParseDoc(file string, src []byte) (*Doc, error) {
-	d := &Doc{File: file, src: src, fig: &directive.Extension{Spec: directive.Figures(), InlineSpec: directive.Inlines()}}
+	d := &Doc{File: file, src: src, fig: &directive.Extension{Spec: figureSpec(figureRows()), InlineSpec: inlineSpec()}}
 	d.md = newMarkdown(d.fig)
 	pc := parser.NewContext(parser.WithIDs(newHeadingIDs()))
 	d.doc = d.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
@@ -142,7 +141,7 @@ func (d *Doc) readFrontMatter(pc parser.Context) error {
 	}
 	var raw map[string]any
 	if err := data.Decode(&raw); err != nil {
-		return fmt.Errorf("%s:%d: front matter: %v", d.File, frontMatterErrLine(d.src, err), err)
+		return fmt.Errorf("%s:%d: front matter: %w", d.File, frontMatterErrLine(d.src, err), err)
 	}
 	keys := make([]string, 0, len(raw))
 	for k := range raw {

@@ -16,7 +16,7 @@ import (
 // does not fit. The page is built with the directive's setting; the script
 // shows the controls and switches between the animations render drew.
 type PlaygroundView struct {
-	directive.Playground
+	Playground
 	OutSize  int
 	Summary  string
 	Data     string // the animations' file pattern and the message templates, for the script
@@ -27,6 +27,35 @@ type PlaygroundView struct {
 	Notes    []string // what does not fit
 	Key      []KeyEntry
 	Texts    map[string]string // message templates for the script
+}
+
+// Playground is the setting of the hyperparameter widget.
+type Playground struct {
+	Size, Padding, Kernel, Stride int
+}
+
+// Out is the output size, (size + 2*padding - kernel)/stride + 1.
+func (p Playground) Out() int { return (p.Size+2*p.Padding-p.Kernel)/p.Stride + 1 }
+
+// playgroundOf reads the widget's setting from d, with the defaults
+// size=5 padding=1 kernel=3 stride=1 for what is left out.
+func playgroundOf(d directive.Directive) Playground {
+	return Playground{Size: d.Int("size", 5), Padding: d.Int("padding", 1), Kernel: d.Int("kernel", 3), Stride: d.Int("stride", 1)}
+}
+
+// checkPlayground rejects a setting the widget cannot draw.
+func checkPlayground(d directive.Directive) error {
+	p := playgroundOf(d)
+	if p.Kernel > p.Size+2*p.Padding {
+		return fmt.Errorf("kernel %d is larger than the padded input %d", p.Kernel, p.Size+2*p.Padding)
+	}
+	if p.Padding >= p.Kernel {
+		return fmt.Errorf("padding %d must be smaller than the kernel %d", p.Padding, p.Kernel)
+	}
+	if (p.Size+2*p.Padding-p.Kernel)%p.Stride != 0 {
+		return fmt.Errorf("stride %d does not fit: (size %d + 2*padding %d - kernel %d) is not a multiple of it", p.Stride, p.Size, p.Padding, p.Kernel)
+	}
+	return nil
 }
 
 // PlaygroundControl is one of the four settings.
@@ -52,7 +81,7 @@ type KeyEntry struct {
 const animScale = 2
 
 // playgroundView builds the widget for the directive's setting.
-func (v *views) playgroundView(pc pageCtx, pg directive.Playground) (*PlaygroundView, error) {
+func (v *views) playgroundView(pc pageCtx, pg Playground) (*PlaygroundView, error) {
 	L := pc.lang
 	g := &PlaygroundView{Playground: pg, OutSize: pg.Out()}
 	g.Summary = L.Tf("playground.summary", "size", pg.Size, "padding", pg.Padding, "kernel", pg.Kernel, "stride", pg.Stride, "out", g.OutSize)
@@ -103,7 +132,7 @@ func (v *views) playgroundView(pc pageCtx, pg directive.Playground) (*Playground
 
 // playgroundText fills the formula and the notes on what does not fit;
 // site.js does the same in the browser (keep the two in step).
-func playgroundText(t map[string]string, pg directive.Playground) (formula, fits string, notes []string) {
+func playgroundText(t map[string]string, pg Playground) (formula, fits string, notes []string) {
 	n, p, k, s := pg.Size, pg.Padding, pg.Kernel, pg.Stride
 	side, rest := n+2*p, n+2*p-k
 	fill := func(tmpl string) string {

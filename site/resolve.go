@@ -1,6 +1,7 @@
 package site
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -43,25 +44,34 @@ func (m missingFigure) Error() string { return m.reason }
 // resolver places the figures of one chapter on one page.
 func (b *builder) resolver(p *PageData, file string, warn func(string)) directive.Resolver {
 	pc := pageCtx{lang: p.Lang, path: p.Path}
+	rows := map[string]figureRow{}
+	for _, r := range figureRows() {
+		rows[r.name] = r
+	}
 	return func(d directive.Directive) ([]byte, error) {
-		fd, err := b.figure(pc, p, d)
-		if mf, ok := err.(missingFigure); ok {
+		row, ok := rows[d.Name]
+		if !ok {
+			return nil, fmt.Errorf("line %d: no figure %q", d.Line, d.Name)
+		}
+		c, err := b.figure(pc, row, d)
+		var mf missingFigure
+		if errors.As(err, &mf) {
 			warn(fmt.Sprintf("%s:%d: figure %s: %s", file, d.Line, d.Name, mf.reason))
-			fd = &FigData{P: p, Name: d.Name, Notice: p.Lang.Tf("notice.missing_figure", "figure", d.Name, "reason", mf.reason)}
+			c = &figCtx{fd: &FigData{Notice: p.Lang.Tf("notice.missing_figure", "figure", d.Name, "reason", mf.reason)}}
 			err = nil
 		}
 		if err != nil {
 			return nil, fmt.Errorf("line %d: figure %s: %w", d.Line, d.Name, err)
 		}
+		fd := c.fd
 		fd.P, fd.Name = p, d.Name
-		if fd.Notice == "" {
-			if fd.Scales, err = b.views.figureLegends(pc, d); err != nil {
-				return nil, fmt.Errorf("line %d: figure %s: %w", d.Line, d.Name, err)
-			}
-		}
-		tmpl := "fig-" + d.Name
+		tmpl := figureTemplate(d.Name)
 		if fd.Notice != "" {
 			tmpl = "fig-notice"
+		} else if row.scales != nil {
+			if fd.Scales, err = row.scales(c); err != nil {
+				return nil, fmt.Errorf("line %d: figure %s: %w", d.Line, d.Name, err)
+			}
 		}
 		html, err := b.theme.fragment(tmpl, fd)
 		if err != nil {
@@ -71,194 +81,82 @@ func (b *builder) resolver(p *PageData, file string, warn func(string)) directiv
 	}
 }
 
-func (b *builder) figure(pc pageCtx, p *PageData, d directive.Directive) (*FigData, error) {
-	v := b.views
-	run := v.net.run(d.Str("sample", ""))
+// figCtx is one directive being placed on one page: what a row's resolve
+// reads, and the FigData it fills.
+type figCtx struct {
+	b   *builder
+	v   *views
+	pc  pageCtx
+	d   directive.Directive
+	run *Run
+	fd  *FigData
+}
+
+// figure resolves d through its row.
+func (b *builder) figure(pc pageCtx, row figureRow, d directive.Directive) (*figCtx, error) {
+	run := b.views.net.run(d.Str("sample", ""))
 	if run == nil {
 		return nil, fmt.Errorf("no sample %q (samples: %s)", d.Str("sample", ""), strings.Join(b.sampleIDs(), ", "))
 	}
-	fd := &FigData{}
-	layerIdx := func(key string, want ...engine.Kind) (int, error) {
-		name := d.Str(key, "")
-		i := v.net.layerIndex(name)
-		if i < 0 {
-			return -1, missingFigure{fmt.Sprintf("the model has no layer %q", name)}
-		}
-		if len(want) > 0 {
-			ok := false
-			for _, k := range want {
-				ok = ok || v.net.Model.Layers[i].Kind() == k
-			}
-			if !ok || !v.net.isMap(i) {
-				return -1, missingFigure{fmt.Sprintf("layer %q is a %s layer", name, v.net.Model.Layers[i].Kind())}
-			}
-		}
-		return i, nil
+	c := &figCtx{b: b, v: b.views, pc: pc, d: d, run: run, fd: &FigData{}}
+	if err := row.resolve(c); err != nil {
+		return nil, err
 	}
-	neuronOK := func(i int, n int) error {
-		if c := v.net.Shapes[i+1]; n >= c[len(c)-1] {
-			return missingFigure{fmt.Sprintf("layer %s has %d neurons, no neuron %d", v.net.Model.Layers[i].Name(), c[len(c)-1], n)}
-		}
-		return nil
+	return c, nil
+}
+
+// layerIdx resolves the layer named by argument key; with want, the layer
+// must be a map layer of one of those kinds.
+func (c *figCtx) layerIdx(key string, want ...engine.Kind) (int, error) {
+	net := c.v.net
+	name := c.d.Str(key, "")
+	i := net.layerIndex(name)
+	if i < 0 {
+		return -1, missingFigure{fmt.Sprintf("the model has no layer %q", name)}
 	}
-	detailLink := func(i, n int) {
-		fd.Link = pc.rel(v.neuronPath(pc.lang, run, v.net.Model.Layers[i].Name(), n))
-		fd.LinkText = pc.lang.T("figure.open_detail")
+	if len(want) > 0 {
+		ok := false
+		for _, k := range want {
+			ok = ok || net.Model.Layers[i].Kind() == k
+		}
+		if !ok || !net.isMap(i) {
+			return -1, missingFigure{fmt.Sprintf("layer %q is a %s layer", name, net.Model.Layers[i].Kind())}
+		}
 	}
-	// neuronDetail resolves the layer= and neuron= arguments of a per-neuron
-	// directive, builds that neuron's detail view and links the figure to it.
-	neuronDetail := func(kind engine.Kind) (*DetailView, int, error) {
-		i, err := layerIdx("layer", kind)
-		if err != nil {
-			return nil, 0, err
-		}
-		n := d.Int("neuron", 0)
-		if err := neuronOK(i, n); err != nil {
-			return nil, 0, err
-		}
-		det, err := v.detail(pc, run, i, n)
-		if err != nil {
-			return nil, 0, err
-		}
-		fd.Detail = det
-		detailLink(i, n)
-		return det, n, nil
+	return i, nil
+}
+
+func (c *figCtx) neuronOK(i int, n int) error {
+	net := c.v.net
+	if s := net.Shapes[i+1]; n >= s[len(s)-1] {
+		return missingFigure{fmt.Sprintf("layer %s has %d neurons, no neuron %d", net.Model.Layers[i].Name(), s[len(s)-1], n)}
 	}
-	switch d.Name {
-	case "overview":
-		ov, err := v.overview(pc, run)
-		if err != nil {
-			return nil, err
-		}
-		fd.Overview = ov
-	case "samples":
-		fd.Picks = v.picker(pc, nil, func(r *Run) string { return v.homePath(pc.lang, r) })
-	case "input":
-		for c := 0; c < v.net.Shapes[0][2]; c++ {
-			img, err := v.mapImg(pc, run, "", c)
-			if err != nil {
-				return nil, err
-			}
-			img.Alt = pc.lang.Tf("alt.input_channel", "channel", v.channelName(pc, c))
-			img.Description = v.channelName(pc, c)
-			fd.Inputs = append(fd.Inputs, img)
-		}
-		if f, ok := v.figs.find(render.KindInput, run.ID, "", -1, -1, ""); ok {
-			fd.Picture = Img{Src: pc.rel(figURL(f)), W: f.Width, H: f.Height, Pixelated: true, Alt: pc.lang.Tf("alt.sample", "label", fd.sampleName(pc, run))}
-		}
-		fd.Caption = pc.lang.Tf("figure.input_caption", "shape", shapeText(v.net.Shapes[0]))
-	case "layer":
-		i, err := layerIdx("name")
-		if err != nil {
-			return nil, err
-		}
-		if !v.net.isMap(i) {
-			return nil, missingFigure{fmt.Sprintf("layer %q has no maps", d.Str("name", ""))}
-		}
-		ov, err := v.overview(pc, run)
-		if err != nil {
-			return nil, err
-		}
-		for ci := range ov.Columns {
-			if ov.Columns[ci].Layer == d.Str("name", "") {
-				fd.Column = &ov.Columns[ci]
-			}
-		}
-		if fd.Column == nil {
-			return nil, missingFigure{fmt.Sprintf("layer %q is not in the overview", d.Str("name", ""))}
-		}
-		fd.Caption = pc.lang.Tf("figure.layer_caption", "layer", fd.Column.Layer, "kind", fd.Column.KindName, "shape", fd.Column.Shape, "sample", fd.sampleName(pc, run))
-	case "kernels", "conv":
-		det, n, err := neuronDetail(engine.KindConv2D)
-		if err != nil {
-			return nil, err
-		}
-		if d.Name == "kernels" {
-			fd.Kernels = det.Channels
-			fd.Caption = pc.lang.Tf("figure.kernels_caption", "layer", det.Layer, "n", n, "bias", det.Bias)
-			break
-		}
-		c := d.Int("channel", 0)
-		if c >= len(det.Channels) {
-			return nil, missingFigure{fmt.Sprintf("layer %s has %d input channels, no channel %d", det.Layer, len(det.Channels), c)}
-		}
-		fd.Channel = &det.Channels[c]
-		fd.Caption = pc.lang.Tf("figure.conv_caption", "layer", det.Layer, "n", n, "c", c, "row", det.Pos.Y, "col", det.Pos.X, "sum", det.Channels[c].Product)
-	case "relu", "maxpool":
-		kind := engine.KindReLU
-		if d.Name == "maxpool" {
-			kind = engine.KindMaxPool2D
-		}
-		det, n, err := neuronDetail(kind)
-		if err != nil {
-			return nil, err
-		}
-		fd.Caption = pc.lang.Tf("figure."+d.Name+"_caption", "layer", det.Layer, "n", n, "row", det.Pos.Y, "col", det.Pos.X, "value", det.Value)
-	case "flatten", "dense", "softmax":
-		if v.net.Logits < 0 {
-			return nil, missingFigure{"the model has no dense output layer"}
-		}
-		k := d.Int("class", run.Pred)
-		if k >= len(v.net.Classes) {
-			return nil, missingFigure{fmt.Sprintf("the model has %d classes, no class %d", len(v.net.Classes), k)}
-		}
-		det, err := v.detail(pc, run, v.net.Logits, k)
-		if err != nil {
-			return nil, err
-		}
-		fd.Detail = det
-		detailLink(v.net.Logits, k)
-		switch d.Name {
-		case "flatten":
-			if det.Class.Source == "" {
-				return nil, missingFigure{"the model has no map before its dense layer"}
-			}
-			fd.Caption = pc.lang.Tf("figure.flatten_caption", "layer", det.Class.Source, "shape", shapeText(v.net.Shapes[v.net.mapSource(v.net.Logits)+1]), "n", det.Class.N)
-		case "dense":
-			fd.Caption = pc.lang.Tf("figure.dense_caption", "class", det.Class.Class, "n", det.Class.N, "logit", det.Class.Logit)
-		case "softmax":
-			fd.Caption = pc.lang.Tf("figure.softmax_caption", "sample", fd.sampleName(pc, run), "class", pc.lang.Class(v.net.Classes[run.Pred]), "prob", num(run.Trace.Probs[run.Pred]*100, 1))
-		}
-	case "playground":
-		var err error
-		if fd.Playground, err = v.playgroundView(pc, directive.PlaygroundOf(d)); err != nil {
-			return nil, err
-		}
-	case "legend":
-		scheme := map[string]string{"activation": "rdbu", "kernel": "brbg", "logit": "oranges", "input": "greys"}[d.Str("scale", "")]
-		for _, f := range v.figs.all {
-			if f.Kind == render.KindLegend && f.Scale == scheme {
-				fd.Legend = Img{Src: pc.rel(figURL(f)), W: f.Width, H: f.Height, Alt: pc.lang.T("alt.legend_" + d.Str("scale", ""))}
-				break
-			}
-		}
-		if fd.Legend.Src == "" {
-			return nil, missingFigure{fmt.Sprintf("render made no %s legend", scheme)}
-		}
-		fd.Caption = pc.lang.T("legend." + d.Str("scale", ""))
-	case "learned":
-		return b.learnedFigure(pc, fd, d)
-	case "curves", "kernel-history", "confusion":
-		if v.net.History == nil {
-			return nil, missingFigure{"the model has no training history"}
-		}
-		var err error
-		switch d.Name {
-		case "curves":
-			fd.Training, err = v.curvesView(pc)
-		case "kernel-history":
-			fd.Training, err = v.kernelHistoryView(pc, d.Str("layer", ""))
-		case "confusion":
-			fd.Training, err = v.confusionView(pc)
-		}
-		if err != nil {
-			return nil, err
-		}
-		fd.Caption = pc.lang.T("figure." + d.Name + "_caption")
-	default:
-		return nil, fmt.Errorf("no figure %q", d.Name)
+	return nil
+}
+
+func (c *figCtx) detailLink(i, n int) {
+	c.fd.Link = c.pc.rel(c.v.neuronPath(c.pc.lang, c.run, c.v.net.Model.Layers[i].Name(), n))
+	c.fd.LinkText = c.pc.lang.T("figure.open_detail")
+}
+
+// neuronDetail resolves the layer= and neuron= arguments of a per-neuron
+// directive, builds that neuron's detail view and links the figure to it.
+func (c *figCtx) neuronDetail(kind engine.Kind) (*DetailView, int, error) {
+	i, err := c.layerIdx("layer", kind)
+	if err != nil {
+		return nil, 0, err
 	}
-	return fd, nil
+	n := c.d.Int("neuron", 0)
+	if err := c.neuronOK(i, n); err != nil {
+		return nil, 0, err
+	}
+	det, err := c.v.detail(c.pc, c.run, i, n)
+	if err != nil {
+		return nil, 0, err
+	}
+	c.fd.Detail = det
+	c.detailLink(i, n)
+	return det, n, nil
 }
 
 func (fd *FigData) sampleName(pc pageCtx, r *Run) string {
@@ -274,4 +172,185 @@ func (b *builder) sampleIDs() []string {
 		ids = append(ids, r.ID)
 	}
 	return ids
+}
+
+// The rows' resolve functions, in the table's order.
+
+func overviewFigure(c *figCtx) error {
+	ov, err := c.v.overview(c.pc, c.run)
+	c.fd.Overview = ov
+	return err
+}
+
+func samplesFigure(c *figCtx) error {
+	c.fd.Picks = c.v.picker(c.pc, nil, func(r *Run) string { return c.v.homePath(c.pc.lang, r) })
+	return nil
+}
+
+func inputFigure(c *figCtx) error {
+	v, pc, fd := c.v, c.pc, c.fd
+	for ch := 0; ch < v.net.Shapes[0][2]; ch++ {
+		img, err := v.mapImg(pc, c.run, "", ch)
+		if err != nil {
+			return err
+		}
+		img.Alt = pc.lang.Tf("alt.input_channel", "channel", v.channelName(pc, ch))
+		img.Description = v.channelName(pc, ch)
+		fd.Inputs = append(fd.Inputs, img)
+	}
+	if f, ok := v.figs.find(render.KindInput, c.run.ID, "", -1, -1, 0); ok {
+		fd.Picture = Img{Src: pc.rel(figURL(f)), W: f.Width, H: f.Height, Pixelated: true, Alt: pc.lang.Tf("alt.sample", "label", fd.sampleName(pc, c.run))}
+	}
+	fd.Caption = pc.lang.Tf("figure.input_caption", "shape", shapeText(v.net.Shapes[0]))
+	return nil
+}
+
+func layerFigure(c *figCtx) error {
+	name := c.d.Str("name", "")
+	i, err := c.layerIdx("name")
+	if err != nil {
+		return err
+	}
+	if !c.v.net.isMap(i) {
+		return missingFigure{fmt.Sprintf("layer %q has no maps", name)}
+	}
+	ov, err := c.v.overview(c.pc, c.run)
+	if err != nil {
+		return err
+	}
+	for ci := range ov.Columns {
+		if ov.Columns[ci].Layer == name {
+			c.fd.Column = &ov.Columns[ci]
+		}
+	}
+	col := c.fd.Column
+	if col == nil {
+		return missingFigure{fmt.Sprintf("layer %q is not in the overview", name)}
+	}
+	c.fd.Caption = c.pc.lang.Tf("figure.layer_caption", "layer", col.Layer, "kind", col.KindName, "shape", col.Shape, "sample", c.fd.sampleName(c.pc, c.run))
+	return nil
+}
+
+func kernelsFigure(c *figCtx) error {
+	det, n, err := c.neuronDetail(engine.KindConv2D)
+	if err != nil {
+		return err
+	}
+	c.fd.Kernels = det.Channels
+	c.fd.Caption = c.pc.lang.Tf("figure.kernels_caption", "layer", det.Layer, "n", n, "bias", det.Bias)
+	return nil
+}
+
+func convFigure(c *figCtx) error {
+	det, n, err := c.neuronDetail(engine.KindConv2D)
+	if err != nil {
+		return err
+	}
+	ch := c.d.Int("channel", 0)
+	if ch >= len(det.Channels) {
+		return missingFigure{fmt.Sprintf("layer %s has %d input channels, no channel %d", det.Layer, len(det.Channels), ch)}
+	}
+	c.fd.Channel = &det.Channels[ch]
+	c.fd.Caption = c.pc.lang.Tf("figure.conv_caption", "layer", det.Layer, "n", n, "c", ch, "row", det.Pos.Y, "col", det.Pos.X, "sum", det.Channels[ch].Product)
+	return nil
+}
+
+// neuronFigure shows one neuron of a layer of kind; its caption is
+// figure.<name>_caption.
+func neuronFigure(kind engine.Kind) func(c *figCtx) error {
+	return func(c *figCtx) error {
+		det, n, err := c.neuronDetail(kind)
+		if err != nil {
+			return err
+		}
+		c.fd.Caption = c.pc.lang.Tf("figure."+c.d.Name+"_caption", "layer", det.Layer, "n", n, "row", det.Pos.Y, "col", det.Pos.X, "value", det.Value)
+		return nil
+	}
+}
+
+// classFigure shows the output layer's detail for class= (default the
+// prediction); caption writes what is particular to the figure.
+func classFigure(caption func(c *figCtx, det *DetailView) error) func(c *figCtx) error {
+	return func(c *figCtx) error {
+		net := c.v.net
+		if net.Logits < 0 {
+			return missingFigure{"the model has no dense output layer"}
+		}
+		k := c.d.Int("class", c.run.Pred)
+		if k >= len(net.Classes) {
+			return missingFigure{fmt.Sprintf("the model has %d classes, no class %d", len(net.Classes), k)}
+		}
+		det, err := c.v.detail(c.pc, c.run, net.Logits, k)
+		if err != nil {
+			return err
+		}
+		c.fd.Detail = det
+		c.detailLink(net.Logits, k)
+		return caption(c, det)
+	}
+}
+
+func flattenCaption(c *figCtx, det *DetailView) error {
+	if det.Class.Source == "" {
+		return missingFigure{"the model has no map before its dense layer"}
+	}
+	net := c.v.net
+	c.fd.Caption = c.pc.lang.Tf("figure.flatten_caption", "layer", det.Class.Source, "shape", shapeText(net.Shapes[net.mapSource(net.Logits)+1]), "n", det.Class.N)
+	return nil
+}
+
+func denseCaption(c *figCtx, det *DetailView) error {
+	c.fd.Caption = c.pc.lang.Tf("figure.dense_caption", "class", det.Class.Class, "n", det.Class.N, "logit", det.Class.Logit)
+	return nil
+}
+
+func softmaxCaption(c *figCtx, _ *DetailView) error {
+	r, L := c.run, c.pc.lang
+	c.fd.Caption = L.Tf("figure.softmax_caption", "sample", c.fd.sampleName(c.pc, r), "class", L.Class(c.v.net.Classes[r.Pred]), "prob", num(r.Trace.Probs[r.Pred]*100, 1))
+	return nil
+}
+
+func playgroundFigure(c *figCtx) error {
+	var err error
+	c.fd.Playground, err = c.v.playgroundView(c.pc, playgroundOf(c.d))
+	return err
+}
+
+// legendFigureSchemes maps the scale= of a legend figure to render's scheme.
+func legendFigureSchemes() map[string]render.Scheme {
+	return map[string]render.Scheme{"activation": render.RdBu, "kernel": render.BrBG, "logit": render.Oranges, "input": render.Greys}
+}
+
+func legendScaleNames() []string { return sortedKeys(legendFigureSchemes()) }
+
+func legendFigure(c *figCtx) error {
+	name := c.d.Str("scale", "")
+	scheme := legendFigureSchemes()[name]
+	for _, f := range c.v.figs.all {
+		if f.Kind == render.KindLegend && f.Scale == scheme {
+			c.fd.Legend = Img{Src: c.pc.rel(figURL(f)), W: f.Width, H: f.Height, Alt: c.pc.lang.T("alt.legend_" + name)}
+			break
+		}
+	}
+	if c.fd.Legend.Src == "" {
+		return missingFigure{fmt.Sprintf("render made no %s legend", scheme)}
+	}
+	c.fd.Caption = c.pc.lang.T("legend." + name)
+	return nil
+}
+
+// trainingFigure shows a view of the training history; its caption is
+// figure.<name>_caption.
+func trainingFigure(view func(c *figCtx) (*TrainingView, error)) func(c *figCtx) error {
+	return func(c *figCtx) error {
+		if c.v.net.History == nil {
+			return missingFigure{"the model has no training history"}
+		}
+		var err error
+		if c.fd.Training, err = view(c); err != nil {
+			return err
+		}
+		c.fd.Caption = c.pc.lang.T("figure." + c.d.Name + "_caption")
+		return nil
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -57,7 +58,7 @@ func LoadSamples(dir string) (*SampleSet, error) {
 			return nil, fmt.Errorf("%s: %w", jsonWhere(name, data, err), err)
 		}
 		set.Samples, set.Classes = f.Samples, f.Classes
-	case os.IsNotExist(err):
+	case errors.Is(err, fs.ErrNotExist):
 		set.Samples, err = listImages(dir)
 		if err != nil {
 			return nil, err
@@ -183,7 +184,7 @@ func idFromName(name string) string {
 
 func readClasses(name string) ([]string, error) {
 	f, err := os.Open(name)
-	if os.IsNotExist(err) {
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {

@@ -3,8 +3,10 @@ package site
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -29,7 +31,7 @@ func loadTheme(themeDir, override string) (*theme, error) {
 	for _, dir := range []string{filepath.Join(themeDir, "layouts"), override} {
 		entries, err := os.ReadDir(dir)
 		if err != nil {
-			if os.IsNotExist(err) && dir == override {
+			if errors.Is(err, fs.ErrNotExist) && dir == override {
 				continue
 			}
 			return nil, fmt.Errorf("theme: %w", err)

@@ -68,7 +68,7 @@ func (v *views) curvesView(pc pageCtx) (*TrainingView, error) {
 		if f.Kind == render.KindAccuracyCurve {
 			title = pc.lang.T("figure.axis_accuracy")
 		}
-		tv.Charts = append(tv.Charts, ChartView{Img: Img{Src: pc.rel(figURL(f)), W: f.Width, H: f.Height, Alt: pc.lang.T("alt." + f.Kind)}, YTitle: title})
+		tv.Charts = append(tv.Charts, ChartView{Img: Img{Src: pc.rel(figURL(f)), W: f.Width, H: f.Height, Alt: pc.lang.T("alt." + string(f.Kind))}, YTitle: title})
 		tv.HasTest = tv.HasTest || f.Params["series"] > 1
 	}
 	if len(tv.Charts) == 0 {
@@ -87,7 +87,7 @@ func (v *views) kernelHistoryView(pc pageCtx, layer string) (*TrainingView, erro
 		return nil, missingFigure{"render made no kernel-history figure for this model"}
 	}
 	f := figs[0]
-	img := Img{Src: pc.rel(figURL(f)), W: f.Width, H: f.Height, Alt: pc.lang.T("alt." + f.Kind)}.Scaled(448)
+	img := Img{Src: pc.rel(figURL(f)), W: f.Width, H: f.Height, Alt: pc.lang.T("alt." + string(f.Kind))}.Scaled(448)
 	k := img.W / f.Width
 	kh, kw, kernels := f.Params["kh"], f.Params["kw"], f.Params["kernels"]
 	li := v.net.layerIndex(f.Layer)
@@ -153,7 +153,7 @@ func (v *views) confusionView(pc pageCtx) (*TrainingView, error) {
 
 // legendImg is the legend render drew for a scheme over a range, or no
 // picture if it drew none.
-func (v *views) legendImg(pc pageCtx, scheme string, r [2]float32, alt string) Img {
+func (v *views) legendImg(pc pageCtx, scheme render.Scheme, r [2]float32, alt string) Img {
 	for _, f := range v.figs.kinds("", render.KindLegend) {
 		if f.File == render.LegendFile(scheme, r) {
 			return Img{Src: pc.rel(figURL(f)), W: f.Width, H: f.Height, Alt: pc.lang.T(alt)}

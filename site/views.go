@@ -245,7 +245,7 @@ func (v *views) overview(p pageCtx, r *Run) (*OverviewView, error) {
 				pct(b.X, lay.Width), pct(b.Y, lay.Height), pct(b.W, lay.Width), pct(b.H, lay.Height)))}
 			switch c.Kind {
 			case "input":
-				f, ok := v.figs.activation(r.ID, "", bi, "")
+				f, ok := v.figs.activation(r.ID, "", bi, 0)
 				if ok {
 					box.Img = Img{Src: p.rel(figURL(f)), W: f.Width, H: f.Height, Pixelated: true}
 				}
@@ -266,13 +266,13 @@ func (v *views) overview(p pageCtx, r *Run) (*OverviewView, error) {
 					box.Href = p.rel(v.neuronPath(p.lang, r, v.net.Model.Layers[v.net.Logits].Name(), bi))
 				}
 			default:
-				unit, err := v.figs.mustActivation(r.ID, c.Layer, bi, "unit")
+				unit, err := v.figs.mustActivation(r.ID, c.Layer, bi, render.Unit)
 				if err != nil {
 					return nil, err
 				}
 				box.Img = Img{Src: p.rel(figURL(unit)), W: unit.Width, H: unit.Height, Pixelated: true}
 				box.Range = num(unit.Range[1], 2)
-				for _, mode := range []string{"module", "global"} {
+				for _, mode := range []render.Mode{render.Module, render.Global} {
 					if err := v.checkRangeMode(p, r.ID, c.Layer, bi, mode, box.Src); err != nil {
 						return nil, err
 					}
@@ -356,12 +356,12 @@ func boxStyle(y0, x0, h, w, H, W int) template.CSS {
 // ("module", "global") lies where the page's script looks for it: at src
 // with "/unit/" replaced by "/<mode>/", so the page need not list 100 more
 // addresses per mode in its first load.
-func (v *views) checkRangeMode(p pageCtx, sample, layer string, neuron int, mode, src string) error {
+func (v *views) checkRangeMode(p pageCtx, sample, layer string, neuron int, mode render.Mode, src string) error {
 	f, ok := v.figs.activation(sample, layer, neuron, mode)
 	if !ok {
 		return fmt.Errorf("overview %s neuron %d: no %s map", layer, neuron, mode)
 	}
-	if want := strings.Replace(src, "/unit/", "/"+mode+"/", 1); p.rel(figURL(f)) != want {
+	if want := strings.Replace(src, "/unit/", "/"+mode.String()+"/", 1); p.rel(figURL(f)) != want {
 		return fmt.Errorf("overview %s neuron %d: the %s map is at %s, not at %s where the page's script looks", layer, neuron, mode, p.rel(figURL(f)), want)
 	}
 	return nil

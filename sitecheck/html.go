@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"html"
 	"io"
@@ -94,7 +95,7 @@ func parsePage(data []byte) *page {
 		line += bytes.Count(tok, []byte{'\n'})
 		switch tt {
 		case htmllex.ErrorToken:
-			if err := lex.Err(); err != nil && err != io.EOF {
+			if err := lex.Err(); err != nil && !errors.Is(err, io.EOF) {
 				errf(tokLine, RuleHTML, "%v", err)
 			}
 			for i := len(stack) - 1; i >= 0; i-- {
@@ -320,7 +321,7 @@ func svgRefs(data []byte, line0 int) ([]ref, []issue) {
 	for {
 		off := dec.InputOffset()
 		tok, err := dec.Token()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {

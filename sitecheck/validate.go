@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -46,7 +47,8 @@ func HTMLValidate(ctx context.Context, bin, config, dir string, files []string) 
 		}
 		// html-validate exits 1 when it finds errors; anything else, or no
 		// JSON, means it did not run.
-		if ee, ok := err.(*exec.ExitError); err != nil && !(ok && ee.ExitCode() == 1) {
+		var ee *exec.ExitError
+		if err != nil && !(errors.As(err, &ee) && ee.ExitCode() == 1) {
 			return nil, fmt.Errorf("html-validate: %w: %s", err, bytes.TrimSpace(stderr.Bytes()))
 		}
 		var results []struct {

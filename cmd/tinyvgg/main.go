@@ -12,6 +12,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -72,7 +73,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if err := cmd.run(args[1:], stdout, stderr); err != nil {
-		if err == errHelp {
+		if errors.Is(err, errHelp) {
 			return 0
 		}
 		fmt.Fprintf(stderr, "tinyvgg %s: %v\n", args[0], err)

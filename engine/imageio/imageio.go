@@ -109,7 +109,7 @@ func DecodeImage(r io.Reader) (image.Image, error) {
 	}
 	cfg, err := decodeConfig(io.MultiReader(bytes.NewReader(head.Bytes()), tee))
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrFormat, err)
+		return nil, fmt.Errorf("%w: %w", ErrFormat, err)
 	}
 	if cfg.Width > MaxSide || cfg.Height > MaxSide {
 		return nil, fmt.Errorf("%w: it is %dx%d", ErrTooLarge, cfg.Width, cfg.Height)
@@ -119,7 +119,7 @@ func DecodeImage(r io.Reader) (image.Image, error) {
 	}
 	img, err := decode(io.MultiReader(&head, r))
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrFormat, err)
+		return nil, fmt.Errorf("%w: %w", ErrFormat, err)
 	}
 	return img, nil
 }

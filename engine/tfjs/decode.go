@@ -107,12 +107,13 @@ type decoder struct {
 	weights map[string]*weight // by "<layer>/<kernel|bias>"
 }
 
+// errf reports a malformed or unsupported model (ErrFormat).
 func (d *decoder) errf(format string, args ...any) error {
-	return fmt.Errorf("tfjs %s: %s", d.file, fmt.Sprintf(format, args...))
+	return &formatError{fmt.Sprintf("tfjs %s: %s", d.file, fmt.Sprintf(format, args...))}
 }
 
 func (d *decoder) layerErr(l kerasLayer, format string, args ...any) error {
-	return fmt.Errorf("tfjs %s: layer %q (%s): %s", d.file, l.Config.Name, l.ClassName, fmt.Sprintf(format, args...))
+	return &formatError{fmt.Sprintf("tfjs %s: layer %q (%s): %s", d.file, l.Config.Name, l.ClassName, fmt.Sprintf(format, args...))}
 }
 
 // decode builds a model from model.json's bytes; file names the JSON in
@@ -485,7 +486,7 @@ func (d *decoder) readWeights(groups []weightGroup, shard shardReader) error {
 				return d.errf("shard %s: longer than the manifest says (weight group %d needs %d bytes in all): %v", p, gi+1, need, err)
 			}
 			if err != nil {
-				return d.errf("shard %s: %v", p, err)
+				return fmt.Errorf("tfjs %s: shard %s: %w", d.file, p, err) // reading, not the format
 			}
 			buf = append(buf, b...)
 		}

@@ -44,6 +44,16 @@ const MaxWeights = 1 << 30
 // Source is the Provenance.Source of every imported model.
 const Source = "TensorFlow.js import"
 
+// ErrFormat is wrapped by every error about a malformed or unsupported
+// model, as opposed to a file that cannot be read.
+var ErrFormat = errors.New("tfjs: malformed or unsupported model")
+
+// formatError keeps the message it was made with and unwraps to ErrFormat.
+type formatError struct{ msg string }
+
+func (e *formatError) Error() string { return e.msg }
+func (e *formatError) Unwrap() error { return ErrFormat }
+
 // ClassesFile is the optional class-name list beside model.json.
 const ClassesFile = "classes.txt"
 
@@ -71,7 +81,7 @@ func Load(path string) (*engine.Model, error) {
 	}
 	if classes != nil {
 		if len(classes) != len(m.Classes) {
-			return nil, fmt.Errorf("tfjs %s: %d class names for the model's %d outputs", filepath.Join(dir, ClassesFile), len(classes), len(m.Classes))
+			return nil, &formatError{fmt.Sprintf("tfjs %s: %d class names for the model's %d outputs", filepath.Join(dir, ClassesFile), len(classes), len(m.Classes))}
 		}
 		m.Classes = classes
 	}

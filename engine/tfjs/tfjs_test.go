@@ -2,6 +2,8 @@ package tfjs
 
 import (
 	"encoding/binary"
+	"errors"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -129,7 +131,7 @@ func TestBadModels(t *testing.T) {
 		{"quantized", [][2]string{{`"name":"conv/bias"`, `"name":"conv/bias","quantization":{"dtype":"uint8"}`}}, good, "quantized"},
 		{"short shard", nil, good[:len(good)-4], "shorter than the 48"},
 		{"long shard", nil, append(append([]byte{}, good...), 0, 0, 0, 0), "longer than the manifest says"},
-		{"missing shard file", [][2]string{{`"group1-shard1of1.bin"`, `"other.bin"`}}, good, "shard other.bin"},
+		{"missing shard file", [][2]string{{`"group1-shard1of1.bin"`, `"other.bin"`}}, good, "shard other.bin"}, // not ErrFormat: a file is missing
 		{"escaping shard path", [][2]string{{`"group1-shard1of1.bin"`, `"../x.bin"`}}, good, "stay in its folder"},
 		{"absolute shard path", [][2]string{{`"group1-shard1of1.bin"`, `"/etc/x.bin"`}}, good, "stay in its folder"},
 		{"missing weight", [][2]string{{`"name":"out/bias"`, `"name":"out/beta"`}}, good, `layer "out" (Dense): weight "out/bias" is missing`},
@@ -164,19 +166,22 @@ func TestBadModels(t *testing.T) {
 			if !strings.Contains(err.Error(), "dir/model.json") || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("error %q\nwant it to name dir/model.json and say %q", err, c.want)
 			}
+			if format := c.name != "missing shard file"; errors.Is(err, ErrFormat) != format {
+				t.Errorf("errors.Is(%q, ErrFormat) = %v, want %v", err, !format, format)
+			}
 		})
 	}
 }
 
 func TestLoadErrorsNameFiles(t *testing.T) {
 	path := writeModel(t, tiny("save"), map[string]string{"classes.txt": "a\nb\nc\n"})
-	if _, err := Load(path); err == nil || !strings.Contains(err.Error(), filepath.Join(filepath.Dir(path), "classes.txt")) || !strings.Contains(err.Error(), "3 class names") {
+	if _, err := Load(path); err == nil || !strings.Contains(err.Error(), filepath.Join(filepath.Dir(path), "classes.txt")) || !strings.Contains(err.Error(), "3 class names") || !errors.Is(err, ErrFormat) {
 		t.Errorf("classes mismatch: %v", err)
 	}
 	if err := os.Remove(filepath.Join(filepath.Dir(path), "group1-shard1of1.bin")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Load(path); err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "group1-shard1of1.bin") {
+	if _, err := Load(path); err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "group1-shard1of1.bin") || !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("missing shard: %v", err)
 	}
 	missing := filepath.Join(t.TempDir(), "model.json")

@@ -6,8 +6,11 @@ import (
 	"cnnexplainer/engine"
 )
 
-// FashionMNISTClasses are the ten Fashion-MNIST labels in label order.
-var FashionMNISTClasses = []string{"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"}
+// fashionMNISTClasses returns the ten Fashion-MNIST labels in label order,
+// a new slice each time so that no caller can change another's.
+func fashionMNISTClasses() []string {
+	return []string{"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"}
+}
 
 // Arch describes a TinyVGG: two blocks of (conv, ReLU, conv, ReLU,
 // max-pool 2x2), a flatten and one dense layer with a fused softmax.
@@ -25,7 +28,7 @@ type Arch struct {
 // Fashion-MNIST: 28x28x1, 10 filters of 3x3 with padding 1. It has 7,740
 // parameters.
 func TinyVGGArch() Arch {
-	return Arch{Size: 28, Channels: 1, Hidden: 10, Kernel: 3, Padding: 1, Stride: 1, Classes: FashionMNISTClasses}
+	return Arch{Size: 28, Channels: 1, Hidden: 10, Kernel: 3, Padding: 1, Stride: 1, Classes: fashionMNISTClasses()}
 }
 
 // CNNExplainerArch is CNN Explainer's network: 64x64x3, 3x3 valid

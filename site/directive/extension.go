@@ -39,19 +39,20 @@ type Extension struct {
 	Spec    Spec
 	Resolve Resolver
 	// Inline resolves the inline directives (see inline.go); InlineSpec
-	// checks them, like Spec the figures.
+	// names and checks them, like Spec the figures. Without InlineSpec
+	// there are no inline directives.
 	Inline     InlineResolver
 	InlineSpec Spec
 }
 
 func (e *Extension) Extend(m goldmark.Markdown) {
-	m.Parser().AddOptions(parser.WithParagraphTransformers(util.Prioritized(&paragraphs{spec: e.Spec}, 50)))
+	m.Parser().AddOptions(parser.WithParagraphTransformers(util.Prioritized(&paragraphs{spec: e.Spec, inline: e.InlineSpec}, 50)))
 	m.Parser().AddOptions(parser.WithInlineParsers(util.Prioritized(&inlineParser{spec: e.InlineSpec}, 50)))
 	m.Renderer().AddOptions(renderer.WithNodeRenderers(util.Prioritized(&figureRenderer{ext: e}, 50),
 		util.Prioritized(&inlineRenderer{ext: e, replaced: map[ast.Node]bool{}}, 50)))
 }
 
-type paragraphs struct{ spec Spec }
+type paragraphs struct{ spec, inline Spec }
 
 func (p *paragraphs) Transform(para *ast.Paragraph, reader text.Reader, pc parser.Context) {
 	lines := para.Lines()
@@ -65,7 +66,7 @@ func (p *paragraphs) Transform(para *ast.Paragraph, reader text.Reader, pc parse
 		raw.Write(seg.Value(src))
 	}
 	txt := raw.String()
-	if !IsCandidate(txt) || startsInline(txt) {
+	if !IsCandidate(txt) || startsInline(txt, p.inline) {
 		return
 	}
 	line := 1 + bytes.Count(src[:lines.At(0).Start], []byte{'\n'})

@@ -13,7 +13,7 @@ import (
 
 func convert(t *testing.T, src string) (string, []*Figure, error) {
 	t.Helper()
-	ext := &Extension{Spec: Figures(), Resolve: func(d Directive) ([]byte, error) {
+	ext := &Extension{Spec: testSpec(), Resolve: func(d Directive) ([]byte, error) {
 		return []byte(fmt.Sprintf("<figure data-name=%q></figure>\n", d.Name)), nil
 	}}
 	md := goldmark.New(goldmark.WithExtensions(ext))
@@ -25,14 +25,14 @@ func convert(t *testing.T, src string) (string, []*Figure, error) {
 }
 
 func TestExtensionPlacesFigures(t *testing.T) {
-	out, bad, err := convert(t, "Intro.\n\n{{< softmax >}}\n\nText with {{< softmax >}} inside stays text.\n")
+	out, bad, err := convert(t, "Intro.\n\n{{< plain >}}\n\nText with {{< plain >}} inside stays text.\n")
 	if err != nil || len(bad) != 0 {
 		t.Fatalf("err %v, bad %v", err, bad)
 	}
-	if !strings.Contains(out, `<figure data-name="softmax"></figure>`) {
+	if !strings.Contains(out, `<figure data-name="plain"></figure>`) {
 		t.Errorf("figure not placed:\n%s", out)
 	}
-	if !strings.Contains(out, "<p>Text with {{&lt; softmax &gt;}} inside stays text.</p>") {
+	if !strings.Contains(out, "<p>Text with {{&lt; plain &gt;}} inside stays text.</p>") {
 		t.Errorf("inline directive text changed:\n%s", out)
 	}
 }
@@ -48,7 +48,7 @@ func TestExtensionReportsLine(t *testing.T) {
 }
 
 func TestExtensionRejectsMultiLine(t *testing.T) {
-	_, bad, _ := convert(t, "{{< conv layer=a\nneuron=1 channel=0 >}}\n")
+	_, bad, _ := convert(t, "{{< box layer=a\nn=1 >}}\n")
 	if len(bad) != 1 || !strings.Contains(bad[0].Err.Error(), "one line") {
 		t.Fatalf("bad = %v", bad)
 	}

@@ -16,13 +16,11 @@ import (
 // Inline directives sit inside a sentence instead of making up a paragraph:
 //
 //	The model is right on {{< fact name="accuracy" >}} of the test pictures.
-//	Two of its units never fire{{< assume name="dead" expect="5" >}}.
 //
-// "fact" prints a number or name computed from the model; "assume" prints
-// nothing. Either may carry expect="...": the value the surrounding words
-// were written for. When the model gives another value, the paragraph (or
-// list item) holding it is replaced by a notice, so a sentence that only
-// fits the default model is never printed for another one.
+// Their names are the keys of Extension.InlineSpec. The resolver gives the
+// text printed in place of the directive, or an Unmet notice: then the
+// paragraph (or list item) holding it is replaced by that notice, so a
+// sentence that only fits one model is never printed for another one.
 
 // KindInline is the AST node kind of an inline directive.
 var KindInline = ast.NewNodeKind("InlineDirective")
@@ -52,39 +50,23 @@ type InlineValue struct {
 // InlineResolver resolves an inline directive for the page being rendered.
 type InlineResolver func(d Directive) (InlineValue, error)
 
-// Inlines is the contract of the inline directives. Which names a fact may
-// have is the site's business; it reports an unknown one with its line.
-func Inlines() Spec {
-	fact := map[string]Arg{
-		"name": {Type: Ident, Required: true}, "expect": {Type: Text},
-		"layer": {Type: Ident}, "sample": {Type: Ident}, "neuron": {Type: Int, Min: 0, Max: 1 << 20},
-		"class": {Type: Int, Min: 0, Max: 1 << 20}, "rank": {Type: Int, Min: 1, Max: 1 << 20},
-		"predicted": {Type: Int, Min: 0, Max: 1 << 20}, "classes": {Type: Text},
-		"epoch": {Type: Int, Min: 0, Max: 1 << 20}, "kind": {Type: Ident},
-	}
-	assume := map[string]Arg{}
-	for k, a := range fact {
-		assume[k] = a
-	}
-	assume["expect"] = Arg{Type: Text, Required: true}
-	return Spec{"fact": fact, "assume": assume}
-}
-
-// inlineNames are the directives that belong inside a sentence.
-var inlineNames = map[string]bool{"fact": true, "assume": true}
-
 // startsInline reports whether the directive at the start of t (or the
-// last one, when t ends with one) is an inline one: such a paragraph is
+// last one, when t ends with one) is one of inline's: such a paragraph is
 // prose, not a figure.
-func startsInline(t string) bool {
+func startsInline(t string, inline Spec) bool {
 	t = strings.TrimSpace(t)
 	if strings.HasPrefix(t, open) {
-		return inlineNames[firstWord(t[len(open):])]
+		return inline.has(firstWord(t[len(open):]))
 	}
 	if i := strings.LastIndex(t, open); i >= 0 && strings.HasSuffix(t, close) {
-		return inlineNames[firstWord(t[i+len(open):])]
+		return inline.has(firstWord(t[i+len(open):]))
 	}
 	return false
+}
+
+func (s Spec) has(name string) bool {
+	_, ok := s[name]
+	return ok
 }
 
 func firstWord(s string) string {
@@ -101,7 +83,7 @@ func (p *inlineParser) Trigger() []byte { return []byte{'{'} }
 
 func (p *inlineParser) Parse(parent ast.Node, block text.Reader, pc parser.Context) ast.Node {
 	line, seg := block.PeekLine()
-	if !bytes.HasPrefix(line, []byte(open)) || !inlineNames[firstWord(string(line[len(open):]))] {
+	if !bytes.HasPrefix(line, []byte(open)) || !p.spec.has(firstWord(string(line[len(open):]))) {
 		return nil
 	}
 	end := bytes.Index(line, []byte(close))
@@ -112,7 +94,7 @@ func (p *inlineParser) Parse(parent ast.Node, block text.Reader, pc parser.Conte
 	} else {
 		n.Directive, n.Err = Parse(string(line[:end+len(close)]))
 	}
-	if n.Err == nil && p.spec != nil {
+	if n.Err == nil {
 		n.Err = p.spec.Check(n.Directive)
 	}
 	n.Directive.Line = 1 + bytes.Count(block.Source()[:seg.Start], []byte{'\n'})

@@ -13,7 +13,7 @@ import (
 
 // convertInline renders src with facts that know "answer" = 42 only.
 func convertInline(src string) (string, []*Inline, error) {
-	ext := &Extension{Spec: Figures(), InlineSpec: Inlines(), Inline: func(d Directive) (InlineValue, error) {
+	ext := &Extension{Spec: testSpec(), InlineSpec: testInlines(), Inline: func(d Directive) (InlineValue, error) {
 		if d.Str("name", "") != "answer" {
 			return InlineValue{}, fmt.Errorf("unknown fact %q", d.Str("name", ""))
 		}
@@ -43,7 +43,7 @@ func TestInlineDirectives(t *testing.T) {
 		{"assume prints nothing", `Deep thought{{< assume name="answer" expect="42" >}}.`, "<p>Deep thought.</p>\n"},
 		{"unmet replaces the paragraph", "First.\n\nIt is {{< fact name=\"answer\" expect=\"41\" >}} today.\n\nLast.", "<p>First.</p>\n<p class=\"notice\">written for 41</p>\n<p>Last.</p>\n"},
 		{"unmet replaces only its list item", "- one\n- two{{< assume name=\"answer\" expect=\"7\" >}}\n- three\n", "<ul>\n<li>one</li>\n<li>written for 7</li>\n<li>three</li>\n</ul>\n"},
-		{"figure directive inside a sentence stays text", "A {{< softmax >}} here.", "<p>A {{&lt; softmax &gt;}} here.</p>\n"},
+		{"figure directive inside a sentence stays text", "A {{< plain >}} here.", "<p>A {{&lt; plain &gt;}} here.</p>\n"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -88,7 +88,7 @@ func TestInlineDirectiveErrors(t *testing.T) {
 func FuzzInline(f *testing.F) {
 	for _, s := range []string{
 		`It is {{< fact name="answer" >}}.`, `{{< fact name="answer" expect="41" >}} x`, `- a{{< assume name="answer" expect="42" >}}`,
-		`{{< fact`, `{{< fact name="answer" >}}{{< softmax >}}`, "{{< fact name=\"answer\"\n>}}", `| {{< fact name="answer" >}} |` + "\n| --- |",
+		`{{< fact`, `{{< fact name="answer" >}}{{< plain >}}`, "{{< fact name=\"answer\"\n>}}", `| {{< fact name="answer" >}} |` + "\n| --- |",
 	} {
 		f.Add(s)
 	}

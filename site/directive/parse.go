@@ -1,14 +1,19 @@
-// Package directive reads figure directives, the one piece of syntax the
-// chapters add to Markdown:
+// Package directive is a goldmark extension for directives, the one piece
+// of syntax the chapters add to Markdown:
 //
-//	{{< conv layer="conv_1_1" neuron=3 channel=0 >}}
+//	{{< name key="value" n=3 >}}
 //
-// A paragraph that is exactly one directive places a figure. Parse checks the
-// syntax and Spec checks names, arguments and values, so a typo in a chapter
-// fails the build at its line instead of publishing a broken page.
+// A paragraph that is exactly one directive becomes a Figure node, rendered
+// by the caller's Resolver. Parse checks the syntax and a Spec checks names,
+// arguments and values, so a typo in a chapter fails the build at its line
+// instead of publishing a broken page.
 //
-// The same syntax inside a sentence is an inline directive ("fact" or
-// "assume", see inline.go): it prints a number computed from the model.
+// The same syntax inside a sentence is an inline directive (see inline.go),
+// resolved by the caller's InlineResolver.
+//
+// The package knows no directive names: the caller's Specs list them, as
+// goldmark's table extension knows no tables (the site's are in
+// site/figtable.go and site/facts.go).
 package directive
 
 import (

@@ -30,37 +30,17 @@ type Arg struct {
 	Values   []string // for Enum
 }
 
-// Spec lists every figure name and its arguments.
-type Spec map[string]map[string]Arg
-
-var (
-	sampleArg = Arg{Type: Ident}
-	layerArg  = Arg{Type: Ident, Required: true}
-	indexArg  = Arg{Type: Int, Required: true, Min: 0, Max: 1 << 20}
-)
-
-// Figures is the contract the chapters are written against.
-func Figures() Spec {
-	return Spec{
-		"overview":       {"sample": sampleArg},
-		"samples":        {},
-		"input":          {"sample": sampleArg},
-		"layer":          {"sample": sampleArg, "name": layerArg},
-		"kernels":        {"layer": layerArg, "neuron": indexArg},
-		"conv":           {"sample": sampleArg, "layer": layerArg, "neuron": indexArg, "channel": indexArg},
-		"relu":           {"sample": sampleArg, "layer": layerArg, "neuron": indexArg},
-		"maxpool":        {"sample": sampleArg, "layer": layerArg, "neuron": indexArg},
-		"flatten":        {"sample": sampleArg},
-		"dense":          {"sample": sampleArg, "class": indexArg},
-		"softmax":        {"sample": sampleArg},
-		"playground":     {"size": {Type: Int, Min: 1, Max: 9}, "padding": {Type: Int, Min: 0, Max: 4}, "kernel": {Type: Int, Min: 1, Max: 9}, "stride": {Type: Int, Min: 1, Max: 9}},
-		"curves":         {},
-		"kernel-history": {"layer": {Type: Ident}},
-		"confusion":      {},
-		"learned":        {"part": {Type: Enum, Values: []string{"facts", "showcase"}}, "pick": {Type: Ident}},
-		"legend":         {"scale": {Type: Enum, Required: true, Values: []string{"activation", "input", "kernel", "logit"}}},
-	}
+// Form is what one directive name accepts: its arguments and, when they
+// depend on each other, a check of the whole directive run after each
+// argument has passed its own.
+type Form struct {
+	Args  map[string]Arg
+	Check func(Directive) error
 }
+
+// Spec lists every directive name the caller knows and its form. The
+// package knows none: the site builds its Spec from its own table.
+type Spec map[string]Form
 
 // Names returns the figure names in sorted order.
 func (s Spec) Names() []string {
@@ -76,10 +56,11 @@ func (s Spec) Names() []string {
 // missing required argument, a value of the wrong kind, or a value that
 // names a path outside the project.
 func (s Spec) Check(d Directive) error {
-	args, ok := s[d.Name]
+	form, ok := s[d.Name]
 	if !ok {
 		return fmt.Errorf("unknown figure %q (known: %s)", d.Name, strings.Join(s.Names(), ", "))
 	}
+	args := form.Args
 	for _, k := range d.Keys() {
 		a, ok := args[k]
 		if !ok {
@@ -94,8 +75,10 @@ func (s Spec) Check(d Directive) error {
 			return fmt.Errorf("figure %s: missing argument %s", d.Name, k)
 		}
 	}
-	if d.Name == "playground" {
-		return checkPlayground(d)
+	if form.Check != nil {
+		if err := form.Check(d); err != nil {
+			return fmt.Errorf("figure %s: %w", d.Name, err)
+		}
 	}
 	return nil
 }
@@ -146,42 +129,6 @@ func (a Arg) check(v string) error {
 			}
 		}
 		return fmt.Errorf("%q is not one of %s", v, strings.Join(a.Values, ", "))
-	}
-	return nil
-}
-
-// Playground is the setting of the hyperparameter widget.
-type Playground struct {
-	Size, Padding, Kernel, Stride int
-}
-
-// Out is the output size, (size + 2*padding - kernel)/stride + 1.
-func (p Playground) Out() int { return (p.Size+2*p.Padding-p.Kernel)/p.Stride + 1 }
-
-// PlaygroundOf reads the widget's setting from d, with the defaults
-// size=5 padding=1 kernel=3 stride=1 for what is left out.
-func PlaygroundOf(d Directive) Playground {
-	p := Playground{Size: 5, Padding: 1, Kernel: 3, Stride: 1}
-	for k, dst := range map[string]*int{"size": &p.Size, "padding": &p.Padding, "kernel": &p.Kernel, "stride": &p.Stride} {
-		if v, ok := d.Args[k]; ok {
-			if n, err := strconv.Atoi(v); err == nil {
-				*dst = n
-			}
-		}
-	}
-	return p
-}
-
-func checkPlayground(d Directive) error {
-	p := PlaygroundOf(d)
-	if p.Kernel > p.Size+2*p.Padding {
-		return fmt.Errorf("figure playground: kernel %d is larger than the padded input %d", p.Kernel, p.Size+2*p.Padding)
-	}
-	if p.Padding >= p.Kernel {
-		return fmt.Errorf("figure playground: padding %d must be smaller than the kernel %d", p.Padding, p.Kernel)
-	}
-	if (p.Size+2*p.Padding-p.Kernel)%p.Stride != 0 {
-		return fmt.Errorf("figure playground: stride %d does not fit: (size %d + 2*padding %d - kernel %d) is not a multiple of it", p.Stride, p.Size, p.Padding, p.Kernel)
 	}
 	return nil
 }

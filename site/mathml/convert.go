@@ -7,6 +7,7 @@
 package mathml
 
 import (
+	"errors"
 	"fmt"
 	"html"
 	"strings"
@@ -354,7 +355,7 @@ func (p *texParser) fenced(start int) (string, bool, error) {
 	}
 	items, err := p.row('r')
 	if err != nil {
-		if e, ok := err.(*Error); ok && strings.HasPrefix(e.Msg, "missing") {
+		if e := (*Error)(nil); errors.As(err, &e) && strings.HasPrefix(e.Msg, "missing") {
 			return "", false, &Error{Offset: start, Msg: `\left without \right`}
 		}
 		return "", false, err
