@@ -48,8 +48,8 @@ const (
 // pooling's window, and a 1x1 window for batch norm, leaky ReLU, sigmoid
 // and tanh.
 const (
-	KindAvgPoolAnim = "avgpool-animation"
-	KindPointAnim   = "pointwise-animation"
+	KindAvgPoolAnim FigureKind = "avgpool-animation"
+	KindPointAnim   FigureKind = "pointwise-animation"
 )
 
 // Default step times: CNN Explainer spends 250 ms per cell on its formula

@@ -25,8 +25,9 @@ func TestNewKindAnimations(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
-		layer, kind string
-		k, s        [2]int
+		layer string
+		kind  FigureKind
+		k, s  [2]int
 	}{
 		{"leaky", KindPointAnim, [2]int{1, 1}, [2]int{1, 1}},
 		{"bn", KindPointAnim, [2]int{1, 1}, [2]int{1, 1}},

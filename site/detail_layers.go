@@ -18,7 +18,7 @@ import (
 // pointDetail fills the view of a layer that maps each value on its own.
 func (v *views) pointDetail(p pageCtx, r *Run, l engine.Layer, in *engine.Tensor, src string, d *DetailView) error {
 	n := d.Neuron
-	iimg, ifig, err := v.mapFig(p, r, src, n, "unit")
+	iimg, ifig, err := v.mapFig(p, r, src, n, render.Unit)
 	if err != nil {
 		return err
 	}
@@ -153,9 +153,9 @@ func (v *views) gapDetail(p pageCtx, r *Run, l *engine.GlobalAvgPool, in *engine
 
 // windowInput places the input map with the window outline, the window's
 // numbers (empty in the padding), the layer's animation and the legend.
-func (v *views) windowInput(p pageCtx, r *Run, layer, anim, src string, in *engine.Tensor, w engine.PoolWindow, d *DetailView) error {
+func (v *views) windowInput(p pageCtx, r *Run, layer string, anim render.FigureKind, src string, in *engine.Tensor, w engine.PoolWindow, d *DetailView) error {
 	n := d.Neuron
-	iimg, ifig, err := v.mapFig(p, r, src, n, "unit")
+	iimg, ifig, err := v.mapFig(p, r, src, n, render.Unit)
 	if err != nil {
 		return err
 	}
