@@ -183,38 +183,9 @@ func newMapSide(id string, grids []Grid, keep [][]bool, uses []int, x, y int, pl
 		if len(members) == 0 {
 			return nil
 		}
-		keys := make([]int, 0, len(colours))
-		for k := range colours {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		pal := make(color.Palette, len(keys))
-		index := make(map[int]uint8, len(keys))
-		for i, k := range keys {
-			index[k] = uint8(i)
-		}
-		img := image.NewPaletted(image.Rect(0, 0, side.w, side.h*len(members)), pal)
-		st := mapStrip{maps: len(members)}
-		for pos, gi := range members {
-			g := grids[gi]
-			for j := range g.Values {
-				k := key(gi, j)
-				if k == clearKey {
-					pal[index[k]] = color.NRGBA{}
-				} else {
-					pal[index[k]] = g.Scale.lut[k%Steps]
-				}
-				img.Pix[pos*side.w*side.h+j] = index[k]
-			}
-			side.at[gi] = mapSlot{strip: len(side.strips), pos: pos}
-			st.uses += uses[gi]
-		}
-		data, err := stripPNG(img)
-		if err != nil {
+		if err := side.pack(members, colours, key, uses); err != nil {
 			return err
 		}
-		st.png = data
-		side.strips = append(side.strips, st)
 		members, colours = members[:0], map[int]bool{}
 		return nil
 	}
@@ -252,6 +223,44 @@ func newMapSide(id string, grids []Grid, keep [][]bool, uses []int, x, y int, pl
 		return nil, err
 	}
 	return side, nil
+}
+
+// pack draws the grids members, whose colour keys are colours, as one
+// strip PNG with a palette of those colours, and records where each sits.
+func (side *mapSide) pack(members []int, colours map[int]bool, key func(gi, j int) int, uses []int) error {
+	keys := make([]int, 0, len(colours))
+	for k := range colours {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	pal := make(color.Palette, len(keys))
+	index := make(map[int]uint8, len(keys))
+	for i, k := range keys {
+		index[k] = uint8(i)
+	}
+	img := image.NewPaletted(image.Rect(0, 0, side.w, side.h*len(members)), pal)
+	st := mapStrip{maps: len(members)}
+	for pos, gi := range members {
+		g := side.grids[gi]
+		for j := range g.Values {
+			k := key(gi, j)
+			if k == clearKey {
+				pal[index[k]] = color.NRGBA{}
+			} else {
+				pal[index[k]] = g.Scale.lut[k%Steps]
+			}
+			img.Pix[pos*side.w*side.h+j] = index[k]
+		}
+		side.at[gi] = mapSlot{strip: len(side.strips), pos: pos}
+		st.uses += uses[gi]
+	}
+	data, err := stripPNG(img)
+	if err != nil {
+		return err
+	}
+	st.png = data
+	side.strips = append(side.strips, st)
+	return nil
 }
 
 // shared reports whether a strip holds several maps, which then need the

@@ -68,139 +68,179 @@ func (b animBundle) svg() ([]byte, error) {
 	if err := b.check(); err != nil {
 		return nil, err
 	}
-	n, ph, pw := a.Steps(), a.PadH(), a.PadW()
-	lr, lc := a.Leftover()
-	rows := max(ph, a.Out.H)
-	w := float64(2*animMargin + pw*animCell + animGap + a.Out.W*animCell)
-	h := float64(2*animMargin + rows*animCell)
-	s := NewSVG(w, h, A("class", "cnnx-anim"), A("data-steps", strconv.Itoa(n)), A("data-cols", strconv.Itoa(a.Out.W)),
+	l := newAnimLayout(a)
+	n := a.Steps()
+	s := NewSVG(l.w, l.h, A("class", "cnnx-anim"), A("data-steps", strconv.Itoa(n)), A("data-cols", strconv.Itoa(a.Out.W)),
 		// The final step is held in its middle so rounding can show
 		// neither the step before nor the loop's restart.
 		A("style", "--cnnx-t:var(--step,"+strconv.Itoa(a.StepMS)+"ms);--cnnx-end:calc(var(--cnnx-t) * -"+Num(float64(n)-0.5)+")"))
 
-	// One class per distinct motion: axis, distance, steps and the number
-	// of steps the whole cycle lasts.
-	css := animCSS
+	k := &animKeyframes{css: animCSS, seen: map[string]bool{}}
 	if len(b.members) > 1 {
-		css += animSelectCSS
-	}
-	seen := map[string]bool{}
-	motion := func(axis string, dist, steps, cycle int) Attr {
-		name := "cnnx-" + axis + strconv.Itoa(dist)
-		class := name + "-" + strconv.Itoa(steps) + "-" + strconv.Itoa(cycle)
-		if !seen[name] {
-			seen[name] = true
-			tr := strconv.Itoa(dist) + "px,0"
-			if axis == "y" {
-				tr = "0," + strconv.Itoa(dist) + "px"
-			}
-			css += "@keyframes " + name + "{to{transform:translate(" + tr + ")}}"
-		}
-		if !seen[class] {
-			seen[class] = true
-			css += "." + class + "{animation:" + name + " calc(var(--cnnx-t) * " + strconv.Itoa(cycle) + ") steps(" +
-				strconv.Itoa(steps) + ") var(--at,0s) infinite var(--play,running)}"
-		}
-		return A("class", class)
+		k.css += animSelectCSS
 	}
 	// Rows step once per output row over the whole cycle; columns step
 	// once per output column over one row.
-	winRow := motion("y", a.SH*animCell*a.Out.H, a.Out.H, n)
-	winCol := motion("x", a.SW*animCell*a.Out.W, a.Out.W, a.Out.W)
-	outRow := motion("y", animCell*a.Out.H, a.Out.H, n)
-	outCol := motion("x", animCell*a.Out.W, a.Out.W, a.Out.W)
-	s.Text("style", css)
+	winRow := k.motion("y", a.SH*animCell*a.Out.H, a.Out.H, n)
+	winCol := k.motion("x", a.SW*animCell*a.Out.W, a.Out.W, a.Out.W)
+	outRow := k.motion("y", animCell*a.Out.H, a.Out.H, n)
+	outCol := k.motion("x", animCell*a.Out.W, a.Out.W, a.Out.W)
+	s.Text("style", k.css)
 
-	// Where the maps go, in root coordinates.
-	inX, inY := animMargin, animMargin+(rows-ph)*animCell/2
-	valX, valY := inX+a.Left*animCell, inY+a.Top*animCell
-	outX, outY := animMargin+pw*animCell+animGap, animMargin+(rows-a.Out.H)*animCell/2
-	ins, err := b.inSide(valX, valY)
+	ins, err := b.inSide(l.valX, l.valY)
 	if err != nil {
 		return nil, err
 	}
-	outs, err := b.outSide(outX, outY)
+	outs, err := b.outSide(l.outX, l.outY)
 	if err != nil {
 		return nil, err
 	}
-	clip := ins.shared() || outs.shared()
+	l.clip = ins.shared() || outs.shared()
+	l.defs(s, a, ins, outs)
+	if a.Top+a.Left+a.Bottom+a.Right > 0 {
+		s.Elem("rect", append(pos(l.inX, l.inY), F("width", float64(l.pw*animCell)), F("height", float64(l.ph*animCell)), A("fill", "url(#cnnx-pad)"))...)
+	}
+	b.maps(s, l, ins, outs)
+	l.inputOverlay(s, a, winRow, winCol)
+	l.outputOverlay(s, a, outRow, outCol)
+	return s.Bytes()
+}
 
+// animLayout is where the parts of an animation go, in root coordinates.
+type animLayout struct {
+	ph, pw, lr, lc, rows int
+	w, h                 float64
+	inX, inY             int // the padded input
+	valX, valY           int // the input's values, inside the padding
+	outX, outY           int
+	grid                 bool // draw grid lines (the playground)
+	clip                 bool // some strip holds several maps
+}
+
+func newAnimLayout(a *Anim) *animLayout {
+	l := &animLayout{ph: a.PadH(), pw: a.PadW()}
+	l.lr, l.lc = a.Leftover()
+	l.rows = max(l.ph, a.Out.H)
+	l.w = float64(2*animMargin + l.pw*animCell + animGap + a.Out.W*animCell)
+	l.h = float64(2*animMargin + l.rows*animCell)
+	l.inX, l.inY = animMargin, animMargin+(l.rows-l.ph)*animCell/2
+	l.valX, l.valY = l.inX+a.Left*animCell, l.inY+a.Top*animCell
+	l.outX, l.outY = animMargin+l.pw*animCell+animGap, animMargin+(l.rows-a.Out.H)*animCell/2
+	// Grid lines only where cells have no values to tell them apart (the
+	// playground); maps are read cell by cell through the window, and
+	// lines over thousands of figures would be most of their bytes.
+	l.grid = a.In.Values == nil
+	return l
+}
+
+// empty is the fill of an output cell not yet computed.
+func (l *animLayout) empty() string {
+	if l.grid {
+		return "url(#cnnx-empty)"
+	}
+	return colEmpty
+}
+
+// animKeyframes collects the CSS of an animation: one class per distinct
+// motion (axis, distance, steps and the number of steps the whole cycle
+// lasts), each keyframe and class written once.
+type animKeyframes struct {
+	css  string
+	seen map[string]bool
+}
+
+func (k *animKeyframes) motion(axis string, dist, steps, cycle int) Attr {
+	name := "cnnx-" + axis + strconv.Itoa(dist)
+	class := name + "-" + strconv.Itoa(steps) + "-" + strconv.Itoa(cycle)
+	if !k.seen[name] {
+		k.seen[name] = true
+		tr := strconv.Itoa(dist) + "px,0"
+		if axis == "y" {
+			tr = "0," + strconv.Itoa(dist) + "px"
+		}
+		k.css += "@keyframes " + name + "{to{transform:translate(" + tr + ")}}"
+	}
+	if !k.seen[class] {
+		k.seen[class] = true
+		k.css += "." + class + "{animation:" + name + " calc(var(--cnnx-t) * " + strconv.Itoa(cycle) + ") steps(" +
+			strconv.Itoa(steps) + ") var(--at,0s) infinite var(--play,running)}"
+	}
+	return A("class", class)
+}
+
+// defs writes the patterns, the clip path and the map strips.
+func (l *animLayout) defs(s *SVG, a *Anim, ins, outs *mapSide) {
 	s.Open("defs")
 	if a.Top+a.Left+a.Bottom+a.Right > 0 {
 		hatch(s, "cnnx-pad", colPad, colHatch)
 	}
-	if lr > 0 || lc > 0 {
+	if l.lr > 0 || l.lc > 0 {
 		hatch(s, "cnnx-left", "", colLeftLine) // lines only: values stay visible
 	}
-	// Grid lines only where cells have no values to tell them apart (the
-	// playground); maps are read cell by cell through the window, and
-	// lines over thousands of figures would be most of their bytes.
-	grid := a.In.Values == nil
-	empty := colEmpty
-	if grid {
+	if l.grid {
 		gridPattern(s, "cnnx-grid", "")
 		gridPattern(s, "cnnx-empty", colEmpty)
-		empty = "url(#cnnx-empty)"
 	}
-	if clip {
+	if l.clip {
 		// Strips of several maps show one map at a time through the
 		// two map areas.
 		s.Open("clipPath", A("id", "cnnx-clip"))
-		s.Elem("rect", F("x", float64(valX)), F("y", float64(valY)), F("width", float64(a.In.W*animCell)), F("height", float64(a.In.H*animCell)))
-		s.Elem("rect", F("x", float64(outX)), F("y", float64(outY)), F("width", float64(a.Out.W*animCell)), F("height", float64(a.Out.H*animCell)))
+		s.Elem("rect", F("x", float64(l.valX)), F("y", float64(l.valY)), F("width", float64(a.In.W*animCell)), F("height", float64(a.In.H*animCell)))
+		s.Elem("rect", F("x", float64(l.outX)), F("y", float64(l.outY)), F("width", float64(a.Out.W*animCell)), F("height", float64(a.Out.H*animCell)))
 		s.Close()
 	}
 	ins.defs(s)
 	outs.defs(s)
 	s.Close()
+}
 
-	if a.Top+a.Left+a.Bottom+a.Right > 0 {
-		s.Elem("rect", append(pos(inX, inY), F("width", float64(pw*animCell)), F("height", float64(ph*animCell)), A("fill", "url(#cnnx-pad)"))...)
-	}
-	// The maps: one group per member, its input map and its output map;
-	// a single animation draws its two maps bare.
+// maps draws one group per member, its input map and its output map; a
+// single animation draws its two maps bare.
+func (b animBundle) maps(s *SVG, l *animLayout, ins, outs *mapSide) {
 	// Over its input moved to the output side when the outputs are
 	// drawn as differences.
 	over := func(m animMember) {
 		if b.overIn {
-			ins.drawAt(s, m.in, outX-valX, outY-valY)
+			ins.drawAt(s, m.in, l.outX-l.valX, l.outY-l.valY)
 		}
 	}
 	if len(b.members) == 1 {
 		ins.draw(s, b.members[0].in)
 		over(b.members[0])
 		outs.draw(s, 0)
-	} else {
-		sel := []Attr{A("class", "cnnx-sel")}
-		if clip {
-			sel = append(sel, A("clip-path", "url(#cnnx-clip)"))
-		}
-		s.Open("g", sel...)
-		for i, m := range b.members {
-			s.Open("g", A("id", m.id))
-			ins.draw(s, m.in)
-			over(m)
-			outs.draw(s, i)
-			s.Close()
-		}
+		return
+	}
+	sel := []Attr{A("class", "cnnx-sel")}
+	if l.clip {
+		sel = append(sel, A("clip-path", "url(#cnnx-clip)"))
+	}
+	s.Open("g", sel...)
+	for i, m := range b.members {
+		s.Open("g", A("id", m.id))
+		ins.draw(s, m.in)
+		over(m)
+		outs.draw(s, i)
 		s.Close()
 	}
+	s.Close()
+}
 
-	// Input side over the maps: the leftover cells, the grid and the
-	// window.
-	s.Open("g", A("transform", "translate("+Num(float64(inX))+","+Num(float64(inY))+")"))
-	if lr > 0 || lc > 0 {
+// inputOverlay draws the input side over the maps: the leftover cells,
+// the grid and the moving window.
+func (l *animLayout) inputOverlay(s *SVG, a *Anim, winRow, winCol Attr) {
+	s.Open("g", A("transform", "translate("+Num(float64(l.inX))+","+Num(float64(l.inY))+")"))
+	if l.lr > 0 || l.lc > 0 {
 		var d string
-		if lr > 0 {
-			d += rectPath(0, (ph-lr)*animCell, pw*animCell, lr*animCell)
+		if l.lr > 0 {
+			d += rectPath(0, (l.ph-l.lr)*animCell, l.pw*animCell, l.lr*animCell)
 		}
-		if lc > 0 {
-			d += rectPath((pw-lc)*animCell, 0, lc*animCell, (ph-lr)*animCell)
+		if l.lc > 0 {
+			d += rectPath((l.pw-l.lc)*animCell, 0, l.lc*animCell, (l.ph-l.lr)*animCell)
 		}
 		s.Elem("path", A("class", "cnnx-leftover"), A("d", d), A("fill", "url(#cnnx-left)"))
 	}
-	if grid {
-		s.Elem("rect", F("width", float64(pw*animCell)), F("height", float64(ph*animCell)), A("fill", "url(#cnnx-grid)"))
+	if l.grid {
+		s.Elem("rect", F("width", float64(l.pw*animCell)), F("height", float64(l.ph*animCell)), A("fill", "url(#cnnx-grid)"))
 	}
 	s.Open("g", winRow)
 	s.Open("g", winCol)
@@ -208,31 +248,32 @@ func (b animBundle) svg() ([]byte, error) {
 	s.Close()
 	s.Close()
 	s.Close()
+}
 
-	// Output side over its map, in a nested viewport that clips the
-	// moving covers. The covers are drawn as empty cells (with their grid
-	// lines in the playground); their moves are whole cells, so the
-	// pattern stays on the grid.
+// outputOverlay draws the output side over its map, in a nested viewport
+// that clips the moving covers. The covers are drawn as empty cells (with
+// their grid lines in the playground); their moves are whole cells, so the
+// pattern stays on the grid.
+func (l *animLayout) outputOverlay(s *SVG, a *Anim, outRow, outCol Attr) {
 	ow, oh := a.Out.W*animCell, a.Out.H*animCell
-	s.Open("svg", F("x", float64(outX)), F("y", float64(outY)), F("width", float64(ow)), F("height", float64(oh)))
-	if grid {
+	s.Open("svg", F("x", float64(l.outX)), F("y", float64(l.outY)), F("width", float64(ow)), F("height", float64(oh)))
+	if l.grid {
 		s.Elem("rect", F("width", float64(ow)), F("height", float64(oh)), A("fill", "url(#cnnx-grid)"))
 	}
 	// Cover of the rows below the current one.
 	s.Open("g", outRow)
-	s.Elem("rect", F("y", animCell), F("width", float64(ow)), F("height", float64(oh)), A("fill", empty))
+	s.Elem("rect", F("y", animCell), F("width", float64(ow)), F("height", float64(oh)), A("fill", l.empty()))
 	s.Close()
 	// Cover of the current row right of the current cell, and the outline
 	// of the current cell, drawn inside it so the viewport does not clip
 	// it at the edges.
 	s.Open("g", outRow)
 	s.Open("g", outCol)
-	s.Elem("rect", F("x", animCell), F("width", float64(ow)), F("height", animCell), A("fill", empty))
+	s.Elem("rect", F("x", animCell), F("width", float64(ow)), F("height", animCell), A("fill", l.empty()))
 	outline(s, "cnnx-current", 1.25, animCell-2.5, animCell-2.5)
 	s.Close()
 	s.Close()
 	s.Close()
-	return s.Bytes()
 }
 
 // gridPattern defines the cell grid: white lines on the right and bottom

@@ -67,32 +67,9 @@ func runAnimate(args []string, stdout, stderr io.Writer) error {
 	if *frame != -1 && kind != ".png" {
 		return fmt.Errorf("-frame %d: only a .png output draws a single frame, not %s", *frame, *out)
 	}
-	m, err := modelfile.Load(*modelPath)
+	a, err := loadAnim(*modelPath, *input, *layer, *neuron, *channel)
 	if err != nil {
 		return err
-	}
-	x, err := imageio.Load(*input, m.Input)
-	if err != nil {
-		return err
-	}
-	tr, err := m.Forward(x)
-	if err != nil {
-		return fmt.Errorf("%s: %w", *input, err)
-	}
-	l := m.Layer(*layer)
-	if l == nil {
-		return fmt.Errorf("model %s has no layer %q", *modelPath, *layer)
-	}
-	if !render.AnimLayer(l) {
-		return fmt.Errorf("layer %s is a %s layer; only convolution, ReLU and max-pool layers have animations", *layer, l.Kind())
-	}
-	ch := *channel
-	if ch == -1 && l.Kind() == engine.KindConv2D {
-		ch = 0
-	}
-	a, err := render.NewAnim(m, tr, *layer, *neuron, ch)
-	if err != nil {
-		return fmt.Errorf("%s: %w", *modelPath, err)
 	}
 	if *frame < -1 || *frame > a.Steps() {
 		return fmt.Errorf("-frame %d: layer %s has steps 0..%d", *frame, *layer, a.Steps())
@@ -120,6 +97,40 @@ func runAnimate(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "%s: %d steps, %d bytes\n", *out, a.Steps(), len(data))
 	return nil
+}
+
+// loadAnim runs the picture at input through the model at modelPath and
+// returns the animation of one neuron of layer; channel -1 is the default
+// that -channel describes.
+func loadAnim(modelPath, input, layer string, neuron, channel int) (*render.Anim, error) {
+	m, err := modelfile.Load(modelPath)
+	if err != nil {
+		return nil, err
+	}
+	x, err := imageio.Load(input, m.Input)
+	if err != nil {
+		return nil, err
+	}
+	tr, err := m.Forward(x)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", input, err)
+	}
+	l := m.Layer(layer)
+	if l == nil {
+		return nil, fmt.Errorf("model %s has no layer %q", modelPath, layer)
+	}
+	if !render.AnimLayer(l) {
+		return nil, fmt.Errorf("layer %s is a %s layer; only convolution, ReLU and max-pool layers have animations", layer, l.Kind())
+	}
+	ch := channel
+	if ch == -1 && l.Kind() == engine.KindConv2D {
+		ch = 0
+	}
+	a, err := render.NewAnim(m, tr, layer, neuron, ch)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", modelPath, err)
+	}
+	return a, nil
 }
 
 // outputKind is the lower-case extension of a file output, or "" for a

@@ -30,114 +30,47 @@ const (
 )
 
 func runTrain(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("train", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	preset := fs.String("preset", "tinyvgg", "architecture: tinyvgg (28x28x1, padding 1) or cnn-explainer (64x64x3, valid)")
-	size := fs.Int("size", 0, "input height and width (overrides the preset)")
-	channels := fs.Int("channels", 0, "input channels (overrides the preset)")
-	hidden := fs.Int("hidden", 0, "filters per convolution (overrides the preset)")
-	kernel := fs.Int("kernel", 0, "convolution kernel size (overrides the preset)")
-	padding := fs.Int("padding", -1, "zeros on every side of each convolution, 0 for valid (overrides the preset)")
-	stride := fs.Int("stride", 0, "convolution stride (overrides the preset)")
-	classes := fs.Int("classes", 0, "number of classes; must match the data (checked when set)")
-	epochs := fs.Int("epochs", defaultEpochs, "passes over the training set")
-	batch := fs.Int("batch", defaultBatch, "examples per mini-batch")
-	lr := fs.Float64("lr", defaultLR, "learning rate (the peak, with -schedule cosine)")
-	optimizer := fs.String("optimizer", "adam", "adam or sgd")
-	momentum := fs.Float64("momentum", 0.9, "momentum for sgd")
-	schedule := fs.String("schedule", defaultSchedule, "learning-rate schedule: cosine (to 0 by the end) or constant")
-	seed := fs.Uint64("seed", defaultSeed, "seed for the initial weights and the shuffling")
-	workers := fs.Int("workers", 0, "goroutines computing gradients (0: one per core); the result does not depend on it")
-	data := fs.String("data", dataset.FashionMNISTDir, "folder with the Fashion-MNIST IDX files")
-	images := fs.String("images", "", "train on an image folder DIR/train/<class>/*.png|jpg and DIR/test/<class>/... instead")
-	out := fs.String("out", "model", "folder to write model.json, model.safetensors and the training history into")
-	limit := fs.Int("limit", 0, "train on the first N training examples only (0: all)")
-	snapshots := fs.Bool("snapshots", true, "keep per-epoch weight snapshots in history.safetensors")
-	flip := fs.Bool("flip", defaultFlip, "mirror training pictures left to right at random (augmentation)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q", fs.Args())
-	}
-	var arch train.Arch
-	switch *preset {
-	case "tinyvgg":
-		arch = train.TinyVGGArch()
-	case "cnn-explainer":
-		arch = train.CNNExplainerArch()
-	default:
-		return fmt.Errorf("unknown -preset %q (tinyvgg or cnn-explainer)", *preset)
-	}
-	for _, o := range []struct {
-		v   int
-		dst *int
-	}{{*size, &arch.Size}, {*channels, &arch.Channels}, {*hidden, &arch.Hidden}, {*kernel, &arch.Kernel}, {*stride, &arch.Stride}} {
-		if o.v != 0 {
-			*o.dst = o.v
-		}
-	}
-	if *padding >= 0 {
-		arch.Padding = *padding
-	} else if *padding != -1 {
-		return fmt.Errorf("-padding %d must not be negative", *padding)
-	}
-	if err := checkTrain(arch, *epochs, *batch, *limit, *workers, *lr, *momentum); err != nil {
-		return err
-	}
-	opt, err := train.ParseOptimizer(*optimizer)
+	o, err := parseTrain(args, stderr)
 	if err != nil {
 		return err
 	}
-	sched, err := train.ParseSchedule(*schedule)
+	arch, err := o.arch()
 	if err != nil {
 		return err
 	}
-
+	if err := checkTrain(arch, o.epochs, o.batch, o.limit, o.workers, o.lr, o.momentum); err != nil {
+		return err
+	}
+	opt, err := train.ParseOptimizer(o.optimizer)
+	if err != nil {
+		return err
+	}
+	sched, err := train.ParseSchedule(o.schedule)
+	if err != nil {
+		return err
+	}
 	in := engine.Input{Shape: []int{arch.Size, arch.Size, arch.Channels}, Scale: 1.0 / 255}
-	var set *dataset.Set
-	if *images != "" {
-		set, err = dataset.ImageFolder(*images, in)
-	} else {
-		set, err = dataset.FashionMNIST(*data)
-	}
+	set, err := o.load(in, &arch)
 	if err != nil {
 		return err
 	}
-	if !sameInts(set.Train.Shape, in.Shape) {
-		return fmt.Errorf("the data has images of shape %v but the architecture expects %v (set -size and -channels)", set.Train.Shape, in.Shape)
-	}
-	if *classes != 0 && *classes != len(set.Classes) {
-		return fmt.Errorf("-classes %d, but the data has %d classes", *classes, len(set.Classes))
-	}
-	arch.Classes = set.Classes
 	name := "tinyvgg"
-	if *images == "" {
+	if o.images == "" {
 		name = "tinyvgg-fashion-mnist"
 	}
 	m, err := train.TinyVGG(name, arch)
 	if err != nil {
 		return err
 	}
-	if err := train.Init(m, *seed); err != nil {
+	if err := train.Init(m, o.seed); err != nil {
 		return err
 	}
-	trainSplit := set.Train.Head(*limit)
+	trainSplit := set.Train.Head(o.limit)
 	trainData, testData := splitData{trainSplit, in.Scale}, splitData{set.Test, in.Scale}
 	fmt.Fprintf(stdout, "model %s: %d parameters; %s: %d training and %d test examples\n",
 		m.Name, m.ParamCount(), set.Name, trainData.Len(), testData.Len())
 
-	prog := newProgress(stderr, *epochs, trainData.Len())
-	cfg := train.Config{
-		Epochs: *epochs, BatchSize: *batch, LR: *lr, Optimizer: opt, Momentum: *momentum, Schedule: sched,
-		Seed: *seed, Workers: *workers, Snapshots: *snapshots, Flip: *flip,
-		OnBatch: prog.batch,
-		OnEpoch: func(s train.EpochStats) {
-			prog.epochDone()
-			fmt.Fprintf(stdout, "epoch %d/%d: train loss %.4f acc %.4f, test loss %.4f acc %.4f, %.1fs (%.0f samples/s)\n",
-				s.Epoch, *epochs, s.TrainLoss, s.TrainAccuracy, s.TestLoss, s.TestAccuracy, s.Seconds, s.SamplesPerSec)
-		},
-	}
+	cfg := o.config(opt, sched, stdout, newProgress(stderr, o.epochs, trainData.Len()))
 	start := time.Now()
 	hist, err := train.Fit(m, trainData, testData, cfg)
 	if err != nil {
@@ -145,29 +78,144 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	}
 	elapsed := time.Since(start)
 	last := hist.Epochs[len(hist.Epochs)-1]
-	m.Provenance = engine.Provenance{
-		Source:       "cmd/tinyvgg train",
-		Dataset:      set.Name,
-		Command:      strings.TrimSpace("go run ./cmd/tinyvgg train " + strings.Join(args, " ")),
-		Seed:         int64(*seed),
-		Epochs:       *epochs,
-		TestAccuracy: math.Round(last.TestAccuracy*1e4) / 1e4,
-		Licence:      "MIT",
-		Notes: fmt.Sprintf("%s, lr %g (%s schedule), batch %d, %d training examples%s, PyTorch-style uniform initialisation",
-			opt, *lr, sched, *batch, trainData.Len(), map[bool]string{true: ", random left-right flips"}[*flip]),
-	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
+	m.Provenance = o.provenance(args, set.Name, last.TestAccuracy, opt, sched, trainData.Len())
+	if err := os.MkdirAll(o.out, 0o755); err != nil {
 		return err
 	}
-	if err := modelfile.Save(m, *out); err != nil {
+	if err := modelfile.Save(m, o.out); err != nil {
 		return err
 	}
-	if err := hist.Save(*out); err != nil {
+	if err := hist.Save(o.out); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "test accuracy %.4f after %d epochs in %s; wrote %s\n",
-		last.TestAccuracy, *epochs, elapsed.Round(time.Second), *out)
+		last.TestAccuracy, o.epochs, elapsed.Round(time.Second), o.out)
 	return nil
+}
+
+// trainOpts are the train command's flags.
+type trainOpts struct {
+	preset                                                   string
+	size, channels, hidden, kernel, padding, stride, classes int
+	epochs, batch, workers, limit                            int
+	lr, momentum                                             float64
+	optimizer, schedule, data, images, out                   string
+	seed                                                     uint64
+	snapshots, flip                                          bool
+}
+
+func parseTrain(args []string, stderr io.Writer) (trainOpts, error) {
+	var o trainOpts
+	fs := flag.NewFlagSet("train", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.preset, "preset", "tinyvgg", "architecture: tinyvgg (28x28x1, padding 1) or cnn-explainer (64x64x3, valid)")
+	fs.IntVar(&o.size, "size", 0, "input height and width (overrides the preset)")
+	fs.IntVar(&o.channels, "channels", 0, "input channels (overrides the preset)")
+	fs.IntVar(&o.hidden, "hidden", 0, "filters per convolution (overrides the preset)")
+	fs.IntVar(&o.kernel, "kernel", 0, "convolution kernel size (overrides the preset)")
+	fs.IntVar(&o.padding, "padding", -1, "zeros on every side of each convolution, 0 for valid (overrides the preset)")
+	fs.IntVar(&o.stride, "stride", 0, "convolution stride (overrides the preset)")
+	fs.IntVar(&o.classes, "classes", 0, "number of classes; must match the data (checked when set)")
+	fs.IntVar(&o.epochs, "epochs", defaultEpochs, "passes over the training set")
+	fs.IntVar(&o.batch, "batch", defaultBatch, "examples per mini-batch")
+	fs.Float64Var(&o.lr, "lr", defaultLR, "learning rate (the peak, with -schedule cosine)")
+	fs.StringVar(&o.optimizer, "optimizer", "adam", "adam or sgd")
+	fs.Float64Var(&o.momentum, "momentum", 0.9, "momentum for sgd")
+	fs.StringVar(&o.schedule, "schedule", defaultSchedule, "learning-rate schedule: cosine (to 0 by the end) or constant")
+	fs.Uint64Var(&o.seed, "seed", defaultSeed, "seed for the initial weights and the shuffling")
+	fs.IntVar(&o.workers, "workers", 0, "goroutines computing gradients (0: one per core); the result does not depend on it")
+	fs.StringVar(&o.data, "data", dataset.FashionMNISTDir, "folder with the Fashion-MNIST IDX files")
+	fs.StringVar(&o.images, "images", "", "train on an image folder DIR/train/<class>/*.png|jpg and DIR/test/<class>/... instead")
+	fs.StringVar(&o.out, "out", "model", "folder to write model.json, model.safetensors and the training history into")
+	fs.IntVar(&o.limit, "limit", 0, "train on the first N training examples only (0: all)")
+	fs.BoolVar(&o.snapshots, "snapshots", true, "keep per-epoch weight snapshots in history.safetensors")
+	fs.BoolVar(&o.flip, "flip", defaultFlip, "mirror training pictures left to right at random (augmentation)")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	return o, nil
+}
+
+// arch is the preset with the flags that override it.
+func (o trainOpts) arch() (train.Arch, error) {
+	var arch train.Arch
+	switch o.preset {
+	case "tinyvgg":
+		arch = train.TinyVGGArch()
+	case "cnn-explainer":
+		arch = train.CNNExplainerArch()
+	default:
+		return arch, fmt.Errorf("unknown -preset %q (tinyvgg or cnn-explainer)", o.preset)
+	}
+	for _, f := range []struct {
+		v   int
+		dst *int
+	}{{o.size, &arch.Size}, {o.channels, &arch.Channels}, {o.hidden, &arch.Hidden}, {o.kernel, &arch.Kernel}, {o.stride, &arch.Stride}} {
+		if f.v != 0 {
+			*f.dst = f.v
+		}
+	}
+	if o.padding >= 0 {
+		arch.Padding = o.padding
+	} else if o.padding != -1 {
+		return arch, fmt.Errorf("-padding %d must not be negative", o.padding)
+	}
+	return arch, nil
+}
+
+// load reads the training data, checks it fits the input and -classes,
+// and sets arch's classes from it.
+func (o trainOpts) load(in engine.Input, arch *train.Arch) (*dataset.Set, error) {
+	var set *dataset.Set
+	var err error
+	if o.images != "" {
+		set, err = dataset.ImageFolder(o.images, in)
+	} else {
+		set, err = dataset.FashionMNIST(o.data)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !sameInts(set.Train.Shape, in.Shape) {
+		return nil, fmt.Errorf("the data has images of shape %v but the architecture expects %v (set -size and -channels)", set.Train.Shape, in.Shape)
+	}
+	if o.classes != 0 && o.classes != len(set.Classes) {
+		return nil, fmt.Errorf("-classes %d, but the data has %d classes", o.classes, len(set.Classes))
+	}
+	arch.Classes = set.Classes
+	return set, nil
+}
+
+// config is the trainer's configuration, reporting to prog and stdout.
+func (o trainOpts) config(opt train.Optimizer, sched train.Schedule, stdout io.Writer, prog *progress) train.Config {
+	return train.Config{
+		Epochs: o.epochs, BatchSize: o.batch, LR: o.lr, Optimizer: opt, Momentum: o.momentum, Schedule: sched,
+		Seed: o.seed, Workers: o.workers, Snapshots: o.snapshots, Flip: o.flip,
+		OnBatch: prog.batch,
+		OnEpoch: func(s train.EpochStats) {
+			prog.epochDone()
+			fmt.Fprintf(stdout, "epoch %d/%d: train loss %.4f acc %.4f, test loss %.4f acc %.4f, %.1fs (%.0f samples/s)\n",
+				s.Epoch, o.epochs, s.TrainLoss, s.TrainAccuracy, s.TestLoss, s.TestAccuracy, s.Seconds, s.SamplesPerSec)
+		},
+	}
+}
+
+// provenance records how the model was made, for its model card.
+func (o trainOpts) provenance(args []string, setName string, acc float64, opt train.Optimizer, sched train.Schedule, examples int) engine.Provenance {
+	return engine.Provenance{
+		Source:       "cmd/tinyvgg train",
+		Dataset:      setName,
+		Command:      strings.TrimSpace("go run ./cmd/tinyvgg train " + strings.Join(args, " ")),
+		Seed:         int64(o.seed),
+		Epochs:       o.epochs,
+		TestAccuracy: math.Round(acc*1e4) / 1e4,
+		Licence:      "MIT",
+		Notes: fmt.Sprintf("%s, lr %g (%s schedule), batch %d, %d training examples%s, PyTorch-style uniform initialisation",
+			opt, o.lr, sched, o.batch, examples, map[bool]string{true: ", random left-right flips"}[o.flip]),
+	}
 }
 
 // splitData serves a dataset split to the trainer, scaling pixels on the

@@ -11,26 +11,8 @@ import (
 // layer turns node n, which reads chain value cur, into engine layers and
 // returns the chain value after it.
 func (im *importer) layer(n *nodeProto, cur string, visited map[*nodeProto]bool) (string, error) {
-	if len(n.inputs) == 0 || n.inputs[0] != cur || slices.Contains(n.inputs[1:], cur) {
-		return "", nodeErr(n, "reads the layer chain's value %q other than as its first input: only a single chain of layers is supported", cur)
-	}
-	if len(n.outputs) == 0 || n.outputs[0] == "" {
-		return "", nodeErr(n, "has no output")
-	}
-	for _, o := range n.outputs[1:] {
-		if len(im.consumers[o]) > 0 || o == im.g.outputs[0].name {
-			return "", nodeErr(n, "its extra output %q is used; only the first output of a layer is supported", o)
-		}
-	}
-	for _, in := range n.inputs[1:] {
-		if _, isInit := im.inits[in]; isInit || in == "" {
-			continue
-		}
-		if _, err := im.constOf(in); errors.Is(err, errDynamic) {
-			return "", nodeErr(n, "input %q is computed from the image too: the graph joins two branches here (or loops), and only a single chain of layers is supported", in)
-		} else if err != nil {
-			return "", err
-		}
+	if err := im.checkChainNode(n, cur); err != nil {
+		return "", err
 	}
 	if im.pad != nil && n.op != "Conv" && n.op != "AveragePool" {
 		if slices.ContainsFunc(im.pad, func(p int) bool { return p != 0 }) {
@@ -39,31 +21,9 @@ func (im *importer) layer(n *nodeProto, cur string, visited map[*nodeProto]bool)
 		im.pad = nil
 	}
 	name := im.uniqueName(n)
-	map3 := func() error {
-		if len(im.shape) != 3 {
-			return nodeErr(n, "needs a (1, C, H, W) input, gets a vector of %d", im.shape[0])
-		}
-		return nil
-	}
 	switch n.op {
-	case "Conv":
-		if err := map3(); err != nil {
-			return "", err
-		}
-		l, err := im.conv(n, name)
-		if err != nil {
-			return "", err
-		}
-		return im.add(n, l)
-	case "MaxPool", "AveragePool":
-		if err := map3(); err != nil {
-			return "", err
-		}
-		l, err := im.pool(n, name)
-		if err != nil {
-			return "", err
-		}
-		return im.add(n, l)
+	case "Conv", "MaxPool", "AveragePool":
+		return im.spatialLayer(n, name)
 	case "GlobalAveragePool":
 		return im.add(n, &engine.GlobalAvgPool{LayerName: name})
 	case "Relu":
@@ -77,14 +37,7 @@ func (im *importer) layer(n *nodeProto, cur string, visited map[*nodeProto]bool)
 	case "Dropout", "Identity":
 		return im.add(n, &engine.Identity{LayerName: name})
 	case "Softmax":
-		def := int64(-1)
-		if im.opset < 13 {
-			def = 1
-		}
-		if ax := attrInt(n, "axis", def); len(im.shape) != 1 || (ax != 1 && ax != -1) {
-			return "", nodeErr(n, "softmax over axis %d of a %d-dimensional value: only a softmax over the classes of a (1, N) vector is supported", ax, len(im.shape)+1)
-		}
-		return im.add(n, &engine.Softmax{LayerName: name})
+		return im.softmax(n, name)
 	case "BatchNormalization":
 		return im.batchNorm(n, name)
 	case "Flatten":
@@ -93,21 +46,7 @@ func (im *importer) layer(n *nodeProto, cur string, visited map[*nodeProto]bool)
 		}
 		return im.add(n, &engine.Flatten{LayerName: name, ChannelsFirst: true})
 	case "Reshape":
-		if len(n.inputs) < 2 {
-			return "", nodeErr(n, "needs a shape input")
-		}
-		s, err := im.constOf(n.inputs[1])
-		if err != nil {
-			return "", nodeWrap(n, "its shape must be known at import time", err)
-		}
-		dims, err := reshapeDims(im.chain[cur], s.ints())
-		if err != nil {
-			return "", nodeWrap(n, "", err)
-		}
-		if len(dims) != 2 || dims[0] != 1 {
-			return "", nodeErr(n, "reshapes %v to %v: only flattening to (1, N) is supported", im.chain[cur], dims)
-		}
-		return im.add(n, &engine.Flatten{LayerName: name, ChannelsFirst: true})
+		return im.reshape(n, name, cur)
 	case "Gemm":
 		return im.gemm(n, name)
 	case "MatMul":
@@ -116,6 +55,84 @@ func (im *importer) layer(n *nodeProto, cur string, visited map[*nodeProto]bool)
 		return im.padLayer(n)
 	}
 	return "", nodeErr(n, "op %s is not supported; supported on the layer chain: %s", n.op, supported)
+}
+
+// checkChainNode checks that node n continues a single chain at value cur:
+// cur is its first input only, no extra output is used, and its other
+// inputs are weights or constants, not a second branch from the image.
+func (im *importer) checkChainNode(n *nodeProto, cur string) error {
+	if len(n.inputs) == 0 || n.inputs[0] != cur || slices.Contains(n.inputs[1:], cur) {
+		return nodeErr(n, "reads the layer chain's value %q other than as its first input: only a single chain of layers is supported", cur)
+	}
+	if len(n.outputs) == 0 || n.outputs[0] == "" {
+		return nodeErr(n, "has no output")
+	}
+	for _, o := range n.outputs[1:] {
+		if len(im.consumers[o]) > 0 || o == im.g.outputs[0].name {
+			return nodeErr(n, "its extra output %q is used; only the first output of a layer is supported", o)
+		}
+	}
+	for _, in := range n.inputs[1:] {
+		if _, isInit := im.inits[in]; isInit || in == "" {
+			continue
+		}
+		if _, err := im.constOf(in); errors.Is(err, errDynamic) {
+			return nodeErr(n, "input %q is computed from the image too: the graph joins two branches here (or loops), and only a single chain of layers is supported", in)
+		} else if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// spatialLayer imports a Conv or a pool, which need a (1, C, H, W) input.
+func (im *importer) spatialLayer(n *nodeProto, name string) (string, error) {
+	if len(im.shape) != 3 {
+		return "", nodeErr(n, "needs a (1, C, H, W) input, gets a vector of %d", im.shape[0])
+	}
+	var l engine.Layer
+	var err error
+	if n.op == "Conv" {
+		l, err = im.conv(n, name)
+	} else {
+		l, err = im.pool(n, name)
+	}
+	if err != nil {
+		return "", err
+	}
+	return im.add(n, l)
+}
+
+// softmax imports a Softmax, which must run over the classes of a vector.
+func (im *importer) softmax(n *nodeProto, name string) (string, error) {
+	def := int64(-1)
+	if im.opset < 13 {
+		def = 1
+	}
+	if ax := attrInt(n, "axis", def); len(im.shape) != 1 || (ax != 1 && ax != -1) {
+		return "", nodeErr(n, "softmax over axis %d of a %d-dimensional value: only a softmax over the classes of a (1, N) vector is supported", ax, len(im.shape)+1)
+	}
+	return im.add(n, &engine.Softmax{LayerName: name})
+}
+
+// reshape imports a Reshape whose shape is known at import time and only
+// flattens the chain value cur to (1, N).
+func (im *importer) reshape(n *nodeProto, name, cur string) (string, error) {
+	if len(n.inputs) < 2 {
+		return "", nodeErr(n, "needs a shape input")
+	}
+	s, err := im.constOf(n.inputs[1])
+	if err != nil {
+		return "", nodeWrap(n, "its shape must be known at import time", err)
+	}
+	dims, err := reshapeDims(im.chain[cur], s.ints())
+	if err != nil {
+		return "", nodeWrap(n, "", err)
+	}
+	if len(dims) != 2 || dims[0] != 1 {
+		return "", nodeErr(n, "reshapes %v to %v: only flattening to (1, N) is supported", im.chain[cur], dims)
+	}
+	return im.add(n, &engine.Flatten{LayerName: name, ChannelsFirst: true})
 }
 
 // spatial reads kernel_shape, strides, pads, dilations and auto_pad, adding

@@ -12,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"unicode/utf8"
+
+	"cnnexplainer/engine"
 )
 
 // headerEntry is written in this field order, which is also the order the
@@ -59,31 +61,35 @@ func Write(w io.Writer, f *File) error {
 	if dt != F32 && dt != F16 {
 		return fmt.Errorf("safetensors: cannot write dtype %q (F32 or F16)", dt)
 	}
+	names := f.Names()
+	hdr, err := encodeHeader(f, names, dt)
+	if err != nil {
+		return err
+	}
+	var n [8]byte
+	binary.LittleEndian.PutUint64(n[:], uint64(len(hdr)))
+	if _, err := w.Write(n[:]); err != nil {
+		return err
+	}
+	if _, err := w.Write(hdr); err != nil {
+		return err
+	}
+	return writeData(w, f, names, dt)
+}
+
+// encodeHeader checks f's tensors and returns the JSON header for them,
+// stored as dt in the order of names, padded to a multiple of 8 bytes.
+func encodeHeader(f *File, names []string, dt DType) ([]byte, error) {
 	size := dt.size()
 	header := make(map[string]any, len(f.Tensors)+1)
 	if len(f.Metadata) > 0 {
 		header[metadataKey] = f.Metadata
 	}
-	names := f.Names()
 	pos := 0
 	for _, name := range names {
 		t := f.Tensors[name]
-		if name == metadataKey {
-			return fmt.Errorf("safetensors: %q is reserved and cannot name a tensor", name)
-		}
-		if t == nil {
-			return fmt.Errorf("safetensors: tensor %q is nil", name)
-		}
-		if !utf8.ValidString(name) {
-			return fmt.Errorf("safetensors: tensor name %q is not UTF-8", name)
-		}
-		for _, d := range t.Shape {
-			if d < 0 {
-				return fmt.Errorf("safetensors: tensor %q has a negative dimension in shape %v", name, t.Shape)
-			}
-		}
-		if n := numElements(t.Shape); n != len(t.Data) {
-			return fmt.Errorf("safetensors: tensor %q: shape %v needs %d values, has %d", name, t.Shape, n, len(t.Data))
+		if err := checkTensor(name, t); err != nil {
+			return nil, err
 		}
 		shape := t.Shape
 		if shape == nil {
@@ -97,7 +103,7 @@ func Write(w io.Writer, f *File) error {
 	enc := json.NewEncoder(&hb)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(header); err != nil { // map keys come out sorted
-		return fmt.Errorf("safetensors: header: %w", err)
+		return nil, fmt.Errorf("safetensors: header: %w", err)
 	}
 	hdr := bytes.TrimRight(hb.Bytes(), "\n")
 	// Pad with spaces so the data starts on an 8-byte boundary, as the
@@ -105,14 +111,34 @@ func Write(w io.Writer, f *File) error {
 	for len(hdr)%8 != 0 {
 		hdr = append(hdr, ' ')
 	}
-	var n [8]byte
-	binary.LittleEndian.PutUint64(n[:], uint64(len(hdr)))
-	if _, err := w.Write(n[:]); err != nil {
-		return err
+	return hdr, nil
+}
+
+// checkTensor reports why tensor t cannot be written under name.
+func checkTensor(name string, t *engine.Tensor) error {
+	if name == metadataKey {
+		return fmt.Errorf("safetensors: %q is reserved and cannot name a tensor", name)
 	}
-	if _, err := w.Write(hdr); err != nil {
-		return err
+	if t == nil {
+		return fmt.Errorf("safetensors: tensor %q is nil", name)
 	}
+	if !utf8.ValidString(name) {
+		return fmt.Errorf("safetensors: tensor name %q is not UTF-8", name)
+	}
+	for _, d := range t.Shape {
+		if d < 0 {
+			return fmt.Errorf("safetensors: tensor %q has a negative dimension in shape %v", name, t.Shape)
+		}
+	}
+	if n := numElements(t.Shape); n != len(t.Data) {
+		return fmt.Errorf("safetensors: tensor %q: shape %v needs %d values, has %d", name, t.Shape, n, len(t.Data))
+	}
+	return nil
+}
+
+// writeData writes the tensors' values as dt in the order of names,
+// through a small buffer.
+func writeData(w io.Writer, f *File, names []string, dt DType) error {
 	buf := make([]byte, 0, 1<<15)
 	for _, name := range names {
 		for _, v := range f.Tensors[name].Data {
