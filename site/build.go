@@ -620,10 +620,14 @@ func (b *builder) dataFiles() error {
 		if fl, ms := net.flattenBefore(net.Logits); net.Logits >= 0 && fl != nil && ms >= 0 {
 			tensors[net.Model.Layers[ms].Name()] = nil
 		}
+		tr, err := net.trace(r)
+		if err != nil {
+			return err
+		}
 		for _, name := range sortedKeys(tensors) {
-			t := r.Trace.Input
+			t := r.Input
 			if name != "input" {
-				t = r.Trace.Output(name)
+				t = tr.Output(name)
 			}
 			if err := b.tree.add(dataFile(r.ID, name), dataScript(name, t.Shape, t.Data)); err != nil {
 				return err

@@ -62,7 +62,7 @@ type SoftmaxRow struct {
 
 func (v *views) softmax(p pageCtx, r *Run) (*SoftmaxView, error) {
 	sv := &SoftmaxView{}
-	lo := r.Trace.Logits
+	lo := r.Logits
 	m := lo[argmax(lo)]
 	var sum float64
 	for _, z := range lo {
@@ -70,7 +70,7 @@ func (v *views) softmax(p pageCtx, r *Run) (*SoftmaxView, error) {
 	}
 	for k, z := range lo {
 		e := math.Exp(float64(z - m))
-		row := SoftmaxRow{Class: p.lang.Class(v.net.Classes[k]), Logit: num(z, 4), Exp: num(float32(e), 4), Prob: num(r.Trace.Probs[k]*100, 2), BarStyle: template.CSS("width:" + render.Num(float64(r.Trace.Probs[k])*100) + "%"), Top: k == r.Pred}
+		row := SoftmaxRow{Class: p.lang.Class(v.net.Classes[k]), Logit: num(z, 4), Exp: num(float32(e), 4), Prob: num(r.Probs[k]*100, 2), BarStyle: template.CSS("width:" + render.Num(float64(r.Probs[k])*100) + "%"), Top: k == r.Pred}
 		if v.net.Logits >= 0 {
 			row.Href = p.rel(v.neuronPath(p.lang, r, v.net.Model.Layers[v.net.Logits].Name(), k))
 		}
@@ -80,7 +80,7 @@ func (v *views) softmax(p pageCtx, r *Run) (*SoftmaxView, error) {
 	k := r.Pred
 	var err error
 	sv.Formula, err = formula(fmt.Sprintf(`p_{%d} = \frac{\exp(%s - %s)}{\sum_{j} \exp(z_j - %s)} = \frac{%s}{%s} = %s`,
-		k, texNum(num(lo[k], 4)), texNum(num(m, 4)), texNum(num(m, 4)), num(float32(math.Exp(float64(lo[k]-m))), 4), sv.Sum, num(r.Trace.Probs[k], 4)))
+		k, texNum(num(lo[k], 4)), texNum(num(m, 4)), texNum(num(m, 4)), num(float32(math.Exp(float64(lo[k]-m))), 4), sv.Sum, num(r.Probs[k], 4)))
 	return sv, err
 }
 
@@ -90,8 +90,12 @@ func (v *views) classDetail(p pageCtx, r *Run, li, k int, d *DetailView) (*Detai
 		return nil, fmt.Errorf("layer %s has no class %d", v.net.Model.Layers[li].Name(), k)
 	}
 	d.Kind = "class"
-	cv := &ClassView{Class: p.lang.Class(v.net.Classes[k]), N: l.In, Bias: num(l.Bias[k], 4), Prob: num(r.Trace.Probs[k]*100, 2)}
-	x := r.Trace.LayerInput(li).Data
+	cv := &ClassView{Class: p.lang.Class(v.net.Classes[k]), N: l.In, Bias: num(l.Bias[k], 4), Prob: num(r.Probs[k]*100, 2)}
+	tr, err := v.net.trace(r)
+	if err != nil {
+		return nil, err
+	}
+	x := tr.LayerInput(li).Data
 	fl, ms := v.net.flattenBefore(li)
 	var mapShape []int
 	if fl != nil && ms >= 0 {
@@ -149,7 +153,6 @@ func (v *views) classDetail(p pageCtx, r *Run, li, k int, d *DetailView) (*Detai
 	}
 	cv.More = len(order) - len(cv.Terms)
 	cv.Logit = num(z, 4)
-	var err error
 	cv.Formula, err = formula(fmt.Sprintf(`z_{%d} = b_{%d} + \sum_{i=0}^{%d} w_{i,%d} \cdot v_i = %s + %s = %s`,
 		k, k, l.In-1, k, texNum(cv.Bias), texNum(num(z-l.Bias[k], 4)), texNum(cv.Logit)))
 	if err != nil {

@@ -217,7 +217,7 @@ func (b *builder) figure(pc pageCtx, p *PageData, d directive.Directive) (*FigDa
 		case "dense":
 			fd.Caption = pc.lang.Tf("figure.dense_caption", "class", det.Class.Class, "n", det.Class.N, "logit", det.Class.Logit)
 		case "softmax":
-			fd.Caption = pc.lang.Tf("figure.softmax_caption", "sample", fd.sampleName(pc, run), "class", pc.lang.Class(v.net.Classes[run.Pred]), "prob", num(run.Trace.Probs[run.Pred]*100, 1))
+			fd.Caption = pc.lang.Tf("figure.softmax_caption", "sample", fd.sampleName(pc, run), "class", pc.lang.Class(v.net.Classes[run.Pred]), "prob", num(run.Probs[run.Pred]*100, 1))
 		}
 	case "playground":
 		var err error

@@ -162,7 +162,7 @@ func (v *views) picker(p pageCtx, cur *Run, target func(*Run) string) []Pick {
 			// apart two pictures of one class.
 			if pred := v.net.Classes[r.Pred]; pred != r.Label {
 				label = p.lang.Tf("overview.pick_mistake", "label", label, "pred", p.lang.Class(pred))
-			} else if second := runnerUp(r.Trace.Probs, r.Pred); second >= 0 && r.Trace.Probs[second]*2 >= r.Trace.Probs[r.Pred] {
+			} else if second := runnerUp(r.Probs, r.Pred); second >= 0 && r.Probs[second]*2 >= r.Probs[r.Pred] {
 				// A close call (the runner-up has at least half the winner's
 				// probability) says so too.
 				label = p.lang.Tf("overview.pick_close", "label", label, "second", p.lang.Class(v.net.Classes[second]))
@@ -204,7 +204,11 @@ func (v *views) overview(p pageCtx, r *Run) (*OverviewView, error) {
 		ov.SampleTxt = p.lang.Class(r.Label)
 	}
 	ov.Pred = p.lang.Class(v.net.Classes[r.Pred])
-	ov.PredProb = num(r.Trace.Probs[r.Pred]*100, 1)
+	ov.PredProb = num(r.Probs[r.Pred]*100, 1)
+	tr, err := v.net.trace(r)
+	if err != nil {
+		return nil, err
+	}
 	pct := func(x, total float64) string { return render.Num(x/total*100) + "%" }
 	blocks, err := render.Blocks(v.net.Model)
 	if err != nil {
@@ -251,15 +255,15 @@ func (v *views) overview(p pageCtx, r *Run) (*OverviewView, error) {
 				}
 				box.Label = p.lang.Tf("overview.input_channel", "channel", v.channelName(p, bi))
 				box.Alt = p.lang.Tf("alt.input_channel", "channel", v.channelName(p, bi))
-				t := r.Trace.Input.Channel(bi)
+				t := r.Input.Channel(bi)
 				lo, hi := t.MinMax()
 				box.Min, box.Max = num(lo, 2), num(hi, 2)
 			case "output":
 				name := v.net.Classes[bi]
 				box.Class = p.lang.Class(name)
-				box.Prob = num(r.Trace.Probs[bi]*100, 1)
-				box.BarStyle = template.CSS("width:" + render.Num(float64(r.Trace.Probs[bi])*100) + "%")
-				box.Value = num(r.Trace.Logits[bi], 4)
+				box.Prob = num(r.Probs[bi]*100, 1)
+				box.BarStyle = template.CSS("width:" + render.Num(float64(r.Probs[bi])*100) + "%")
+				box.Value = num(r.Logits[bi], 4)
 				box.Top = bi == r.Pred
 				box.Label = p.lang.Tf("overview.class", "class", box.Class, "prob", box.Prob)
 				if v.net.Logits >= 0 {
@@ -277,7 +281,7 @@ func (v *views) overview(p pageCtx, r *Run) (*OverviewView, error) {
 						return nil, err
 					}
 				}
-				t := r.Trace.Output(c.Layer).Channel(bi)
+				t := tr.Output(c.Layer).Channel(bi)
 				lo, hi := t.MinMax()
 				box.Min, box.Max = num(lo, 2), num(hi, 2)
 				box.Label = p.lang.Tf("overview.neuron", "layer", c.Layer, "n", bi, "min", box.Min, "max", box.Max)
