@@ -238,6 +238,7 @@ func (b *builder) load(ctx context.Context) error {
 	for _, l := range b.langs {
 		b.views.chapters[l.Code] = newChapterIndex(b.chapters[l.Code])
 	}
+	b.views.makePicks(b.langs)
 	return nil
 }
 
