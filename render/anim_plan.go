@@ -55,8 +55,11 @@ func planAnimations(m *engine.Model, samples []Sample) ([]job, error) {
 			}
 			file := AnimFile(s.ID, l.Name())
 			figs := make([]Figure, len(b.members))
+			// One geometry for the whole bundle: its Params map is
+			// shared by the members (read-only), not made per member.
+			shape := animFigure(b.shape)
 			for k, mem := range b.members {
-				fig := animFigure(b.shape)
+				fig := shape
 				if mem.out.Values != nil {
 					fig.Range, fig.Scale = mem.out.Scale.Range(), mem.out.Scale.Scheme
 				}

@@ -73,27 +73,42 @@ func hex2(v uint32) string {
 // planned figures, except per-neuron (unit mode) ranges: there is one per
 // neuron and the page prints those ends from the manifest instead.
 func planLegends(jobs []job) ([]job, error) {
-	seen := map[string]bool{}
-	var out []job
+	lp := newLegendPlan()
+	if err := lp.add(jobs); err != nil {
+		return nil, err
+	}
+	return lp.jobs, nil
+}
+
+// legendPlan gathers planLegends' legends as jobs are planned, so figures
+// planned one sample at a time need not all be kept.
+type legendPlan struct {
+	seen map[string]bool
+	jobs []job
+}
+
+func newLegendPlan() *legendPlan { return &legendPlan{seen: map[string]bool{}} }
+
+func (lp *legendPlan) add(jobs []job) error {
 	for _, j := range jobs {
 		f := j.Figure
 		if f.Scale == 0 || f.Mode == Unit || f.Range[0] > f.Range[1] {
 			continue
 		}
 		file := LegendFile(f.Scale, f.Range)
-		if seen[file] {
+		if lp.seen[file] {
 			continue
 		}
-		seen[file] = true
+		lp.seen[file] = true
 		sc, err := NewScale(f.Scale, f.Range[0], f.Range[1])
 		if err != nil {
-			return nil, err
+			return err
 		}
-		out = append(out, job{
+		lp.jobs = append(lp.jobs, job{
 			Figure: Figure{File: file, Kind: KindLegend, Neuron: -1, Channel: -1, Range: sc.Range(),
 				Scale: f.Scale, Width: legendW, Height: legendH},
 			Draw: func() ([]byte, error) { return LegendSVG(sc) },
 		})
 	}
-	return out, nil
+	return nil
 }

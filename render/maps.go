@@ -30,29 +30,15 @@ const (
 )
 
 // planStatic plans every figure that is a picture of a value: inputs,
-// activation maps, kernels, dense weights, diagrams and legends.
+// activation maps, kernels, dense weights and diagrams.
 func planStatic(m *engine.Model, samples []Sample) ([]job, error) {
 	if err := checkLayerNames(m); err != nil {
 		return nil, err
 	}
 	var jobs []job
 	for _, s := range samples {
-		js, err := planInput(m, s)
+		js, err := planSampleStatic(m, s)
 		if err != nil {
-			return nil, err
-		}
-		jobs = append(jobs, js...)
-		js, shared, err := planActivations(m, s)
-		if err != nil {
-			return nil, err
-		}
-		jobs = append(jobs, js...)
-		jobs = append(jobs, planOverview(m, s, shared)...)
-		if js, err = planFlatten(m, s, shared); err != nil {
-			return nil, err
-		}
-		jobs = append(jobs, js...)
-		if js, err = planSoftmax(s); err != nil {
 			return nil, err
 		}
 		jobs = append(jobs, js...)
@@ -61,8 +47,29 @@ func planStatic(m *engine.Model, samples []Sample) ([]job, error) {
 	if err != nil {
 		return nil, err
 	}
+	return append(jobs, js...), nil
+}
+
+// planSampleStatic plans the pictures of one sample's values.
+func planSampleStatic(m *engine.Model, s Sample) ([]job, error) {
+	jobs, err := planInput(m, s)
+	if err != nil {
+		return nil, err
+	}
+	js, shared, err := planActivations(m, s)
+	if err != nil {
+		return nil, err
+	}
 	jobs = append(jobs, js...)
-	return jobs, nil
+	jobs = append(jobs, planOverview(m, s, shared)...)
+	if js, err = planFlatten(m, s, shared); err != nil {
+		return nil, err
+	}
+	jobs = append(jobs, js...)
+	if js, err = planSoftmax(s); err != nil {
+		return nil, err
+	}
+	return append(jobs, js...), nil
 }
 
 // checkLayerNames makes sure every layer name can be a path element.

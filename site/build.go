@@ -56,7 +56,7 @@ type builder struct {
 	sitemap  []sitemapEntry
 	smMu     sync.Mutex
 	pkey     string
-	pcache   *pageCache
+	pcache   *pageStore
 	keys     *keyLog
 	prog     *progress
 	learned  *learned // nil without a probe set
@@ -98,15 +98,13 @@ func Build(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	generated := b.generatedPaths()
 	b.measure()
-	if b.pcache == nil {
-		var warnings []string
-		for _, w := range b.report.Warnings {
-			if strings.Contains(w, "_index.md:") || stringsWarning(w) {
-				warnings = append(warnings, w)
-			}
+	var warnings []string // those of the cached pages' inputs
+	for _, w := range b.report.Warnings {
+		if strings.Contains(w, "_index.md:") || stringsWarning(w) {
+			warnings = append(warnings, w)
 		}
-		b.saveCache(b.pkey, generated, warnings)
 	}
+	b.pcache.save(b.tree, generated, b.sitemap, warnings, b.report.figureBytes)
 	b.prog.start("writing "+cfg.Out, 0)
 	if err := writeAtomic(cfg.Out, b.tree); err != nil {
 		return nil, err
@@ -225,8 +223,8 @@ func (b *builder) load(ctx context.Context) error {
 	if b.pkey, err = b.pagesKey(figKey); err != nil {
 		return err
 	}
-	b.pcache = loadPageCache(cfg.Cache, b.pkey, cfg.Log)
-	b.report.PagesCached = b.pcache != nil
+	b.pcache = openPages(cfg.Cache, b.pkey, cfg.Log)
+	b.report.PagesCached = b.pcache.hit()
 	b.report.Cached = cached
 	b.report.Figures = len(man.Figures)
 	for _, f := range man.Figures {
@@ -240,6 +238,7 @@ func (b *builder) load(ctx context.Context) error {
 	for _, l := range b.langs {
 		b.views.chapters[l.Code] = newChapterIndex(b.chapters[l.Code])
 	}
+	b.views.makePicks(b.langs)
 	return nil
 }
 
@@ -272,7 +271,7 @@ func (b *builder) pages(ctx context.Context) error {
 	net := b.views.net
 	for _, l := range b.langs {
 		for _, r := range net.Runs {
-			if b.pcache != nil {
+			if b.pcache.hit() {
 				break
 			}
 			jobs = append(jobs, func() error { return b.homePage(l, r) })
@@ -296,7 +295,7 @@ func (b *builder) pages(ctx context.Context) error {
 	if b.cfg.Try {
 		jobs = append(jobs, b.tryAssets)
 	}
-	if b.pcache == nil {
+	if !b.pcache.hit() {
 		jobs = append(jobs, b.dataFiles, b.classWeightFiles)
 	}
 	b.prog.start("pages", len(jobs))
@@ -309,9 +308,9 @@ func (b *builder) pages(ctx context.Context) error {
 	if err := runJobs(ctx, b.cfg.Jobs, jobs); err != nil {
 		return err
 	}
-	if b.pcache != nil {
-		b.useCache(b.pcache)
-	}
+	sm, warnings := b.pcache.place(b.tree)
+	b.sitemap = append(b.sitemap, sm...)
+	b.report.Warnings = append(b.report.Warnings, warnings...)
 	base := b.cfg.BaseURL
 	robots := "User-agent: *\nAllow: /\n"
 	if strings.Contains(base, "://") {
@@ -617,10 +616,14 @@ func (b *builder) dataFiles() error {
 			_, ms := net.flattenBefore(li)
 			tensors[net.Model.Layers[ms].Name()] = nil
 		}
+		tr, err := net.trace(r)
+		if err != nil {
+			return err
+		}
 		for _, name := range sortedKeys(tensors) {
-			t := r.Trace.Input
+			t := r.Input
 			if name != "input" {
-				t = r.Trace.Output(name)
+				t = tr.Output(name)
 			}
 			if err := b.tree.add(dataFile(r.ID, name), dataScript(name, t.Shape, t.Data)); err != nil {
 				return err
@@ -651,17 +654,11 @@ func (b *builder) measure() {
 			}
 		}
 	}
-	cachedSize := map[string]int64{}
-	if b.pcache != nil {
-		for _, f := range b.pcache.Files {
-			cachedSize[f.Path] = f.Size
-		}
-	}
 	for p, n := range b.tree.sizes {
 		add(p, n)
 	}
 	for p, src := range b.tree.copies {
-		if n, ok := cachedSize[p]; ok {
+		if n, ok := b.pcache.size(p); ok {
 			add(p, n)
 			continue
 		}

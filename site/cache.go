@@ -159,11 +159,12 @@ func cachedFigures(ctx context.Context, cfg Config, net *Net) (dir, key string, 
 	if err != nil {
 		return "", "", nil, false, fmt.Errorf("figure cache: %w", err)
 	}
-	samples := make([]render.Sample, len(net.Runs))
-	for i, r := range net.Runs {
-		samples[i] = render.Sample{ID: r.ID, Label: r.Label, Trace: r.Trace}
+	sample := func(i int) (render.Sample, error) {
+		r := net.Runs[i]
+		tr, err := net.trace(r)
+		return render.Sample{ID: r.ID, Label: r.Label, Trace: tr}, err
 	}
-	man, err = render.Render(ctx, net.Model, samples, net.History, tmp, render.Options{Workers: cfg.Jobs})
+	man, err = render.RenderStream(ctx, net.Model, len(net.Runs), sample, net.History, tmp, render.Options{Workers: cfg.Jobs})
 	if err != nil {
 		os.RemoveAll(tmp)
 		return "", "", nil, false, err

@@ -154,8 +154,12 @@ func (v *views) detail(p pageCtx, r *Run, li, n int) (*DetailView, error) {
 	if !v.net.isMap(li) {
 		return v.vectorDetail(p, r, li, n, d)
 	}
-	out := r.Trace.Layers[li].Output
-	in := r.Trace.LayerInput(li)
+	tr, err := v.net.trace(r)
+	if err != nil {
+		return nil, err
+	}
+	out := tr.Layers[li].Output
+	in := tr.LayerInput(li)
 	src := v.net.sourceLayer(li)
 	d.Pos = peak(out, n)
 	d.PosText = p.lang.Tf("detail.position", "row", d.Pos.Y, "col", d.Pos.X)

@@ -65,12 +65,12 @@ type SoftmaxRow struct {
 
 func (v *views) softmax(p pageCtx, r *Run) (*SoftmaxView, error) {
 	sv := &SoftmaxView{}
-	lo := r.Trace.Logits
-	st := r.Trace.Softmax()
+	lo := r.Logits
+	st := engine.SoftmaxParts(lo)
 	m := st.Max
 	for k, z := range lo {
 		e := st.Exps[k]
-		row := SoftmaxRow{Class: p.lang.Class(v.net.Classes[k]), Logit: num(z, 4), Exp: num(float32(e), 4), Prob: num(r.Trace.Probs[k]*100, 2), BarStyle: template.CSS("width:" + render.Num(float64(r.Trace.Probs[k])*100) + "%"), Top: k == r.Pred}
+		row := SoftmaxRow{Class: p.lang.Class(v.net.Classes[k]), Logit: num(z, 4), Exp: num(float32(e), 4), Prob: num(r.Probs[k]*100, 2), BarStyle: template.CSS("width:" + render.Num(float64(r.Probs[k])*100) + "%"), Top: k == r.Pred}
 		if v.net.Logits >= 0 {
 			row.Href = p.rel(v.neuronPath(p.lang, r, v.net.Model.Layers[v.net.Logits].Name(), k))
 		}
@@ -80,7 +80,7 @@ func (v *views) softmax(p pageCtx, r *Run) (*SoftmaxView, error) {
 	k := r.Pred
 	var err error
 	sv.Formula, err = formula(fmt.Sprintf(`p_{%d} = \frac{\exp(%s - %s)}{\sum_{j} \exp(z_j - %s)} = \frac{%s}{%s} = %s`,
-		k, texNum(num(lo[k], 4)), texNum(num(m, 4)), texNum(num(m, 4)), num(float32(st.Exps[k]), 4), sv.Sum, num(r.Trace.Probs[k], 4)))
+		k, texNum(num(lo[k], 4)), texNum(num(m, 4)), texNum(num(m, 4)), num(float32(st.Exps[k]), 4), sv.Sum, num(r.Probs[k], 4)))
 	return sv, err
 }
 
@@ -98,9 +98,13 @@ func (v *views) classDetail(p pageCtx, r *Run, li, k int, d *DetailView) (*Detai
 		d.Kind = "dense"
 		cv.Class, cv.From = v.neuronName(p, li, k), v.net.sourceLayer(li)
 	} else {
-		cv.Class, cv.Prob = p.lang.Class(v.net.Classes[k]), num(r.Trace.Probs[k]*100, 2)
+		cv.Class, cv.Prob = p.lang.Class(v.net.Classes[k]), num(r.Probs[k]*100, 2)
 	}
-	x := r.Trace.LayerInput(li).Data
+	tr, err := v.net.trace(r)
+	if err != nil {
+		return nil, err
+	}
+	x := tr.LayerInput(li).Data
 	fl, ms := v.net.flattenBefore(li)
 	var mapShape []int
 	if fl != nil && ms >= 0 {
@@ -168,7 +172,7 @@ func (v *views) classDetail(p pageCtx, r *Run, li, k int, d *DetailView) (*Detai
 	d.Value = cv.Logit
 	if unit {
 		if l.Act == engine.ActReLU {
-			out := r.Trace.Layers[li].Output.Data[k]
+			out := tr.Layers[li].Output.Data[k]
 			cv.Relu = num(out, 4)
 			d.Value = cv.Relu
 		}

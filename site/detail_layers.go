@@ -75,8 +75,12 @@ type VectorView struct {
 // unit's input value, where it comes from, the formula, the output.
 func (v *views) vectorDetail(p pageCtx, r *Run, li, n int, d *DetailView) (*DetailView, error) {
 	l := v.net.Model.Layers[li]
-	x := r.Trace.LayerInput(li).Data[n]
-	d.Value = num(r.Trace.Layers[li].Output.Data[n], 4)
+	tr, err := v.net.trace(r)
+	if err != nil {
+		return nil, err
+	}
+	x := tr.LayerInput(li).Data[n]
+	d.Value = num(tr.Layers[li].Output.Data[n], 4)
 	d.Vector = &VectorView{In: num(x, 4), From: p.lang.T("overview.input")}
 	if li > 0 {
 		d.Vector.From = v.neuronName(p, li-1, n)
@@ -84,7 +88,6 @@ func (v *views) vectorDetail(p pageCtx, r *Run, li, n int, d *DetailView) (*Deta
 			d.Vector.FromHref = p.rel(v.neuronPath(p.lang, r, v.net.Model.Layers[li-1].Name(), n))
 		}
 	}
-	var err error
 	if d.Formula, err = pointFormula(l, n, x, d); err != nil {
 		return nil, err
 	}

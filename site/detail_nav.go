@@ -130,8 +130,9 @@ func (v *views) detailNav(p pageCtx, r *Run, li, n int, kind string) DetailNav {
 	}
 	nav.Before = v.layerLink(p, r, li, n, -1)
 	nav.After = v.layerLink(p, r, li, n, +1)
-	for _, pk := range v.picker(p, r, func(x *Run) string { return v.neuronPath(p.lang, x, layer, n) }) {
-		l := NavLink{Title: pk.Label, Href: near(p.path, v.neuronPath(p.lang, v.net.run(pk.ID), layer, n)), Current: pk.Current}
+	for i, pk := range v.picker(p, r, func(x *Run) string { return v.neuronPath(p.lang, x, layer, n) }) {
+		// The picker lists the runs in order: no look-up by id.
+		l := NavLink{Title: pk.Label, Href: near(p.path, v.neuronPath(p.lang, v.net.Runs[i], layer, n)), Current: pk.Current}
 		nav.Samples = append(nav.Samples, l)
 	}
 	return nav

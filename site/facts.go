@@ -63,8 +63,8 @@ func factNames() map[string]factFunc {
 			return fact{n.Runs[0].ID, n.Runs[0].ID}, nil
 		},
 		"dead-since": factDeadSince,
-		"prob":       sampleFact(func(r *Run, k int, _ *Language, _ []string) fact { return percent(float64(r.Trace.Probs[k]), 2) }),
-		"logit":      sampleFact(func(r *Run, k int, _ *Language, _ []string) fact { v := num(r.Trace.Logits[k], 4); return fact{v, v} }),
+		"prob":       sampleFact(func(r *Run, k int, _ *Language, _ []string) fact { return percent(float64(r.Probs[k]), 2) }),
+		"logit":      sampleFact(func(r *Run, k int, _ *Language, _ []string) fact { v := num(r.Logits[k], 4); return fact{v, v} }),
 		"class": sampleFact(func(r *Run, k int, l *Language, classes []string) fact {
 			return fact{strconv.Itoa(k), l.Class(classes[k])}
 		}),
@@ -360,11 +360,11 @@ func sampleFact(get func(r *Run, k int, l *Language, classes []string) fact) fac
 				return fact{}, err
 			}
 		} else if rank := d.Int("rank", 1); rank > 1 {
-			order := make([]int, len(r.Trace.Probs))
+			order := make([]int, len(r.Probs))
 			for i := range order {
 				order[i] = i
 			}
-			sort.SliceStable(order, func(a, b int) bool { return r.Trace.Probs[order[a]] > r.Trace.Probs[order[b]] })
+			sort.SliceStable(order, func(a, b int) bool { return r.Probs[order[a]] > r.Probs[order[b]] })
 			if rank > len(order) {
 				return fact{}, noFact{reason: fmt.Sprintf("the model has only %d classes", len(order))}
 			}

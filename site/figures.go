@@ -14,30 +14,49 @@ type figKey struct {
 	mode            render.Mode
 }
 
-// figIndex finds render's figures by what they show.
+// figIndex finds render's figures by what they show. It holds positions
+// in the manifest, not copies: a site of hundreds of samples has hundreds
+// of thousands of figures.
 type figIndex struct {
-	byKey map[figKey]render.Figure
-	all   []render.Figure
+	byKey    map[figKey]int32
+	bySample map[string][]int32 // each sample's figures, in manifest order
+	all      []render.Figure
 }
 
 func newFigIndex(m *render.Manifest) *figIndex {
-	ix := &figIndex{byKey: map[figKey]render.Figure{}}
+	ix := &figIndex{byKey: map[figKey]int32{}, bySample: map[string][]int32{}}
 	if m == nil {
 		return ix
 	}
 	ix.all = m.Figures
-	for _, f := range m.Figures {
+	for i, f := range m.Figures {
 		k := figKey{f.Kind, f.Sample, f.Layer, f.Neuron, f.Channel, f.Mode}
 		if _, dup := ix.byKey[k]; !dup {
-			ix.byKey[k] = f
+			ix.byKey[k] = int32(i)
+		}
+		if f.Sample != "" {
+			ix.bySample[f.Sample] = append(ix.bySample[f.Sample], int32(i))
 		}
 	}
 	return ix
 }
 
 func (ix *figIndex) find(kind render.FigureKind, sample, layer string, neuron, channel int, mode render.Mode) (render.Figure, bool) {
-	f, ok := ix.byKey[figKey{kind, sample, layer, neuron, channel, mode}]
-	return f, ok
+	i, ok := ix.byKey[figKey{kind, sample, layer, neuron, channel, mode}]
+	if !ok {
+		return render.Figure{}, false
+	}
+	return ix.all[i], true
+}
+
+// ofSample calls fn with each figure of sample of the given kind, in
+// manifest order, until fn returns false.
+func (ix *figIndex) ofSample(sample string, kind render.FigureKind, fn func(render.Figure) bool) {
+	for _, i := range ix.bySample[sample] {
+		if f := ix.all[i]; f.Kind == kind && !fn(f) {
+			return
+		}
+	}
 }
 
 // figURL is the site path of a figure: its file, and for a figure inside

@@ -125,17 +125,21 @@ func (b *builder) lookRun(r *Run) (*lookedRun, error) {
 	if err != nil {
 		return nil, err
 	}
+	tr, err := net.trace(r)
+	if err != nil {
+		return nil, err
+	}
 	lk := &lookedRun{}
 	for c := range net.Classes {
-		s, err := insight.SaliencyOf(net.Model, r.Trace, c)
+		s, err := insight.SaliencyOf(net.Model, tr, c)
 		if err != nil {
 			return nil, err
 		}
-		cam, err := insight.GradCAM(net.Model, r.Trace, c)
+		cam, err := insight.GradCAM(net.Model, tr, c)
 		if err != nil {
 			return nil, err
 		}
-		lc, err := insight.LayerCAM(net.Model, r.Trace, c)
+		lc, err := insight.LayerCAM(net.Model, tr, c)
 		if err != nil {
 			return nil, err
 		}
@@ -163,7 +167,7 @@ func (b *builder) lookRun(r *Run) (*lookedRun, error) {
 
 // tracePicture recovers a sample's 8-bit picture from its scaled input.
 func tracePicture(r *Run) (render.Picture, error) {
-	in := r.Trace.Input
+	in := r.Input
 	if len(in.Shape) != 3 || (in.Shape[2] != 1 && in.Shape[2] != 3) {
 		return render.Picture{}, fmt.Errorf("input of shape %v cannot be drawn", in.Shape)
 	}

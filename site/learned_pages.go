@@ -301,7 +301,7 @@ func (b *builder) lookedView(pc pageCtx, lr *learned, id string) (*LookedView, e
 	l := pc.lang
 	pred := l.Class(net.Classes[r.Pred])
 	v := &LookedView{Picture: Img{Src: pc.rel(r.Image), Alt: l.Tf("learned.sample_alt", "sample", b.sampleName(l, id)), W: 112, H: 112, Pixelated: true},
-		Lead:   l.Tf("learned.looked_lead", "pred", pred, "prob", num(r.Trace.Probs[r.Pred]*100, 1), "layer", lk.CAMLayer),
+		Lead:   l.Tf("learned.looked_lead", "pred", pred, "prob", num(r.Probs[r.Pred]*100, 1), "layer", lk.CAMLayer),
 		Legend: Img{Src: pc.rel(learnedFigs + "legend.svg"), Alt: l.T("learned.legend_alt"), W: 200, H: 24}}
 	order := []int{r.Pred}
 	truth := -1
@@ -320,7 +320,7 @@ func (b *builder) lookedView(pc pageCtx, lr *learned, id string) (*LookedView, e
 	}
 	for _, c := range order {
 		class := l.Class(net.Classes[c])
-		row := LookedRow{Class: class, Prob: num(r.Trace.Probs[c]*100, 1),
+		row := LookedRow{Class: class, Prob: num(r.Probs[c]*100, 1),
 			Sal:    Img{Src: pc.rel(lookedFile("sal", id, c)), Alt: l.Tf("learned.sal_alt", "class", class), W: 84, H: 84, Pixelated: true},
 			Cam:    Img{Src: pc.rel(lookedFile("cam", id, c)), Alt: l.Tf("learned.cam_alt", "class", class), W: 84, H: 84, Pixelated: true},
 			LCam:   Img{Src: pc.rel(lookedFile("lcam", id, c)), Alt: l.Tf("learned.lcam_alt", "class", class), W: 84, H: 84, Pixelated: true},

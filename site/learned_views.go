@@ -23,7 +23,11 @@ func (b *builder) featuresView(pc pageCtx, lr *learned) (*FeaturesView, error) {
 	// The site's samples are placed in the probe set's plane and ringed.
 	marked := 0
 	for _, r := range net.Runs {
-		xy, err := lr.pca.Project(r.Trace.Output(lr.res.FeatureLayer).Data)
+		tr, err := net.trace(r)
+		if err != nil {
+			return nil, err
+		}
+		xy, err := lr.pca.Project(tr.Output(lr.res.FeatureLayer).Data)
 		if err != nil {
 			return nil, fmt.Errorf("sample %s: %w", r.ID, err)
 		}

@@ -57,32 +57,49 @@ func (v *views) overviewLegends(p pageCtx, r *Run, blockOf map[string]int) ([]Le
 	lv.Lo, lv.Hi = "", ""
 	out := []LegendView{lv}
 	seen := map[string]bool{}
+	var err error
 	for _, mode := range []render.Mode{render.Module, render.Global} {
-		for _, f := range v.figs.kinds("", render.KindActivation) {
+		// Only this sample's maps: scanning every sample's made the
+		// overviews cost the square of the samples.
+		v.figs.ofSample(r.ID, render.KindActivation, func(f render.Figure) bool {
 			b, ok := blockOf[f.Layer]
-			if f.Sample != r.ID || f.Mode != mode || !ok {
-				continue
+			if f.Mode != mode || !ok {
+				return true
 			}
 			if mode == render.Global {
 				b = -1
 			}
 			key := fmt.Sprint(mode, b)
 			if seen[key] {
-				continue
+				return true
 			}
 			seen[key] = true
-			sc, err := render.NewScale(f.Scale, f.Range[0], f.Range[1])
-			if err != nil {
-				return nil, err
+			var lv LegendView
+			if lv, err = v.rangeLegend(p, f, mode, b); err != nil {
+				return false
 			}
-			label := p.lang.T("overview.legend_global")
-			if mode == render.Module {
-				label = p.lang.Tf("overview.legend_block", "n", b+1)
-			}
-			out = append(out, newLegend(sc, label, mode.String(), b))
+			out = append(out, lv)
+			return true
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// rangeLegend is the legend of a block's (b) or the network's (b -1)
+// shared range, read from one of its maps.
+func (v *views) rangeLegend(p pageCtx, f render.Figure, mode render.Mode, b int) (LegendView, error) {
+	sc, err := render.NewScale(f.Scale, f.Range[0], f.Range[1])
+	if err != nil {
+		return LegendView{}, err
+	}
+	label := p.lang.T("overview.legend_global")
+	if mode == render.Module {
+		label = p.lang.Tf("overview.legend_block", "n", b+1)
+	}
+	return newLegend(sc, label, mode.String(), b), nil
 }
 
 // The colour legends written under chapter figures (a row's scales): the

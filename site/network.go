@@ -7,7 +7,9 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 
 	"cnnexplainer/engine"
 	"cnnexplainer/engine/imageio"
@@ -15,12 +17,16 @@ import (
 	"cnnexplainer/engine/train"
 )
 
-// Net is the model being explained with one forward trace per sample.
+// Net is the model being explained and its samples. A sample's full
+// trace (megabytes) is made again when a figure or page needs it, through
+// a small cache: holding every trace made memory grow by megabytes per
+// sample, while a forward pass costs a fraction of a millisecond.
 type Net struct {
 	Model   *engine.Model
 	Shapes  [][]int // input shape, then each layer's output shape
 	Classes []string
 	Runs    []*Run
+	traces  *traceCache
 	History *train.History // nil for a model without training history
 	// Units are the dead-unit stats of stats.json, nil when the file is
 	// missing or was measured on other weights; UnitsNote then says which,
@@ -32,12 +38,15 @@ type Net struct {
 	Logits int
 }
 
-// Run is one sample with its trace and prediction.
+// Run is one sample with what every page shows of it; Net.trace gives
+// the rest.
 type Run struct {
 	Sample
-	Trace *engine.Trace
-	Pred  int
-	Image string // site path of the copied picture
+	Input  *engine.Tensor // the model's input, already scaled
+	Logits []float32
+	Probs  []float32
+	Pred   int
+	Image  string // site path of the copied picture
 }
 
 func loadNet(cfg Config, set *SampleSet, traced func()) (*Net, error) {
@@ -75,7 +84,7 @@ func loadNet(cfg Config, set *SampleSet, traced func()) (*Net, error) {
 			return nil, fmt.Errorf("model %s: the site shows pictures to the model: %w", modelPath, err)
 		}
 	}
-	n := &Net{Model: m, Shapes: shapes, Logits: -1}
+	n := &Net{Model: m, Shapes: shapes, Logits: -1, traces: newTraceCache(m, traceCacheSize(cfg.Jobs))}
 	if n.History, err = train.LoadHistory(modelPath); err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
 			return nil, err
@@ -102,6 +111,7 @@ func loadNet(cfg Config, set *SampleSet, traced func()) (*Net, error) {
 	for _, c := range n.Classes {
 		known[c] = true
 	}
+	var tr engine.Trace // only probabilities are kept: Net.trace makes the rest again
 	for _, s := range set.Samples {
 		file := filepath.Join(set.Dir, filepath.FromSlash(s.File))
 		if s.Label != "" && !known[s.Label] {
@@ -114,8 +124,7 @@ func loadNet(cfg Config, set *SampleSet, traced func()) (*Net, error) {
 		if err != nil {
 			return nil, fmt.Errorf("sample %s: %w", s.ID, err)
 		}
-		tr, err := m.Forward(x)
-		if err != nil {
+		if err := m.ForwardInto(&tr, x); err != nil {
 			return nil, fmt.Errorf("sample %s (%s): %w", s.ID, file, err)
 		}
 		for _, p := range tr.Probs {
@@ -123,12 +132,72 @@ func loadNet(cfg Config, set *SampleSet, traced func()) (*Net, error) {
 				return nil, fmt.Errorf("sample %s (%s): the model gives NaN probabilities", s.ID, file)
 			}
 		}
-		run := &Run{Sample: s, Trace: tr, Pred: argmax(tr.Probs)}
+		// Copies: the next pass overwrites tr.
+		run := &Run{Sample: s, Input: x, Logits: slices.Clone(tr.Logits), Probs: slices.Clone(tr.Probs), Pred: argmax(tr.Probs)}
 		run.Image = "samples/" + s.ID + strings.ToLower(filepath.Ext(s.File))
 		n.Runs = append(n.Runs, run)
 		traced()
 	}
 	return n, nil
+}
+
+// trace returns the full forward trace of r. It is shared: callers must
+// not change it.
+func (n *Net) trace(r *Run) (*engine.Trace, error) {
+	tr, err := n.traces.get(r)
+	if err != nil {
+		return nil, fmt.Errorf("sample %s: %w", r.ID, err)
+	}
+	return tr, nil
+}
+
+// traceCacheSize keeps a few traces per worker: the jobs of one sample
+// come one after another, so each worker mostly asks for the sample it
+// or its neighbour just traced.
+func traceCacheSize(workers int) int { return 2*max(workers, 1) + 2 }
+
+// traceCache keeps the most recently used traces, at most size of them.
+type traceCache struct {
+	model  *engine.Model
+	size   int
+	mu     sync.Mutex
+	recent []*traceEntry // least recently used first
+}
+
+// traceEntry is one sample's trace, made once by whoever asks first.
+type traceEntry struct {
+	run  *Run
+	once sync.Once
+	tr   *engine.Trace
+	err  error
+}
+
+func newTraceCache(m *engine.Model, size int) *traceCache {
+	return &traceCache{model: m, size: size}
+}
+
+func (c *traceCache) get(r *Run) (*engine.Trace, error) {
+	e := c.entry(r)
+	e.once.Do(func() { e.tr, e.err = c.model.Forward(r.Input) })
+	return e.tr, e.err
+}
+
+// entry finds or adds r's entry and marks it most recently used.
+func (c *traceCache) entry(r *Run) *traceEntry {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i, e := range c.recent {
+		if e.run == r {
+			c.recent = append(append(c.recent[:i:i], c.recent[i+1:]...), e)
+			return e
+		}
+	}
+	e := &traceEntry{run: r}
+	if len(c.recent) >= c.size {
+		c.recent = append(c.recent[:0:0], c.recent[1:]...)
+	}
+	c.recent = append(c.recent, e)
+	return e
 }
 
 func argmax(v []float32) int {

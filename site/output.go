@@ -35,8 +35,10 @@ type tree struct {
 	dirs   *dirMaker
 	sizes  map[string]int64  // generated files by site path
 	copies map[string]string // site path -> source file
-	// linked maps each relative link target to the first page (in name
-	// order) that links to it, with the link as written: the link check.
+	// linked maps each relative link target not made yet to the first
+	// page (in name order) that links to it, with the link as written:
+	// the link check. Targets leave it when they are made, so it holds
+	// the frontier of the build, not every link of the site.
 	linked map[string]string
 	keep   map[string][]byte // a few files the report reads back (home page, CSS, JS)
 }
@@ -84,6 +86,7 @@ func (t *tree) add(p string, data []byte) error {
 		return fmt.Errorf("site: two files write %s", p)
 	}
 	t.sizes[p] = int64(len(data))
+	delete(t.linked, p)
 	err = t.dirs.make(filepath.Dir(name))
 	t.mu.Unlock()
 	if err != nil {
@@ -124,6 +127,9 @@ func (t *tree) noteLinks(p string, page []byte) {
 		if strings.HasSuffix(u, "/") || u == "." || u == ".." {
 			target = path.Join(target, "index.html")
 		}
+		if t.has(target) {
+			continue
+		}
 		from := p + ": " + raw
 		if old, ok := t.linked[target]; !ok || from < old {
 			t.linked[target] = from
@@ -135,6 +141,16 @@ func (t *tree) copy(p, src string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.copies[p] = src
+	delete(t.linked, p)
+}
+
+// has reports whether site path p is made or listed; t.mu is held.
+func (t *tree) has(p string) bool {
+	if _, ok := t.sizes[p]; ok {
+		return true
+	}
+	_, ok := t.copies[p]
+	return ok
 }
 
 // size is the size of the file at site path p, generated or copied.
@@ -317,10 +333,7 @@ func links(page []byte) []string {
 func brokenLinks(t *tree) []string {
 	var bad []string
 	for target, from := range t.linked {
-		if _, ok := t.sizes[target]; ok {
-			continue
-		}
-		if _, ok := t.copies[target]; !ok {
+		if !t.has(target) {
 			bad = append(bad, from)
 		}
 	}

@@ -89,48 +89,79 @@ func (b *builder) pagesKey(figKey string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil))[:24], nil
 }
 
-// loadPageCache returns the cache entry for key, or nil. A damaged entry
-// is said so, removed and built again.
-func loadPageCache(cache, key string, log io.Writer) *pageCache {
+// pageStore is the page cache as one build sees it: the entry of the
+// build's key when the cache holds one (a hit: the pages are placed from
+// it), or where the pages made by this build are saved (a miss).
+type pageStore struct {
+	root, key string
+	entry     *pageCache // nil on a miss
+	sizes     map[string]int64
+}
+
+// openPages looks up the entry for key. A damaged entry is said so,
+// removed and built again.
+func openPages(cache, key string, log io.Writer) *pageStore {
+	s := &pageStore{root: cache, key: key}
 	dir := filepath.Join(cache, "pages-"+key)
 	if err := verifyEntry(dir); err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
 			fmt.Fprintf(log, "page cache: %v; building the pages again\n", err)
 			os.RemoveAll(dir)
 		}
-		return nil
+		return s
 	}
 	data, err := os.ReadFile(filepath.Join(dir, pageIndex))
 	if err != nil {
-		return nil
+		return s
 	}
 	pc := &pageCache{dir: dir}
 	if err := json.Unmarshal(data, pc); err != nil {
 		fmt.Fprintf(log, "page cache: %s: %v; building the pages again\n", dir, err)
-		return nil
+		return s
 	}
-	return pc
-}
-
-// useCache places a cache entry's files into the tree, as copies: the
-// output never shares storage with the cache, so an edit inside public/
-// cannot reach a later build.
-func (b *builder) useCache(pc *pageCache) {
+	s.entry, s.sizes = pc, make(map[string]int64, len(pc.Files))
 	for _, f := range pc.Files {
-		b.tree.copy(f.Path, filepath.Join(pc.dir, filepath.FromSlash(f.Path)))
+		s.sizes[f.Path] = f.Size
 	}
-	for _, s := range pc.Sitemap {
-		b.sitemap = append(b.sitemap, sitemapEntry{path: s.Path, alts: s.Alts})
-	}
-	b.report.Warnings = append(b.report.Warnings, pc.Warnings...)
+	return s
 }
 
-// saveCache stores a copy of the generated pages (already minified) under
-// key. A cache that cannot be written
-// costs speed next time, not this build.
-func (b *builder) saveCache(key string, generated map[string]bool, warnings []string) {
-	dir := filepath.Join(b.cfg.Cache, "pages-"+key)
-	tmp, err := os.MkdirTemp(b.cfg.Cache, ".pages-")
+// hit reports whether the pages come from the cache.
+func (s *pageStore) hit() bool { return s.entry != nil }
+
+// size is the recorded size of a placed file.
+func (s *pageStore) size(p string) (int64, bool) {
+	n, ok := s.sizes[p]
+	return n, ok
+}
+
+// place puts a hit's files into the tree, as copies (the output never
+// shares storage with the cache, so an edit inside public/ cannot reach a
+// later build), and returns their sitemap entries and warnings. A miss
+// places nothing.
+func (s *pageStore) place(t *tree) ([]sitemapEntry, []string) {
+	if s.entry == nil {
+		return nil, nil
+	}
+	for _, f := range s.entry.Files {
+		t.copy(f.Path, filepath.Join(s.entry.dir, filepath.FromSlash(f.Path)))
+	}
+	var sm []sitemapEntry
+	for _, l := range s.entry.Sitemap {
+		sm = append(sm, sitemapEntry{path: l.Path, alts: l.Alts})
+	}
+	return sm, s.entry.Warnings
+}
+
+// save stores a copy of a miss's generated pages (already minified), with
+// their sitemap entries and warnings; a hit has nothing to save. A cache
+// that cannot be written costs speed next time, not this build.
+func (s *pageStore) save(t *tree, generated map[string]bool, sitemap []sitemapEntry, warnings []string, figureBytes int64) {
+	if s.entry != nil {
+		return
+	}
+	dir := filepath.Join(s.root, "pages-"+s.key)
+	tmp, err := os.MkdirTemp(s.root, ".pages-")
 	if err != nil {
 		return
 	}
@@ -138,19 +169,19 @@ func (b *builder) saveCache(key string, generated map[string]bool, warnings []st
 	dirs := &dirMaker{made: map[string]bool{}}
 	for _, p := range sortedKeys(generated) {
 		name := filepath.Join(tmp, filepath.FromSlash(p))
-		if dirs.make(filepath.Dir(name)) != nil || copyFile(name, filepath.Join(b.tree.dir, filepath.FromSlash(p))) != nil {
+		if dirs.make(filepath.Dir(name)) != nil || copyFile(name, filepath.Join(t.dir, filepath.FromSlash(p))) != nil {
 			os.RemoveAll(tmp)
 			return
 		}
-		pc.Files = append(pc.Files, cachedFile{Path: p, Size: b.tree.sizes[p]})
+		pc.Files = append(pc.Files, cachedFile{Path: p, Size: t.sizes[p]})
 	}
-	for _, s := range b.sitemap {
-		if generated[s.path] {
-			pc.Sitemap = append(pc.Sitemap, cachedLink{Path: s.path, Alts: s.alts})
+	for _, e := range sitemap {
+		if generated[e.path] {
+			pc.Sitemap = append(pc.Sitemap, cachedLink{Path: e.path, Alts: e.alts})
 		}
 	}
 	sort.Slice(pc.Sitemap, func(i, j int) bool { return pc.Sitemap[i].Path < pc.Sitemap[j].Path })
-	pc.FigureBytes = b.report.figureBytes
+	pc.FigureBytes = figureBytes
 	data, err := json.Marshal(pc)
 	if err != nil || os.WriteFile(filepath.Join(tmp, pageIndex), data, 0o644) != nil || sealEntry(tmp) != nil {
 		os.RemoveAll(tmp)
@@ -161,7 +192,7 @@ func (b *builder) saveCache(key string, generated map[string]bool, warnings []st
 		os.RemoveAll(tmp)
 		return
 	}
-	pruneEntries(b.cfg.Cache, "pages-", filepath.Base(dir))
+	pruneEntries(s.root, "pages-", filepath.Base(dir))
 }
 
 // pruneEntries removes cache folders with the prefix other than keep.

@@ -306,7 +306,7 @@ func denseCaption(c *figCtx, det *DetailView) error {
 
 func softmaxCaption(c *figCtx, _ *DetailView) error {
 	r, L := c.run, c.pc.lang
-	c.fd.Caption = L.Tf("figure.softmax_caption", "sample", c.fd.sampleName(c.pc, r), "class", L.Class(c.v.net.Classes[r.Pred]), "prob", num(r.Trace.Probs[r.Pred]*100, 1))
+	c.fd.Caption = L.Tf("figure.softmax_caption", "sample", c.fd.sampleName(c.pc, r), "class", L.Class(c.v.net.Classes[r.Pred]), "prob", num(r.Probs[r.Pred]*100, 1))
 	return nil
 }
 

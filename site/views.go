@@ -16,6 +16,23 @@ type views struct {
 	net      *Net
 	figs     *figIndex
 	chapters map[string]chapterIndex // by language code
+	picks    map[string][]pickText   // by language code, one per run
+}
+
+// pickText is how the sample picker names one sample in one language. It
+// is made once per language: every page of the site lists every sample.
+type pickText struct{ label, alt string }
+
+func (v *views) makePicks(langs []*Language) {
+	v.picks = map[string][]pickText{}
+	for _, l := range langs {
+		texts := make([]pickText, len(v.net.Runs))
+		for i, r := range v.net.Runs {
+			label := v.pickLabel(l, r)
+			texts[i] = pickText{label: label, alt: l.Tf("alt.sample", "label", label)}
+		}
+		v.picks[l.Code] = texts
+	}
 }
 
 func num(v float32, prec int) string {
@@ -153,27 +170,33 @@ func (v *views) neuronPath(lang *Language, r *Run, layer string, n int) string {
 }
 
 func (v *views) picker(p pageCtx, cur *Run, target func(*Run) string) []Pick {
-	var out []Pick
-	for _, r := range v.net.Runs {
-		label := r.ID
-		if r.Label != "" {
-			label = p.lang.Class(r.Label)
-			// A picture the model gets wrong says so, which also tells
-			// apart two pictures of one class.
-			if pred := v.net.Classes[r.Pred]; pred != r.Label {
-				label = p.lang.Tf("overview.pick_mistake", "label", label, "pred", p.lang.Class(pred))
-			} else if second := runnerUp(r.Trace.Probs, r.Pred); second >= 0 && r.Trace.Probs[second]*2 >= r.Trace.Probs[r.Pred] {
-				// A close call (the runner-up has at least half the winner's
-				// probability) says so too.
-				label = p.lang.Tf("overview.pick_close", "label", label, "second", p.lang.Class(v.net.Classes[second]))
-			}
-		}
+	texts := v.picks[p.lang.Code]
+	out := make([]Pick, 0, len(v.net.Runs))
+	for i, r := range v.net.Runs {
 		out = append(out, Pick{
-			ID: r.ID, Href: p.rel(target(r)), Src: p.rel(r.Image), Label: label, Current: r == cur,
-			Alt: p.lang.Tf("alt.sample", "label", label),
+			ID: r.ID, Href: p.rel(target(r)), Src: p.rel(r.Image), Label: texts[i].label, Current: r == cur,
+			Alt: texts[i].alt,
 		})
 	}
 	return out
+}
+
+func (v *views) pickLabel(l *Language, r *Run) string {
+	if r.Label == "" {
+		return r.ID
+	}
+	label := l.Class(r.Label)
+	// A picture the model gets wrong says so, which also tells apart two
+	// pictures of one class.
+	if pred := v.net.Classes[r.Pred]; pred != r.Label {
+		return l.Tf("overview.pick_mistake", "label", label, "pred", l.Class(pred))
+	}
+	if second := runnerUp(r.Probs, r.Pred); second >= 0 && r.Probs[second]*2 >= r.Probs[r.Pred] {
+		// A close call (the runner-up has at least half the winner's
+		// probability) says so too.
+		return l.Tf("overview.pick_close", "label", label, "second", l.Class(v.net.Classes[second]))
+	}
+	return label
 }
 
 // runnerUp is the most probable class other than pred, or -1.
@@ -204,7 +227,11 @@ func (v *views) overview(p pageCtx, r *Run) (*OverviewView, error) {
 		ov.SampleTxt = p.lang.Class(r.Label)
 	}
 	ov.Pred = p.lang.Class(v.net.Classes[r.Pred])
-	ov.PredProb = num(r.Trace.Probs[r.Pred]*100, 1)
+	ov.PredProb = num(r.Probs[r.Pred]*100, 1)
+	tr, err := v.net.trace(r)
+	if err != nil {
+		return nil, err
+	}
 	pct := func(x, total float64) string { return render.Num(x/total*100) + "%" }
 	blocks, err := render.Blocks(v.net.Model)
 	if err != nil {
@@ -251,15 +278,15 @@ func (v *views) overview(p pageCtx, r *Run) (*OverviewView, error) {
 				}
 				box.Label = p.lang.Tf("overview.input_channel", "channel", v.channelName(p, bi))
 				box.Alt = p.lang.Tf("alt.input_channel", "channel", v.channelName(p, bi))
-				t := r.Trace.Input.Channel(bi)
+				t := r.Input.Channel(bi)
 				lo, hi := t.MinMax()
 				box.Min, box.Max = num(lo, 2), num(hi, 2)
 			case "output":
 				name := v.net.Classes[bi]
 				box.Class = p.lang.Class(name)
-				box.Prob = num(r.Trace.Probs[bi]*100, 1)
-				box.BarStyle = template.CSS("width:" + render.Num(float64(r.Trace.Probs[bi])*100) + "%")
-				box.Value = num(r.Trace.Logits[bi], 4)
+				box.Prob = num(r.Probs[bi]*100, 1)
+				box.BarStyle = template.CSS("width:" + render.Num(float64(r.Probs[bi])*100) + "%")
+				box.Value = num(r.Logits[bi], 4)
 				box.Top = bi == r.Pred
 				box.Label = p.lang.Tf("overview.class", "class", box.Class, "prob", box.Prob)
 				if v.net.Logits >= 0 {
@@ -277,7 +304,7 @@ func (v *views) overview(p pageCtx, r *Run) (*OverviewView, error) {
 						return nil, err
 					}
 				}
-				t := r.Trace.Output(c.Layer).Channel(bi)
+				t := tr.Output(c.Layer).Channel(bi)
 				lo, hi := t.MinMax()
 				box.Min, box.Max = num(lo, 2), num(hi, 2)
 				box.Label = p.lang.Tf("overview.neuron", "layer", c.Layer, "n", bi, "min", box.Min, "max", box.Max)
