@@ -96,6 +96,7 @@ func Build(ctx context.Context, cfg Config) (*Report, error) {
 	if err := b.check(); err != nil {
 		return nil, err
 	}
+	b.pruneFigures()
 	generated := b.generatedPaths()
 	b.measure()
 	if b.pcache == nil {

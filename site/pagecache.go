@@ -21,13 +21,14 @@ import (
 // rebuilds a few dozen pages instead of thousands.
 
 // pageCacheVersion changes when the cached pages' layout changes.
-const pageCacheVersion = "site-pages-2"
+const pageCacheVersion = "site-pages-3"
 
 // pageCache is the index of one cache entry (pages.json).
 type pageCache struct {
 	Files       []cachedFile `json:"files"`
 	Sitemap     []cachedLink `json:"sitemap"`
 	Warnings    []string     `json:"warnings"`
+	Figures     []string     `json:"figures,omitempty"` // the figures these pages link (pruneFigures)
 	FigureBytes int64        `json:"figureBytes"`
 	dir         string
 }
@@ -119,6 +120,9 @@ func (b *builder) useCache(pc *pageCache) {
 	for _, f := range pc.Files {
 		b.tree.copy(f.Path, filepath.Join(pc.dir, filepath.FromSlash(f.Path)))
 	}
+	for _, f := range pc.Figures {
+		b.tree.linked[f] = "cached page: " + f
+	}
 	for _, s := range pc.Sitemap {
 		b.sitemap = append(b.sitemap, sitemapEntry{path: s.Path, alts: s.Alts})
 	}
@@ -151,6 +155,10 @@ func (b *builder) saveCache(key string, generated map[string]bool, warnings []st
 	}
 	sort.Slice(pc.Sitemap, func(i, j int) bool { return pc.Sitemap[i].Path < pc.Sitemap[j].Path })
 	pc.FigureBytes = b.report.figureBytes
+	if pc.Figures, err = linkedFigures(b.tree, generated); err != nil {
+		os.RemoveAll(tmp)
+		return
+	}
 	data, err := json.Marshal(pc)
 	if err != nil || os.WriteFile(filepath.Join(tmp, pageIndex), data, 0o644) != nil || sealEntry(tmp) != nil {
 		os.RemoveAll(tmp)
