@@ -631,7 +631,7 @@ func (b *builder) dataFiles() error {
 			}
 		}
 	}
-	return nil
+	return b.sampleLists()
 }
 
 // dataFile is the site path of the script holding one map of one sample.

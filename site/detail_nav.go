@@ -3,6 +3,8 @@ package site
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
+	"strconv"
 	"strings"
 
 	"cnnexplainer/site/directive"
@@ -16,7 +18,24 @@ type DetailNav struct {
 	Before, After *NavLink
 	Chapter       *NavLink
 	Samples       []NavLink
+	// More is how many samples Samples leaves out (a long list is cut to
+	// the neighbours of the current one); SamplesJS is the script that
+	// lists them all for the page script, Overview the overview's picker.
+	More      int
+	SamplesJS string
+	Overview  string
+	// SamplePre and SamplePost wrap a sample id into the link to this
+	// neuron's page for that sample.
+	SamplePre, SamplePost string
+	SampleID              string // the current sample, in the full list
 }
+
+// sampleWindow is the most samples a neuron page lists by name. A longer
+// list would grow every page with the number of samples (and the site
+// with its square): 200 samples made 17 KB of links on each of 40,000
+// pages. Past it a page names the current sample and its neighbours, and
+// the page script adds the rest from one file per language.
+const sampleWindow = 15
 
 // near writes a link between two site paths through their common folders
 // only ("../2/index.html" rather than from the root): a neuron page has a
@@ -123,7 +142,25 @@ func (v *views) detailNav(p pageCtx, r *Run, li, n int, kind string) DetailNav {
 	}
 	nav.Before = v.layerLink(p, r, li, n, -1)
 	nav.After = v.layerLink(p, r, li, n, +1)
-	for _, pk := range v.picker(p, r, func(x *Run) string { return v.neuronPath(p.lang, x, layer, n) }) {
+	picks := v.picker(p, r, func(x *Run) string { return v.neuronPath(p.lang, x, layer, n) })
+	cur := 0
+	for i, pk := range picks {
+		if pk.Current {
+			cur = i
+		}
+	}
+	lo, hi := sampleRange(len(picks), cur, sampleWindow)
+	if len(picks) > sampleWindow {
+		nav.More = len(picks) - sampleWindow
+		nav.SamplesJS = p.rel(sampleListFile(p.lang))
+		nav.Overview = p.rel(v.homePath(p.lang, r))
+		// Every sample's page of this neuron is at the same depth, so one
+		// prefix and suffix around the id make every link.
+		nav.SamplePre = near(p.path, p.lang.Prefix+"s/")
+		nav.SampleID = r.ID
+		nav.SamplePost = "/" + layer + "/" + strconv.Itoa(n) + "/index.html"
+	}
+	for _, pk := range picks[lo:hi] {
 		l := NavLink{Title: pk.Label, Href: near(p.path, v.neuronPath(p.lang, v.net.run(pk.ID), layer, n)), Current: pk.Current}
 		nav.Samples = append(nav.Samples, l)
 	}
@@ -154,6 +191,46 @@ func (v *views) layerLink(p pageCtx, r *Run, li, n, dir int) *NavLink {
 		count := v.net.Shapes[j+1][len(v.net.Shapes[j+1])-1]
 		m = min(m, count-1)
 		return &NavLink{Title: v.neuronName(p, j, m), Href: near(p.path, v.neuronPath(p.lang, r, v.net.Model.Layers[j].Name(), m))}
+	}
+	return nil
+}
+
+// sampleRange is the part [lo, hi) of a list of n samples that a page
+// showing sample cur lists: all of them, or size with cur as near the
+// middle as the ends allow.
+func sampleRange(n, cur, size int) (lo, hi int) {
+	if n <= size {
+		return 0, n
+	}
+	lo = min(max(cur-size/2, 0), n-size)
+	return lo, lo + size
+}
+
+// sampleListFile is the script that lists every sample for the neuron
+// pages of one language, when there are more than sampleWindow.
+func sampleListFile(l *Language) string { return "data/samples-" + l.Code + ".js" }
+
+// sampleLists writes, for a site of more than sampleWindow samples, each
+// language's list of samples as [id, label] pairs, in the order the
+// neuron pages list them.
+func (b *builder) sampleLists() error {
+	v := b.views
+	if len(v.net.Runs) <= sampleWindow {
+		return nil
+	}
+	for _, l := range b.langs {
+		var pairs [][2]string
+		for _, pk := range v.picker(pageCtx{lang: l}, nil, func(*Run) string { return "" }) {
+			pairs = append(pairs, [2]string{pk.ID, pk.Label})
+		}
+		js, err := json.Marshal(pairs)
+		if err != nil {
+			return err
+		}
+		data := append([]byte("self.tinyvggSamples="), js...)
+		if err := b.tree.add(sampleListFile(l), append(data, ";\n"...)); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -281,6 +281,26 @@
     var help = cv.querySelector(".dhelp"); if (help) help.hidden = false;
   }
 
+  // A long list of samples is cut to the current one's neighbours; the
+  // whole list comes from one script for every neuron page.
+  function initSamples(det) {
+    var all = self.tinyvggSamples, ul = det.querySelector("ul");
+    if (!all || !ul) return;
+    var frag = document.createDocumentFragment();
+    all.forEach(function (s) {
+      var li = document.createElement("li"), a = document.createElement("a");
+      a.textContent = s[1];
+      if (s[0] === det.dataset.cur) {
+        a.href = "index.html";
+        a.setAttribute("aria-current", "page");
+      } else a.href = det.dataset.pre + s[0] + det.dataset.post;
+      li.appendChild(a); frag.appendChild(li);
+    });
+    ul.textContent = ""; ul.appendChild(frag);
+    var more = det.querySelector(".dmore"); if (more) more.hidden = true;
+  }
+
+  $$(".dsamples[data-pre]").forEach(initSamples);
   $$(".dv[data-detail]").forEach(initDetailView);
   $$(".dsoftmax").forEach(initSoftmax);
   $$(".cv[data-class]").forEach(initClass);
