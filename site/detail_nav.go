@@ -33,9 +33,13 @@ type DetailNav struct {
 // sampleWindow is the most samples a neuron page lists by name. A longer
 // list would grow every page with the number of samples (and the site
 // with its square): 200 samples made 17 KB of links on each of 40,000
-// pages. Past it a page names the current sample and its neighbours, and
-// the page script adds the rest from one file per language.
-const sampleWindow = 15
+// pages. Past it a page names the current sample and its sampleNear
+// neighbours, and the page script adds the rest from one file per
+// language.
+const (
+	sampleWindow = 15
+	sampleNear   = 7
+)
 
 // near writes a link between two site paths through their common folders
 // only ("../2/index.html" rather than from the root): a neuron page has a
@@ -149,9 +153,9 @@ func (v *views) detailNav(p pageCtx, r *Run, li, n int, kind string) DetailNav {
 			cur = i
 		}
 	}
-	lo, hi := sampleRange(len(picks), cur, sampleWindow)
+	lo, hi := sampleRange(len(picks), cur, sampleWindow, sampleNear)
 	if len(picks) > sampleWindow {
-		nav.More = len(picks) - sampleWindow
+		nav.More = len(picks) - (hi - lo)
 		nav.SamplesJS = p.rel(sampleListFile(p.lang))
 		nav.Overview = p.rel(v.homePath(p.lang, r))
 		// Every sample's page of this neuron is at the same depth, so one
@@ -196,14 +200,17 @@ func (v *views) layerLink(p pageCtx, r *Run, li, n, dir int) *NavLink {
 }
 
 // sampleRange is the part [lo, hi) of a list of n samples that a page
-// showing sample cur lists: all of them, or size with cur as near the
-// middle as the ends allow.
-func sampleRange(n, cur, size int) (lo, hi int) {
-	if n <= size {
+// showing sample cur lists: all of them up to limit, else near of them with
+// cur as close to the middle as the ends allow.
+func sampleRange(n, cur, limit, near int) (lo, hi int) {
+	if n <= limit {
 		return 0, n
 	}
-	lo = min(max(cur-size/2, 0), n-size)
-	return lo, lo + size
+	lo = min(cur-near/2, n-near)
+	if lo < 0 {
+		lo = 0
+	}
+	return lo, lo + near
 }
 
 // sampleListFile is the script that lists every sample for the neuron
