@@ -301,7 +301,7 @@ func (b *builder) pages(ctx context.Context) error {
 		jobs = append(jobs, b.tryAssets)
 	}
 	if b.pcache == nil {
-		jobs = append(jobs, b.dataFiles, b.classWeightFiles)
+		jobs = append(jobs, b.dataFiles, b.classWeightFiles, b.kernelFiles)
 	}
 	b.prog.start("pages", len(jobs))
 	for i, j := range jobs {

@@ -65,6 +65,7 @@ type DetailView struct {
 	Up       string
 	Data     DetailData
 	DataJS   string // the script holding the map this layer reads
+	KernelJS string // the script holding the layer's kernels (convolutions)
 	Class    *ClassView
 	Softmax  *SoftmaxView
 	Anim     Img // render's animation of the whole layer step, when there is one
@@ -83,6 +84,7 @@ type DetailData struct {
 	Stride   [2]int      `json:"s"`
 	Pad      [2]int      `json:"p"`
 	Kernel   [][]float32 `json:"kernel,omitempty"`
+	Kernels  string      `json:"kk,omitempty"` // the tinyvggData key of the layer's kernels, when Kernel is not inline
 	Bias     float32     `json:"bias"`
 	Neuron   int         `json:"n"`
 	Fused    bool        `json:"relu,omitempty"`
@@ -186,13 +188,13 @@ func (v *views) convDetail(p pageCtx, r *Run, l *engine.Conv2D, in *engine.Tenso
 	d.Bias = num(l.Bias[n], 4)
 	d.Data.K, d.Data.Stride, d.Data.Pad = [2]int{l.KH, l.KW}, [2]int{l.StrideH, l.StrideW}, [2]int{wy.Before, wx.Before}
 	d.Data.Bias, d.Data.Fused = l.Bias[n], d.Fused
+	d.Data.Kernels, d.KernelJS = kernelsName(l.Name()), p.rel(kernelsFile(l.Name()))
 	y0, x0 := d.Pos.Y*l.StrideH-wy.Before, d.Pos.X*l.StrideW-wx.Before
 	total := l.Bias[n]
 	var sums []string
 	var partFig render.Figure
 	for c := 0; c < l.InC; c++ {
 		ks := l.KernelSlice(n, c)
-		d.Data.Kernel = append(d.Data.Kernel, ks)
 		win := window(in, c, y0, x0, l.KH, l.KW, 0)
 		var s float32
 		var terms []string

@@ -33,6 +33,9 @@
   function initDetailView(dv) {
     var d = JSON.parse(dv.dataset.detail), store = self.tinyvggData || {}, src = store[d.in];
     if (!src || !src.data) return;
+    // A convolution's kernels come from one script for the whole layer.
+    if (d.kk) d.kernel = (store[d.kk] || [])[d.n];
+    if (d.kind === "conv2d" && !d.kernel) return;
     var data = src.data, H = d.out[0], W = d.out[1], iH = d.inShape[0], iW = d.inShape[1], C = d.inShape[2];
     var kh = d.k[0], kw = d.k[1], cur = d.pos[0] * W + d.pos[1], timer = null;
     var el = dv.querySelector(".player"), playBtn = el.querySelector('[data-act="play"]');
