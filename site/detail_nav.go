@@ -213,24 +213,56 @@ func sampleRange(n, cur, limit, near int) (lo, hi int) {
 	return lo, lo + near
 }
 
+// PickerCut is what the page script needs to list every sample in a
+// picker cut to the current sample's neighbours: the list (SamplesJS), the
+// links to the overviews (Home for the first sample, Pre + id +
+// "/index.html" for the others), Root before a picture's site path, and
+// the alternative text with {label}.
+type PickerCut struct {
+	More                            int
+	SamplesJS, Home, Pre, Root, Alt string
+}
+
+// cutPicker cuts an overview's picker past sampleWindow samples, as the
+// neuron pages' lists are: each overview listing every sample made the
+// site grow with the square of their number, and the home page's first
+// load with their number.
+func (v *views) cutPicker(p pageCtx, picks []Pick) ([]Pick, *PickerCut) {
+	cur := 0
+	for i, pk := range picks {
+		if pk.Current {
+			cur = i
+		}
+	}
+	lo, hi := sampleRange(len(picks), cur, sampleWindow, sampleNear)
+	if hi-lo == len(picks) {
+		return picks, nil
+	}
+	return picks[lo:hi], &PickerCut{
+		More: len(picks) - (hi - lo), SamplesJS: p.rel(sampleListFile(p.lang)),
+		Home: p.rel(p.lang.Prefix + "index.html"), Pre: p.rel(p.lang.Prefix + "s/"), Root: p.rel(""),
+		Alt: p.lang.T("alt.sample"),
+	}
+}
+
 // sampleListFile is the script that lists every sample for the neuron
 // pages of one language, when there are more than sampleWindow.
 func sampleListFile(l *Language) string { return "data/samples-" + l.Code + ".js" }
 
 // sampleLists writes, for a site of more than sampleWindow samples, each
-// language's list of samples as [id, label] pairs, in the order the
-// neuron pages list them.
+// language's list of samples as [id, label, picture] triples (the
+// picture's site path), in the order the pages list them.
 func (b *builder) sampleLists() error {
 	v := b.views
 	if len(v.net.Runs) <= sampleWindow {
 		return nil
 	}
 	for _, l := range b.langs {
-		var pairs [][2]string
+		var list [][3]string
 		for _, pk := range v.picker(pageCtx{lang: l}, nil, func(*Run) string { return "" }) {
-			pairs = append(pairs, [2]string{pk.ID, pk.Label})
+			list = append(list, [3]string{pk.ID, pk.Label, v.net.run(pk.ID).Image})
 		}
-		js, err := json.Marshal(pairs)
+		js, err := json.Marshal(list)
 		if err != nil {
 			return err
 		}
