@@ -33,9 +33,8 @@ type DetailNav struct {
 // sampleWindow is the most samples a neuron page lists by name. A longer
 // list would grow every page with the number of samples (and the site
 // with its square): 200 samples made 17 KB of links on each of 40,000
-// pages. Past it a page names the current sample and its sampleNear
-// neighbours, and the page script adds the rest from one file per
-// language.
+// pages. Past it a page names sampleNear samples around the current one,
+// and the page script adds the rest from one file per language.
 const (
 	sampleWindow = 15
 	sampleNear   = 7
