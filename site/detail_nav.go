@@ -212,14 +212,14 @@ func sampleRange(n, cur, limit, near int) (lo, hi int) {
 	return lo, lo + near
 }
 
-// PickerCut is what the page script needs to list every sample in a
+// PickerCut is what picker.js (Script) needs to list every sample in a
 // picker cut to the current sample's neighbours: the list (SamplesJS), the
 // links to the overviews (Home for the first sample, Pre + id +
 // "/index.html" for the others), Root before a picture's site path, and
 // the alternative text with {label}.
 type PickerCut struct {
-	More                            int
-	SamplesJS, Home, Pre, Root, Alt string
+	More                                    int
+	SamplesJS, Script, Home, Pre, Root, Alt string
 }
 
 // cutPicker cuts an overview's picker past sampleWindow samples, as the
@@ -238,7 +238,7 @@ func (v *views) cutPicker(p pageCtx, picks []Pick) ([]Pick, *PickerCut) {
 		return picks, nil
 	}
 	return picks[lo:hi], &PickerCut{
-		More: len(picks) - (hi - lo), SamplesJS: p.rel(sampleListFile(p.lang)),
+		More: len(picks) - (hi - lo), SamplesJS: p.rel(sampleListFile(p.lang)), Script: p.rel("picker.js"),
 		Home: p.rel(p.lang.Prefix + "index.html"), Pre: p.rel(p.lang.Prefix + "s/"), Root: p.rel(""),
 		Alt: p.lang.T("alt.sample"),
 	}

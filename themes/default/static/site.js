@@ -73,30 +73,6 @@
     });
   }
 
-  // A long sample picker lists the current sample's neighbours; the whole
-  // list comes from one script per language (its first sample is the home).
-  function initPicker(root) {
-    root.querySelectorAll(".picker[data-pre]").forEach(function (nav) {
-      var all = self.tinyvggSamples, ul = nav.querySelector("ul"), cur = nav.querySelector("a[aria-current]");
-      if (!all || !ul) return;
-      var id = cur && cur.getAttribute("data-sample"), frag = document.createDocumentFragment();
-      all.forEach(function (s, i) {
-        var li = document.createElement("li"), a = document.createElement("a"), img = document.createElement("img"), span = document.createElement("span");
-        a.href = i === 0 ? nav.dataset.home : nav.dataset.pre + s[0] + "/index.html";
-        a.setAttribute("data-sample", s[0]);
-        if (s[0] === id) a.setAttribute("aria-current", "page");
-        img.src = nav.dataset.root + s[2];
-        img.alt = nav.dataset.alt.replace("{label}", s[1]);
-        img.width = img.height = 48;
-        img.loading = "lazy";
-        span.textContent = s[1];
-        a.appendChild(img); a.appendChild(span); li.appendChild(a); frag.appendChild(li);
-      });
-      ul.textContent = ""; ul.appendChild(frag);
-      var more = nav.querySelector(".pmore"); if (more) more.hidden = true;
-    });
-  }
-
   // Sample picker: swap the page's main content without a reload. Links
   // still work as plain links when this fails (for example from disk).
   function swap(href, push) {
@@ -122,7 +98,7 @@
       if (cur && top) cur.innerHTML = top.innerHTML;
       initModes(document);
       initTry(document);
-      initPicker(document);
+      if (self.cnnxPicker) self.cnnxPicker(document);
       var picked = document.querySelector('.picker a[aria-current]');
       if (picked) picked.focus();
     });
@@ -217,6 +193,5 @@
   // ---- end of try
 
   initModes(document);
-  initPicker(document);
   $$(".fig-playground[data-pg]").forEach(initPlayground);
 })();
