@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -12,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"cnnexplainer/engine"
+	"cnnexplainer/engine/modelfile"
 	"cnnexplainer/sitecheck/sitetest"
 
 	"github.com/chromedp/cdproto/emulation"
@@ -115,7 +116,7 @@ func TestClassTermsAndCells(t *testing.T) {
 	if _, err := chromedp.Call(ctx, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true}); err != nil {
 		t.Fatal(err)
 	}
-	weights := denseWeights(t, out)
+	weights := denseWeights(t)
 	for _, lang := range []string{"", "zh-CN/"} {
 		p := lang + pages["class"]
 		for _, u := range []string{base + p, "file://" + filepath.Join(out, filepath.FromSlash(p))} {
@@ -232,9 +233,11 @@ func unlisted(rows []classRow) (y, x, c int) {
 	return 6, 6, 9
 }
 
-// denseWeights reads the dense layer's weights as render wrote them
-// (m/<layer>/weights.json), independently of the page's data scripts.
-func denseWeights(t *testing.T, out string) struct {
+// denseWeights reads the output layer's weights from the model the site
+// was built from, independently of the page's data scripts: Weights[o][i]
+// is the weight from flattened input i into class o, and Map the shape of
+// the map the flatten layer reads.
+func denseWeights(t *testing.T) struct {
 	Map     []int
 	Weights [][]float64
 } {
@@ -243,12 +246,32 @@ func denseWeights(t *testing.T, out string) struct {
 		Map     []int
 		Weights [][]float64
 	}
-	b, err := os.ReadFile(filepath.Join(out, "figures", "m", "output", "weights.json"))
+	m, err := modelfile.Load(sitetest.Samples(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := json.Unmarshal(b, &dv); err != nil {
+	tr, err := m.Forward(engine.NewTensor(m.Input.Shape...))
+	if err != nil {
 		t.Fatal(err)
+	}
+	for i, l := range m.Layers {
+		d, ok := l.(*engine.Dense)
+		if !ok || l.Name() != "output" {
+			continue
+		}
+		if i > 0 {
+			dv.Map = tr.LayerInput(i - 1).Shape
+		}
+		for o := 0; o < d.Out; o++ {
+			row := make([]float64, d.In)
+			for k := range row {
+				row[k] = float64(d.Kernel[k*d.Out+o])
+			}
+			dv.Weights = append(dv.Weights, row)
+		}
+	}
+	if dv.Weights == nil {
+		t.Fatal("the model has no dense layer named output")
 	}
 	return dv
 }
@@ -272,7 +295,7 @@ func checkStatusNumbers(t *testing.T, u, status string, dv struct {
 }, k, y, x, c int) {
 	t.Helper()
 	if len(dv.Map) != 3 {
-		t.Fatalf("weights.json has map %v", dv.Map)
+		t.Fatalf("the flatten layer reads a map of shape %v", dv.Map)
 	}
 	i := (y*dv.Map[1]+x)*dv.Map[2] + c
 	nums := regexp.MustCompile(`-?\d+(?:\.\d+)?`).FindAllString(status, -1)

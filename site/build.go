@@ -96,6 +96,7 @@ func Build(ctx context.Context, cfg Config) (*Report, error) {
 	if err := b.check(); err != nil {
 		return nil, err
 	}
+	b.pruneFigures()
 	generated := b.generatedPaths()
 	b.measure()
 	var warnings []string // those of the cached pages' inputs
@@ -296,7 +297,7 @@ func (b *builder) pages(ctx context.Context) error {
 		jobs = append(jobs, b.tryAssets)
 	}
 	if !b.pcache.hit() {
-		jobs = append(jobs, b.dataFiles, b.classWeightFiles)
+		jobs = append(jobs, b.dataFiles, b.classWeightFiles, b.kernelFiles)
 	}
 	b.prog.start("pages", len(jobs))
 	for i, j := range jobs {
@@ -630,7 +631,7 @@ func (b *builder) dataFiles() error {
 			}
 		}
 	}
-	return nil
+	return b.sampleLists()
 }
 
 // dataFile is the site path of the script holding one map of one sample.

@@ -65,6 +65,7 @@ type DetailView struct {
 	Up       string
 	Data     DetailData
 	DataJS   string // the script holding the map this layer reads
+	KernelJS string // the script holding the layer's kernels (convolutions)
 	Class    *ClassView
 	Softmax  *SoftmaxView
 	Anim     Img // render's animation of the whole layer step, when there is one
@@ -87,6 +88,7 @@ type DetailData struct {
 	Stride   [2]int      `json:"s"`
 	Pad      [2]int      `json:"p"`
 	Kernel   [][]float32 `json:"kernel,omitempty"`
+	Kernels  string      `json:"kk,omitempty"` // the tinyvggData key of the layer's kernels, when Kernel is not inline
 	Bias     float32     `json:"bias"`
 	Neuron   int         `json:"n"`
 	Fused    bool        `json:"relu,omitempty"`
@@ -210,6 +212,7 @@ func (v *views) convDetail(p pageCtx, r *Run, l *engine.Conv2D, in *engine.Tenso
 	d.Data.K, d.Data.Stride, d.Data.Pad = [2]int{l.KH, l.KW}, [2]int{l.StrideH, l.StrideW}, [2]int{wy.Before, wx.Before}
 	d.Data.Bias, d.Data.Fused = l.Bias[n], d.Fused
 	d.Geometry = geometry(p, wy, wx)
+	d.Data.Kernels, d.KernelJS = kernelsName(l.Name()), p.rel(kernelsFile(l.Name()))
 	ct, err := l.TermsAt(in, n, d.Pos.Y, d.Pos.X)
 	if err != nil {
 		return err
@@ -219,7 +222,6 @@ func (v *views) convDetail(p pageCtx, r *Run, l *engine.Conv2D, in *engine.Tenso
 	var partFig render.Figure
 	for c, ch := range ct.Channels {
 		ks, win := ch.Kernel, ch.Window
-		d.Data.Kernel = append(d.Data.Kernel, ks)
 		var terms []string
 		for i := range ks {
 			terms = append(terms, num(win[i], 2)+" × "+num(ks[i], 2))

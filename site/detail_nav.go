@@ -3,6 +3,8 @@ package site
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
+	"strconv"
 	"strings"
 
 	"cnnexplainer/site/directive"
@@ -16,7 +18,27 @@ type DetailNav struct {
 	Before, After *NavLink
 	Chapter       *NavLink
 	Samples       []NavLink
+	// More is how many samples Samples leaves out (a long list is cut to
+	// the neighbours of the current one); SamplesJS is the script that
+	// lists them all for the page script, Overview the overview's picker.
+	More      int
+	SamplesJS string
+	Overview  string
+	// SamplePre and SamplePost wrap a sample id into the link to this
+	// neuron's page for that sample.
+	SamplePre, SamplePost string
+	SampleID              string // the current sample, in the full list
 }
+
+// sampleWindow is the most samples a neuron page lists by name. A longer
+// list would grow every page with the number of samples (and the site
+// with its square): 200 samples made 17 KB of links on each of 40,000
+// pages. Past it a page names sampleNear samples around the current one,
+// and the page script adds the rest from one file per language.
+const (
+	sampleWindow = 15
+	sampleNear   = 7
+)
 
 // near writes a link between two site paths through their common folders
 // only ("../2/index.html" rather than from the root): a neuron page has a
@@ -130,9 +152,27 @@ func (v *views) detailNav(p pageCtx, r *Run, li, n int, kind string) DetailNav {
 	}
 	nav.Before = v.layerLink(p, r, li, n, -1)
 	nav.After = v.layerLink(p, r, li, n, +1)
-	for i, pk := range v.picker(p, r, func(x *Run) string { return v.neuronPath(p.lang, x, layer, n) }) {
+	picks := v.picker(p, r, func(x *Run) string { return v.neuronPath(p.lang, x, layer, n) })
+	cur := 0
+	for i, pk := range picks {
+		if pk.Current {
+			cur = i
+		}
+	}
+	lo, hi := sampleRange(len(picks), cur, sampleWindow, sampleNear)
+	if len(picks) > sampleWindow {
+		nav.More = len(picks) - (hi - lo)
+		nav.SamplesJS = p.rel(sampleListFile(p.lang))
+		nav.Overview = p.rel(v.homePath(p.lang, r))
+		// Every sample's page of this neuron is at the same depth, so one
+		// prefix and suffix around the id make every link.
+		nav.SamplePre = near(p.path, p.lang.Prefix+"s/")
+		nav.SampleID = r.ID
+		nav.SamplePost = "/" + layer + "/" + strconv.Itoa(n) + "/index.html"
+	}
+	for i, pk := range picks[lo:hi] {
 		// The picker lists the runs in order: no look-up by id.
-		l := NavLink{Title: pk.Label, Href: near(p.path, v.neuronPath(p.lang, v.net.Runs[i], layer, n)), Current: pk.Current}
+		l := NavLink{Title: pk.Label, Href: near(p.path, v.neuronPath(p.lang, v.net.Runs[lo+i], layer, n)), Current: pk.Current}
 		nav.Samples = append(nav.Samples, l)
 	}
 	return nav
@@ -162,6 +202,81 @@ func (v *views) layerLink(p pageCtx, r *Run, li, n, dir int) *NavLink {
 		count := v.net.Shapes[j+1][len(v.net.Shapes[j+1])-1]
 		m = min(m, count-1)
 		return &NavLink{Title: v.neuronName(p, j, m), Href: near(p.path, v.neuronPath(p.lang, r, v.net.Model.Layers[j].Name(), m))}
+	}
+	return nil
+}
+
+// sampleRange is the part [lo, hi) of a list of n samples that a page
+// showing sample cur lists: all of them up to limit, else near of them with
+// cur as close to the middle as the ends allow.
+func sampleRange(n, cur, limit, near int) (lo, hi int) {
+	if n <= limit {
+		return 0, n
+	}
+	lo = min(cur-near/2, n-near)
+	if lo < 0 {
+		lo = 0
+	}
+	return lo, lo + near
+}
+
+// PickerCut is what picker.js (Script) needs to list every sample in a
+// picker cut to the current sample's neighbours: the list (SamplesJS), the
+// links to the overviews (Home for the first sample, Pre + id +
+// "/index.html" for the others), Root before a picture's site path, and
+// the alternative text with {label}.
+type PickerCut struct {
+	More                                    int
+	SamplesJS, Script, Home, Pre, Root, Alt string
+}
+
+// cutPicker cuts an overview's picker past sampleWindow samples, as the
+// neuron pages' lists are: each overview listing every sample made the
+// site grow with the square of their number, and the home page's first
+// load with their number.
+func (v *views) cutPicker(p pageCtx, picks []Pick) ([]Pick, *PickerCut) {
+	cur := 0
+	for i, pk := range picks {
+		if pk.Current {
+			cur = i
+		}
+	}
+	lo, hi := sampleRange(len(picks), cur, sampleWindow, sampleNear)
+	if hi-lo == len(picks) {
+		return picks, nil
+	}
+	return picks[lo:hi], &PickerCut{
+		More: len(picks) - (hi - lo), SamplesJS: p.rel(sampleListFile(p.lang)), Script: p.rel("picker.js"),
+		Home: p.rel(p.lang.Prefix + "index.html"), Pre: p.rel(p.lang.Prefix + "s/"), Root: p.rel(""),
+		Alt: p.lang.T("alt.sample"),
+	}
+}
+
+// sampleListFile is the script that lists every sample for the neuron
+// pages of one language, when there are more than sampleWindow.
+func sampleListFile(l *Language) string { return "data/samples-" + l.Code + ".js" }
+
+// sampleLists writes, for a site of more than sampleWindow samples, each
+// language's list of samples as [id, label, picture] triples (the
+// picture's site path), in the order the pages list them.
+func (b *builder) sampleLists() error {
+	v := b.views
+	if len(v.net.Runs) <= sampleWindow {
+		return nil
+	}
+	for _, l := range b.langs {
+		var list [][3]string
+		for _, pk := range v.picker(pageCtx{lang: l}, nil, func(*Run) string { return "" }) {
+			list = append(list, [3]string{pk.ID, pk.Label, v.net.run(pk.ID).Image})
+		}
+		js, err := json.Marshal(list)
+		if err != nil {
+			return err
+		}
+		data := append([]byte("self.tinyvggSamples="), js...)
+		if err := b.tree.add(sampleListFile(l), append(data, ";\n"...)); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -40,7 +40,10 @@ type tree struct {
 	// the link check. Targets leave it when they are made, so it holds
 	// the frontier of the build, not every link of the site.
 	linked map[string]string
-	keep   map[string][]byte // a few files the report reads back (home page, CSS, JS)
+	// figLinks are the figure files some page links, kept apart from
+	// linked (which forgets targets already made) for pruneFigures.
+	figLinks map[string]bool
+	keep     map[string][]byte // a few files the report reads back (home page, CSS, JS)
 }
 
 // newTree makes the staging folder beside out, marked as ours first so a
@@ -64,7 +67,7 @@ func newTree(out string, m *minify.M) (*tree, error) {
 		return nil, fmt.Errorf("output: %w", err)
 	}
 	return &tree{dir: tmp, min: m, dirs: &dirMaker{made: map[string]bool{}}, sizes: map[string]int64{},
-		copies: map[string]string{}, linked: map[string]string{}, keep: map[string][]byte{}}, nil
+		copies: map[string]string{}, linked: map[string]string{}, figLinks: map[string]bool{}, keep: map[string][]byte{}}, nil
 }
 
 // add minifies data by its extension and writes it at site path p.
@@ -126,6 +129,9 @@ func (t *tree) noteLinks(p string, page []byte) {
 		target := path.Join(path.Dir(p), u)
 		if strings.HasSuffix(u, "/") || u == "." || u == ".." {
 			target = path.Join(target, "index.html")
+		}
+		if strings.HasPrefix(target, "figures/") {
+			t.figLinks[target] = true
 		}
 		if t.has(target) {
 			continue

@@ -21,13 +21,14 @@ import (
 // rebuilds a few dozen pages instead of thousands.
 
 // pageCacheVersion changes when the cached pages' layout changes.
-const pageCacheVersion = "site-pages-2"
+const pageCacheVersion = "site-pages-3"
 
 // pageCache is the index of one cache entry (pages.json).
 type pageCache struct {
 	Files       []cachedFile `json:"files"`
 	Sitemap     []cachedLink `json:"sitemap"`
 	Warnings    []string     `json:"warnings"`
+	Figures     []string     `json:"figures,omitempty"` // the figures these pages link (pruneFigures)
 	FigureBytes int64        `json:"figureBytes"`
 	dir         string
 }
@@ -146,6 +147,13 @@ func (s *pageStore) place(t *tree) ([]sitemapEntry, []string) {
 	for _, f := range s.entry.Files {
 		t.copy(f.Path, filepath.Join(s.entry.dir, filepath.FromSlash(f.Path)))
 	}
+	// The figures the cached pages link stay published (pruneFigures).
+	for _, f := range s.entry.Figures {
+		t.figLinks[f] = true
+		if !t.has(f) {
+			t.linked[f] = "cached page: " + f
+		}
+	}
 	var sm []sitemapEntry
 	for _, l := range s.entry.Sitemap {
 		sm = append(sm, sitemapEntry{path: l.Path, alts: l.Alts})
@@ -182,6 +190,10 @@ func (s *pageStore) save(t *tree, generated map[string]bool, sitemap []sitemapEn
 	}
 	sort.Slice(pc.Sitemap, func(i, j int) bool { return pc.Sitemap[i].Path < pc.Sitemap[j].Path })
 	pc.FigureBytes = figureBytes
+	if pc.Figures, err = linkedFigures(t, generated); err != nil {
+		os.RemoveAll(tmp)
+		return
+	}
 	data, err := json.Marshal(pc)
 	if err != nil || os.WriteFile(filepath.Join(tmp, pageIndex), data, 0o644) != nil || sealEntry(tmp) != nil {
 		os.RemoveAll(tmp)

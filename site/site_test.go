@@ -156,7 +156,16 @@ func TestBuildSmallSite(t *testing.T) {
 	}
 	sort.Strings(names)
 	golden(t, "files.txt", []byte(strings.Join(names, "\n")+"\n"))
-	manData, err := os.ReadFile(filepath.Join(cfg.Out, "figures", render.ManifestFile))
+	// The manifest stays in the cache; a figure only a link can reach is
+	// published when a page links it.
+	if _, ok := hashes["figures/"+render.ManifestFile]; ok {
+		t.Error("the output holds the figures' manifest, which only the build reads")
+	}
+	manFiles, _ := filepath.Glob(filepath.Join(cfg.Cache, "figures-*", render.ManifestFile))
+	if len(manFiles) != 1 {
+		t.Fatalf("want one manifest in the cache, found %v", manFiles)
+	}
+	manData, err := os.ReadFile(manFiles[0])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,9 +173,14 @@ func TestBuildSmallSite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	linked := linkedTargets(t, cfg.Out)
 	for _, f := range man.Figures {
-		if _, ok := hashes["figures/"+f.File]; !ok {
-			t.Errorf("figure %s is in the manifest but not in the output", f.File)
+		_, published := hashes["figures/"+f.File]
+		switch want := !linkedOnly[f.Kind] || linked["figures/"+f.File]; {
+		case want && !published:
+			t.Errorf("figure %s (%s) is in the manifest but not in the output", f.File, f.Kind)
+		case !want && published:
+			t.Errorf("figure %s (%s) is published, but no page links it", f.File, f.Kind)
 		}
 	}
 	for _, page := range []string{"one/index.html", "zh-CN/second/index.html", "s/a/conv_1_2/1/index.html", "zh-CN/s/b/output/2/index.html", "404.html", "sitemap.xml"} {

@@ -115,6 +115,7 @@ type OverviewView struct {
 	ViewBox   string
 	Ratio     template.CSS
 	Picker    []Pick
+	PickerCut *PickerCut // set when Picker lists only the current sample's neighbours
 	Pred      string
 	PredProb  string
 	Legends   []LegendView
@@ -222,6 +223,7 @@ func (v *views) overview(p pageCtx, r *Run) (*OverviewView, error) {
 		Ratio:   template.CSS(fmt.Sprintf("aspect-ratio:%s/%s", render.Num(lay.Width), render.Num(lay.Height))),
 		Picker:  v.picker(p, r, func(x *Run) string { return v.homePath(p.lang, x) }),
 	}
+	ov.Picker, ov.PickerCut = v.cutPicker(p, ov.Picker)
 	ov.SampleTxt = r.ID
 	if r.Label != "" {
 		ov.SampleTxt = p.lang.Class(r.Label)

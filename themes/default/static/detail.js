@@ -33,6 +33,9 @@
   function initDetailView(dv) {
     var d = JSON.parse(dv.dataset.detail), store = self.tinyvggData || {}, src = store[d.in];
     if (!src || !src.data) return;
+    // A convolution's kernels come from one script for the whole layer.
+    if (d.kk) d.kernel = (store[d.kk] || [])[d.n];
+    if (d.kind === "conv2d" && !d.kernel) return;
     var data = src.data, H = d.out[0], W = d.out[1], iH = d.inShape[0], iW = d.inShape[1], C = d.inShape[2];
     var kh = d.k[0], kw = d.k[1], cur = d.pos[0] * W + d.pos[1], timer = null;
     var el = dv.querySelector(".player"), playBtn = el.querySelector('[data-act="play"]');
@@ -301,6 +304,26 @@
     var help = cv.querySelector(".dhelp"); if (help) help.hidden = false;
   }
 
+  // A long list of samples is cut to the current one's neighbours; the
+  // whole list comes from one script for every neuron page.
+  function initSamples(det) {
+    var all = self.tinyvggSamples, ul = det.querySelector("ul");
+    if (!all || !ul) return;
+    var frag = document.createDocumentFragment();
+    all.forEach(function (s) {
+      var li = document.createElement("li"), a = document.createElement("a");
+      a.textContent = s[1];
+      if (s[0] === det.dataset.cur) {
+        a.href = "index.html";
+        a.setAttribute("aria-current", "page");
+      } else a.href = det.dataset.pre + s[0] + det.dataset.post;
+      li.appendChild(a); frag.appendChild(li);
+    });
+    ul.textContent = ""; ul.appendChild(frag);
+    var more = det.querySelector(".dmore"); if (more) more.hidden = true;
+  }
+
+  $$(".dsamples[data-pre]").forEach(initSamples);
   $$(".dv[data-detail]").forEach(initDetailView);
   $$(".dsoftmax").forEach(initSoftmax);
   $$(".cv[data-class]").forEach(initClass);

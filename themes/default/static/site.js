@@ -98,6 +98,7 @@
       if (cur && top) cur.innerHTML = top.innerHTML;
       initModes(document);
       initTry(document);
+      if (self.cnnxPicker) self.cnnxPicker(document);
       var picked = document.querySelector('.picker a[aria-current]');
       if (picked) picked.focus();
     });

@@ -1,0 +1,73 @@
+package site
+
+import (
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"cnnexplainer/render"
+)
+
+// linkedOnly are the figure kinds a page can only reach by a link it
+// writes out in full: render draws them for every sample and layer, but
+// a page shows a few (the chapters place some animations; no page shows a
+// standalone overview or the JSON values). The others stay published
+// whether linked or not, because the scripts build their paths (the
+// overview's range modes swap the folder of an activation map, the
+// playground names its settings).
+var linkedOnly = map[render.FigureKind]bool{
+	render.KindConvAnim: true, render.KindReLUAnim: true, render.KindPoolAnim: true,
+	render.KindOverview: true, render.KindFlatten: true, render.KindSoftmax: true,
+	render.KindDenseValues: true, render.KindKernelValues: true, render.KindKernelHistoryV: true,
+	render.KindKernelEpoch: true, render.KindConfusion: true,
+}
+
+// pruneFigures leaves out of the output the figures of the linkedOnly
+// kinds that no page links (about 250 KB a sample of animation bundles
+// and standalone diagrams), and the manifest, which only the build reads.
+// Run after every page is made and before the sizes are measured.
+func (b *builder) pruneFigures() {
+	t := b.tree
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	delete(t.copies, "figures/"+render.ManifestFile)
+	if b.views == nil {
+		return
+	}
+	for _, f := range b.views.figs.all {
+		p := "figures/" + f.File
+		if !linkedOnly[f.Kind] {
+			continue
+		}
+		if !t.figLinks[p] {
+			delete(t.copies, p)
+		}
+	}
+}
+
+// linkedFigures lists the figure files that the pages at the generated
+// paths link (read back from the staging folder: the link index keeps one
+// page per target), so that a build taking those pages from the page
+// cache keeps the same figures.
+func linkedFigures(t *tree, generated map[string]bool) ([]string, error) {
+	seen := map[string]bool{}
+	for p := range generated {
+		if path.Ext(p) != ".html" {
+			continue
+		}
+		page, err := os.ReadFile(filepath.Join(t.dir, filepath.FromSlash(p)))
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range links(page) {
+			if i := strings.IndexAny(u, "#?"); i >= 0 {
+				u = u[:i]
+			}
+			if target := path.Join(path.Dir(p), u); strings.HasPrefix(target, "figures/") {
+				seen[target] = true
+			}
+		}
+	}
+	return sortedKeys(seen), nil
+}
