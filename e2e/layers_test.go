@@ -17,7 +17,8 @@ import (
 // TestNewLayerKindsStepping builds the site of the model made of the layer
 // kinds TinyVGG lacks and steps each kind's detail view one position on:
 // the script must show the value the engine computed there, in the value
-// line and the formula, without a console error.
+// line and the formula, without a console error; an output of one cell
+// shows no player.
 func TestNewLayerKindsStepping(t *testing.T) {
 	dir := t.TempDir()
 	root := sitetest.Root(t)
@@ -63,11 +64,16 @@ func TestNewLayerKindsStepping(t *testing.T) {
 				document.querySelector('.player [data-act="next"]').click();
 				var d = JSON.parse(document.querySelector(".dv").dataset.detail);
 				return [document.querySelector(".dval").textContent, Array.prototype.map.call(document.querySelectorAll(".dpanel .math mn"), function (e) { return e.textContent; }).join(" "),
-					String(d.pos[0] * d.out[1] + d.pos[1])];
+					String(d.pos[0] * d.out[1] + d.pos[1]), String(document.querySelector(".player").hidden)];
 			})()`)
 			cur, err := strconv.Atoi(got[2])
 			if err != nil {
 				t.Fatal(err)
+			}
+			// A map of one cell (a global average) has nothing to step
+			// through, and the player stays hidden.
+			if hidden, one := got[3] == "true", y.H()*y.W() < 2; hidden != one {
+				t.Errorf("player hidden = %v on a %dx%d output", hidden, y.H(), y.W())
 			}
 			next := (cur + 1) % (y.H() * y.W())
 			want := y.At(next/y.W(), next%y.W(), 0)

@@ -184,6 +184,8 @@
         timer = setInterval(function () { show(cur + 1); }, reduce ? 1000 : 250);
       }
     });
+    // One output cell (a global average): nothing to step through.
+    if (H * W < 2) return;
     el.hidden = false;
     var help = dv.querySelector(".dhelp"); if (help) help.hidden = false;
   }
