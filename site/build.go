@@ -6,8 +6,6 @@ import (
 	"html/template"
 	"os"
 	"path/filepath"
-	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -52,7 +50,7 @@ type builder struct {
 	chapters map[string][]*chapter // by language code, fallbacks included
 	index    map[string]*chapter
 	report   *Report
-	warnMu   sync.Mutex
+	warns    *warnLog
 	sitemap  []sitemapEntry
 	smMu     sync.Mutex
 	pkey     string
@@ -83,7 +81,7 @@ func Build(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(t.dir) // gone already when the swap succeeded
-	b := &builder{cfg: cfg, tree: t, min: min, chapters: map[string][]*chapter{}, index: map[string]*chapter{}, keys: &keyLog{},
+	b := &builder{cfg: cfg, tree: t, min: min, chapters: map[string][]*chapter{}, index: map[string]*chapter{}, keys: &keyLog{}, warns: &warnLog{},
 		report: &Report{Pages: map[string]int{}, Bytes: map[string]int64{}, Missing: map[string]TranslationGaps{}},
 		prog:   newProgress(cfg.Progress, cfg.ProgressBar)}
 	defer b.prog.finish()
@@ -99,13 +97,7 @@ func Build(ctx context.Context, cfg Config) (*Report, error) {
 	b.pruneFigures()
 	generated := b.generatedPaths()
 	b.measure()
-	var warnings []string // those of the cached pages' inputs
-	for _, w := range b.report.Warnings {
-		if strings.Contains(w, "_index.md:") || stringsWarning(w) {
-			warnings = append(warnings, w)
-		}
-	}
-	b.pcache.save(b.tree, generated, b.sitemap, warnings, b.report.figureBytes)
+	b.pcache.save(b.tree, generated, b.sitemap, b.warns.where(b.cachedWarning), b.report.figureBytes)
 	b.prog.start("writing "+cfg.Out, 0)
 	if err := writeAtomic(cfg.Out, b.tree); err != nil {
 		return nil, err
@@ -120,12 +112,12 @@ func (b *builder) check() error {
 	if bad := brokenLinks(b.tree); len(bad) > 0 {
 		return fmt.Errorf("site: %d broken links, first: %s", len(bad), bad[0])
 	}
-	for _, w := range b.keys.warnings(b.langs[0]) {
-		b.warn(w)
-	}
+	b.warns.add(b.keys.warnings(b.langs[0])...)
+	warnings := b.warns.sorted()
+	b.report.Warnings = warningStrings(warnings)
 	if b.cfg.StrictI18n {
-		for _, w := range b.report.Warnings {
-			if stringsWarning(w) {
+		for _, w := range warnings {
+			if w.Kind == warnStringKey {
 				return fmt.Errorf("%s (-strict-i18n)", w)
 			}
 		}
@@ -143,19 +135,25 @@ func (b *builder) check() error {
 			}
 		}
 	}
-	// A fallback chapter repeats its original's warnings.
-	sort.Strings(b.report.Warnings)
-	b.report.Warnings = slices.Compact(b.report.Warnings)
 	if b.cfg.Strict && len(b.report.Warnings) > 0 {
 		return fmt.Errorf("%d warnings are errors under -strict:\n  %s", len(b.report.Warnings), strings.Join(b.report.Warnings, "\n  "))
 	}
 	return nil
 }
 
-func (b *builder) warn(msg string) {
-	b.warnMu.Lock()
-	defer b.warnMu.Unlock()
-	b.report.Warnings = append(b.report.Warnings, msg)
+// cachedWarning tells the warnings of the cached pages' inputs (the home
+// page text, the strings tables) apart: a build that takes those pages
+// from the cache repeats them from there.
+func (b *builder) cachedWarning(w warning) bool {
+	if w.Kind == warnStringKey {
+		return true
+	}
+	for _, idx := range b.index {
+		if w.File == idx.file {
+			return true
+		}
+	}
+	return false
 }
 
 func (b *builder) load(ctx context.Context) error {
@@ -311,7 +309,7 @@ func (b *builder) pages(ctx context.Context) error {
 	}
 	sm, warnings := b.pcache.place(b.tree)
 	b.sitemap = append(b.sitemap, sm...)
-	b.report.Warnings = append(b.report.Warnings, warnings...)
+	b.warns.add(warnings...)
 	base := b.cfg.BaseURL
 	robots := "User-agent: *\nAllow: /\n"
 	if strings.Contains(base, "://") {
@@ -542,7 +540,7 @@ func (b *builder) markdown(p *PageData, c *chapter) (template.HTML, error) {
 	if err := b.fixLinks(d, p, c); err != nil {
 		return "", err
 	}
-	html, err := d.Render(b.resolver(p, c.file, b.warn), b.inlineResolver(p, c.file, b.warn))
+	html, err := d.Render(b.resolver(p, c.file, b.warns.add), b.inlineResolver(p, c.file, b.warns.add))
 	if err != nil {
 		return "", err
 	}
@@ -668,7 +666,6 @@ func (b *builder) measure() {
 		}
 	}
 	r.Shared += r.figureBytes
-	sort.Strings(r.Warnings)
 	r.HomeWeight = b.homeWeight()
 }
 

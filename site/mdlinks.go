@@ -82,7 +82,8 @@ func (b *builder) fixLinks(d *Doc, p *PageData, c *chapter) error {
 	pc := pageCtx{lang: p.Lang, path: p.Path}
 	for _, l := range d.docLinks() {
 		if l.image && foreign(l.dest) {
-			b.warn(fmt.Sprintf("%s:%d: image %s loads from another host; the site must load nothing from elsewhere (copy it into the theme's static folder)", c.file, l.line, l.dest))
+			b.warns.add(warning{File: c.file, Line: l.line, Kind: warnForeignImage,
+				Msg: fmt.Sprintf("image %s loads from another host; the site must load nothing from elsewhere (copy it into the theme's static folder)", l.dest)})
 			continue
 		}
 		link, ok := l.node.(*ast.Link)

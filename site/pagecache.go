@@ -21,13 +21,13 @@ import (
 // rebuilds a few dozen pages instead of thousands.
 
 // pageCacheVersion changes when the cached pages' layout changes.
-const pageCacheVersion = "site-pages-3"
+const pageCacheVersion = "site-pages-4"
 
 // pageCache is the index of one cache entry (pages.json).
 type pageCache struct {
 	Files       []cachedFile `json:"files"`
 	Sitemap     []cachedLink `json:"sitemap"`
-	Warnings    []string     `json:"warnings"`
+	Warnings    []warning    `json:"warnings"`
 	Figures     []string     `json:"figures,omitempty"` // the figures these pages link (pruneFigures)
 	FigureBytes int64        `json:"figureBytes"`
 	dir         string
@@ -140,7 +140,7 @@ func (s *pageStore) size(p string) (int64, bool) {
 // shares storage with the cache, so an edit inside public/ cannot reach a
 // later build), and returns their sitemap entries and warnings. A miss
 // places nothing.
-func (s *pageStore) place(t *tree) ([]sitemapEntry, []string) {
+func (s *pageStore) place(t *tree) ([]sitemapEntry, []warning) {
 	if s.entry == nil {
 		return nil, nil
 	}
@@ -164,7 +164,7 @@ func (s *pageStore) place(t *tree) ([]sitemapEntry, []string) {
 // save stores a copy of a miss's generated pages (already minified), with
 // their sitemap entries and warnings; a hit has nothing to save. A cache
 // that cannot be written costs speed next time, not this build.
-func (s *pageStore) save(t *tree, generated map[string]bool, sitemap []sitemapEntry, warnings []string, figureBytes int64) {
+func (s *pageStore) save(t *tree, generated map[string]bool, sitemap []sitemapEntry, warnings []warning, figureBytes int64) {
 	if s.entry != nil {
 		return
 	}
