@@ -80,7 +80,7 @@ func Build(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(t.dir) // gone already when the swap succeeded
+	defer t.discard()
 	b := &builder{cfg: cfg, tree: t, min: min, chapters: map[string][]*chapter{}, index: map[string]*chapter{}, keys: &keyLog{}, warns: &warnLog{},
 		report: &Report{Pages: map[string]int{}, Bytes: map[string]int64{}, Missing: map[string]TranslationGaps{}},
 		prog:   newProgress(cfg.Progress, cfg.ProgressBar)}
@@ -653,10 +653,10 @@ func (b *builder) measure() {
 			}
 		}
 	}
-	for p, n := range b.tree.sizes {
+	for p, n := range b.tree.generated() {
 		add(p, n)
 	}
-	for p, src := range b.tree.copies {
+	for p, src := range b.tree.copied() {
 		if n, ok := b.pcache.size(p); ok {
 			add(p, n)
 			continue
@@ -673,7 +673,7 @@ func (b *builder) measure() {
 // the part of the tree the page cache keeps.
 func (b *builder) generatedPaths() map[string]bool {
 	gen := map[string]bool{}
-	for p := range b.tree.sizes {
+	for p := range b.tree.generated() {
 		if strings.HasPrefix(p, "data/") {
 			gen[p] = true
 			continue
@@ -691,11 +691,10 @@ func (b *builder) generatedPaths() map[string]bool {
 // image it shows on first load.
 func (b *builder) homeWeight() int64 {
 	t := b.tree
-	home := t.keep["index.html"]
-	if home == nil {
-		home, _ = os.ReadFile(t.copies["index.html"])
-	}
-	total := int64(len(home)) + t.sizes["style.css"] + t.sizes["site.js"]
+	home := t.kept("index.html")
+	css, _ := t.size("style.css")
+	js, _ := t.size("site.js")
+	total := int64(len(home)) + css + js
 	seen := map[string]bool{}
 	for _, m := range imgSrc.FindAllSubmatch(home, -1) {
 		src := string(m[1])

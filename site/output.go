@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"maps"
 	"net/url"
 	"os"
 	"path"
@@ -149,6 +150,68 @@ func (t *tree) copy(p, src string) {
 	t.copies[p] = src
 	delete(t.linked, p)
 }
+
+// linkFigure counts figure f as linked by a page the tree did not see being
+// written (a cached one, named by from), and expects f to be made.
+func (t *tree) linkFigure(f, from string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.figLinks[f] = true
+	if !t.has(f) {
+		t.linked[f] = from
+	}
+}
+
+// drop takes copied file p out of the output.
+func (t *tree) drop(p string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	delete(t.copies, p)
+}
+
+// dropUnlinked takes the copied files among paths that no page links out
+// of the output.
+func (t *tree) dropUnlinked(paths []string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, p := range paths {
+		if !t.figLinks[p] {
+			delete(t.copies, p)
+		}
+	}
+}
+
+// generated lists the generated files: site path -> size.
+func (t *tree) generated() map[string]int64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return maps.Clone(t.sizes)
+}
+
+// copied lists the copied files: site path -> source file.
+func (t *tree) copied() map[string]string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return maps.Clone(t.copies)
+}
+
+// staged is where generated file p is written in the staging folder.
+func (t *tree) staged(p string) string { return filepath.Join(t.dir, filepath.FromSlash(p)) }
+
+// kept returns a file the report reads back (home page, CSS, JS) whether
+// generated or copied, or nil.
+func (t *tree) kept(p string) []byte {
+	t.mu.Lock()
+	data, src := t.keep[p], t.copies[p]
+	t.mu.Unlock()
+	if data == nil && src != "" {
+		data, _ = os.ReadFile(src)
+	}
+	return data
+}
+
+// discard removes the staging folder; after the swap it is gone already.
+func (t *tree) discard() error { return os.RemoveAll(t.dir) }
 
 // has reports whether site path p is made or listed; t.mu is held.
 func (t *tree) has(p string) bool {

@@ -149,10 +149,7 @@ func (s *pageStore) place(t *tree) ([]sitemapEntry, []warning) {
 	}
 	// The figures the cached pages link stay published (pruneFigures).
 	for _, f := range s.entry.Figures {
-		t.figLinks[f] = true
-		if !t.has(f) {
-			t.linked[f] = "cached page: " + f
-		}
+		t.linkFigure(f, "cached page: "+f)
 	}
 	var sm []sitemapEntry
 	for _, l := range s.entry.Sitemap {
@@ -177,11 +174,12 @@ func (s *pageStore) save(t *tree, generated map[string]bool, sitemap []sitemapEn
 	dirs := &dirMaker{made: map[string]bool{}}
 	for _, p := range sortedKeys(generated) {
 		name := filepath.Join(tmp, filepath.FromSlash(p))
-		if dirs.make(filepath.Dir(name)) != nil || copyFile(name, filepath.Join(t.dir, filepath.FromSlash(p))) != nil {
+		if dirs.make(filepath.Dir(name)) != nil || copyFile(name, t.staged(p)) != nil {
 			os.RemoveAll(tmp)
 			return
 		}
-		pc.Files = append(pc.Files, cachedFile{Path: p, Size: t.sizes[p]})
+		size, _ := t.size(p)
+		pc.Files = append(pc.Files, cachedFile{Path: p, Size: size})
 	}
 	for _, e := range sitemap {
 		if generated[e.path] {
