@@ -277,10 +277,7 @@ func (b *builder) unlist(path string) {
 // its own language, gets a notice, and points its canonical link at the
 // original.
 func (b *builder) markdown(p *PageData, c *chapter) (template.HTML, error) {
-	d, err := ParseDoc(c.file, c.src)
-	if err != nil {
-		return "", err
-	}
+	d := c.doc
 	if c.fallback {
 		def := b.langs[0]
 		p.Untranslated, p.BodyLang = true, def.Code
@@ -290,10 +287,11 @@ func (b *builder) markdown(p *PageData, c *chapter) (template.HTML, error) {
 		p.Alternates = nil
 	}
 	p.TOC = d.TOC
-	if err := b.fixLinks(d, p, c); err != nil {
+	links, err := b.pageLinks(d, p, c)
+	if err != nil {
 		return "", err
 	}
-	html, err := d.Render(b.resolver(p, c.file, b.warns.add), b.inlineResolver(p, c.file, b.warns.add))
+	html, err := d.Render(b.resolver(p, c.file, b.warns.add), b.inlineResolver(p, c.file, b.warns.add), links)
 	if err != nil {
 		return "", err
 	}
