@@ -109,59 +109,16 @@ func (v *views) classDetail(p pageCtx, r *Run, li, k int, d *DetailView) (*Detai
 	var mapShape []int
 	if fl != nil && ms >= 0 {
 		mapShape = v.net.Shapes[ms+1]
-		cv.Source = v.net.Model.Layers[ms].Name()
-		cv.Data = &ClassData{In: cv.Source, Weights: classWeightsName(l.Name(), k), Map: [3]int{mapShape[0], mapShape[1], mapShape[2]}, ChannelsFirst: fl.ChannelsFirst}
-		cv.DataJS = p.rel(dataFile(r.ID, cv.Source))
-		cv.WeightsJS = p.rel(classWeightsFile(l.Name(), k))
-		for c := 0; c < mapShape[2]; c++ {
-			img, mf, err := v.mapFig(p, r, cv.Source, c, render.Unit)
-			if err != nil {
-				return nil, err
-			}
-			cm := ClassMap{Map: img, Name: p.lang.Tf("neuron.map_range", "name", v.layerLabel(p, cv.Source, c), "r", num(mf.Range[1], 2))}
-			cm.Map.Alt = p.lang.Tf("alt.class_map", "name", cm.Name)
-			if c == 0 {
-				d.Legends = append(d.Legends, unitLegend(mf, p.lang.Tf("neuron.legend_in", "layer", cv.Source)))
-			}
-			if f, ok := v.figs.find(render.KindDenseWeights, "", l.Name(), k, c, 0); ok {
-				cm.Weight = Img{Src: p.rel(figURL(f)), W: f.Width, H: f.Height, Pixelated: true, Alt: p.lang.Tf("alt.dense_weights", "class", cv.Class, "c", c)}
-				if c == 0 {
-					d.Legends = append(d.Legends, legendFor(f, p.lang.Tf("neuron.legend_kernel", "layer", l.Name())))
-				}
-			}
-			cv.Maps = append(cv.Maps, cm)
+		if err := v.classMaps(p, r, l, k, ms, fl, cv, d); err != nil {
+			return nil, err
 		}
 	}
 	dt, err := l.TermsOf(x, k)
 	if err != nil {
 		return nil, err
 	}
-	z, prods := dt.Z, dt.Products
-	terms := make([]Term, l.In)
-	for i := 0; i < l.In; i++ {
-		w := dt.Weights[i]
-		t := Term{Index: i, Value: num(x[i], 3), Weight: num(w, 3), Product: num(prods[i], 3)}
-		if len(mapShape) == 3 {
-			t.Y, t.X, t.C = fl.Position(i, mapShape)
-			t.Where = p.lang.Tf("detail.flat_where", "row", t.Y, "col", t.X, "c", t.C)
-		}
-		if prods[i] > 0 {
-			t.Class = "pos"
-		} else if prods[i] < 0 {
-			t.Class = "neg"
-		}
-		terms[i] = t
-	}
-	order := make([]int, l.In)
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(a, b int) bool { return math.Abs(float64(prods[order[a]])) > math.Abs(float64(prods[order[b]])) })
-	const shown = 12
-	for _, i := range order[:min(shown, len(order))] {
-		cv.Terms = append(cv.Terms, terms[i])
-	}
-	cv.More = len(order) - len(cv.Terms)
+	z := dt.Z
+	cv.Terms, cv.More = topTerms(p, dt, x, fl, mapShape)
 	cv.Logit = num(z, 4)
 	cv.Formula, err = formula(fmt.Sprintf(`z_{%d} = b_{%d} + \sum_{i=0}^{%d} w_{i,%d} \cdot v_i = %s + %s = %s`,
 		k, k, l.In-1, k, texNum(cv.Bias), texNum(num(z-l.Bias[k], 4)), texNum(cv.Logit)))
@@ -182,4 +139,66 @@ func (v *views) classDetail(p pageCtx, r *Run, li, k int, d *DetailView) (*Detai
 		return nil, err
 	}
 	return d, nil
+}
+
+// classMaps fills the maps unit k of l reads through a flatten layer (the
+// output of layer ms), each beside its slice of k's weights.
+func (v *views) classMaps(p pageCtx, r *Run, l *engine.Dense, k, ms int, fl *engine.Flatten, cv *ClassView, d *DetailView) error {
+	mapShape := v.net.Shapes[ms+1]
+	cv.Source = v.net.Model.Layers[ms].Name()
+	cv.Data = &ClassData{In: cv.Source, Weights: classWeightsName(l.Name(), k), Map: [3]int{mapShape[0], mapShape[1], mapShape[2]}, ChannelsFirst: fl.ChannelsFirst}
+	cv.DataJS = p.rel(dataFile(r.ID, cv.Source))
+	cv.WeightsJS = p.rel(classWeightsFile(l.Name(), k))
+	for c := 0; c < mapShape[2]; c++ {
+		img, mf, err := v.mapFig(p, r, cv.Source, c, render.Unit)
+		if err != nil {
+			return err
+		}
+		cm := ClassMap{Map: img, Name: p.lang.Tf("neuron.map_range", "name", v.layerLabel(p, cv.Source, c), "r", num(mf.Range[1], 2))}
+		cm.Map.Alt = p.lang.Tf("alt.class_map", "name", cm.Name)
+		if c == 0 {
+			d.Legends = append(d.Legends, unitLegend(mf, p.lang.Tf("neuron.legend_in", "layer", cv.Source)))
+		}
+		if f, ok := v.figs.find(render.KindDenseWeights, "", l.Name(), k, c, 0); ok {
+			cm.Weight = Img{Src: p.rel(figURL(f)), W: f.Width, H: f.Height, Pixelated: true, Alt: p.lang.Tf("alt.dense_weights", "class", cv.Class, "c", c)}
+			if c == 0 {
+				d.Legends = append(d.Legends, legendFor(f, p.lang.Tf("neuron.legend_kernel", "layer", l.Name())))
+			}
+		}
+		cv.Maps = append(cv.Maps, cm)
+	}
+	return nil
+}
+
+// topTerms are the largest terms of a dense unit's sum by size, and how
+// many more there are; each names its map position when the input is a
+// flattened map of mapShape.
+func topTerms(p pageCtx, dt engine.DenseTerms, x []float32, fl *engine.Flatten, mapShape []int) ([]Term, int) {
+	prods := dt.Products
+	terms := make([]Term, len(prods))
+	for i := range prods {
+		w := dt.Weights[i]
+		t := Term{Index: i, Value: num(x[i], 3), Weight: num(w, 3), Product: num(prods[i], 3)}
+		if len(mapShape) == 3 {
+			t.Y, t.X, t.C = fl.Position(i, mapShape)
+			t.Where = p.lang.Tf("detail.flat_where", "row", t.Y, "col", t.X, "c", t.C)
+		}
+		if prods[i] > 0 {
+			t.Class = "pos"
+		} else if prods[i] < 0 {
+			t.Class = "neg"
+		}
+		terms[i] = t
+	}
+	order := make([]int, len(prods))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return math.Abs(float64(prods[order[a]])) > math.Abs(float64(prods[order[b]])) })
+	const shown = 12
+	var top []Term
+	for _, i := range order[:min(shown, len(order))] {
+		top = append(top, terms[i])
+	}
+	return top, len(order) - len(top)
 }

@@ -92,7 +92,7 @@ func inlineSpec() directive.Spec {
 }
 
 // inlineResolver resolves the facts of one chapter on one page.
-func (b *builder) inlineResolver(p *PageData, file string, warn func(string)) directive.InlineResolver {
+func (b *builder) inlineResolver(p *PageData, file string, warn func(...warning)) directive.InlineResolver {
 	names := factNames()
 	return func(d directive.Directive) (directive.InlineValue, error) {
 		name := d.Str("name", "")
@@ -108,18 +108,19 @@ func (b *builder) inlineResolver(p *PageData, file string, warn func(string)) di
 		v, err := f(b.views.net, d, p.Lang)
 		var nf noFact
 		if errors.As(err, &nf) {
-			msg := fmt.Sprintf("%s:%d: fact %s: %s", file, d.Line, name, nf.reason)
+			msg := fmt.Sprintf("fact %s: %s", name, nf.reason)
 			if nf.fix != "" {
 				msg += " (" + nf.fix + ")"
 			}
-			warn(msg)
+			warn(warning{File: file, Line: d.Line, Kind: warnFact, Msg: msg})
 			return directive.InlineValue{Unmet: p.Lang.Tf("notice.fact_missing", "fact", name, "reason", nf.reason)}, nil
 		}
 		if err != nil {
 			return directive.InlineValue{}, err
 		}
 		if want, ok := d.Args["expect"]; ok && want != v.raw {
-			warn(fmt.Sprintf("%s:%d: this passage was written for %s = %s, but this model gives %s; the page shows a notice in its place", file, d.Line, name, want, v.raw))
+			warn(warning{File: file, Line: d.Line, Kind: warnFactDiffers,
+				Msg: fmt.Sprintf("this passage was written for %s = %s, but this model gives %s; the page shows a notice in its place", name, want, v.raw)})
 			return directive.InlineValue{Unmet: p.Lang.Tf("notice.fact_differs", "fact", name, "want", want, "got", v.raw)}, nil
 		}
 		if d.Name == "assume" {

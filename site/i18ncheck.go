@@ -83,18 +83,13 @@ func (k *keyLog) miss(key string) {
 }
 
 // warnings names the default language's strings file for each missing key.
-func (k *keyLog) warnings(def *Language) []string {
+func (k *keyLog) warnings(def *Language) []warning {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	var out []string
+	var out []warning
 	for _, key := range sortedKeys(k.keys) {
-		out = append(out, fmt.Sprintf("%s: key %s is used by the site but missing (pages show the bare key)", filepath.Join(def.Dir, "strings.toml"), key))
+		out = append(out, warning{File: filepath.Join(def.Dir, "strings.toml"), Kind: warnStringKey,
+			Msg: fmt.Sprintf("key %s is used by the site but missing (pages show the bare key)", key)})
 	}
 	return slices.Clip(out)
-}
-
-// stringsWarning tells the key warnings apart, for the page cache and
-// -strict-i18n.
-func stringsWarning(w string) bool {
-	return strings.Contains(w, "strings.toml: key ")
 }

@@ -37,7 +37,7 @@ func BenchmarkLearned(b *testing.B) {
 			b.Fatal(err)
 		}
 		bytes, files = 0, 0
-		for p, size := range bl.tree.sizes {
+		for p, size := range bl.tree.generated() {
 			if strings.HasPrefix(p, learnedFigs) || strings.Contains(p, "learned/") {
 				bytes += int(size)
 				files++

@@ -84,9 +84,8 @@ func (b *builder) saveLearned(lr *learned) {
 		return
 	}
 	defer os.RemoveAll(tmp)
-	b.tree.mu.Lock()
 	var files []string
-	for p := range b.tree.sizes {
+	for p := range b.tree.generated() {
 		if strings.HasPrefix(p, learnedFigs) {
 			files = append(files, p)
 		}
@@ -94,13 +93,11 @@ func (b *builder) saveLearned(lr *learned) {
 	sort.Strings(files)
 	for _, f := range files {
 		path := filepath.Join(tmp, "files", filepath.FromSlash(f))
-		data, err := os.ReadFile(filepath.Join(b.tree.dir, filepath.FromSlash(f)))
+		data, err := os.ReadFile(b.tree.staged(f))
 		if err != nil || os.MkdirAll(filepath.Dir(path), 0o755) != nil || os.WriteFile(path, data, 0o644) != nil {
-			b.tree.mu.Unlock()
 			return
 		}
 	}
-	b.tree.mu.Unlock()
 	res := *lr.res
 	res.Features = nil
 	p := lr.probe

@@ -110,7 +110,7 @@ func (b *builder) learnedSetup() ([]job, error) {
 		return nil, err
 	}
 	if lr == nil {
-		b.warn(fmt.Sprintf("%s: no %s/probe.json, so the \"what did it learn\" views are left out", b.cfg.Samples, ProbeDir))
+		b.warns.add(warning{File: b.cfg.Samples, Kind: warnNoProbe, Msg: fmt.Sprintf("no %s/probe.json, so the \"what did it learn\" views are left out", ProbeDir)})
 	}
 	b.learned = lr
 	return b.learnedJobs(lr), nil

@@ -16,6 +16,7 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 	"go.abhg.dev/goldmark/frontmatter"
@@ -37,15 +38,15 @@ type TOCEntry struct {
 	Text  string
 }
 
-// Doc is one parsed Markdown file, ready to render.
+// Doc is one parsed Markdown file, ready to render. Rendering changes
+// nothing in it, so pages may render one Doc at the same time.
 type Doc struct {
 	File string
 	FM   FrontMatter
 	TOC  []TOCEntry
 	src  []byte
 	doc  ast.Node
-	md   goldmark.Markdown
-	fig  *directive.Extension
+	fig  *directive.Extension // the parse's: specs only, never resolvers
 }
 
 // newMarkdown builds the goldmark pipeline. Raw HTML stays off (the
@@ -71,9 +72,8 @@ func newMarkdown(fig *directive.Extension) goldmark.Markdown {
 // directives are resolved later, by Render, for each language and sample.
 func ParseDoc(file string, src []byte) (*Doc, error) {
 	d := &Doc{File: file, src: src, fig: &directive.Extension{Spec: figureSpec(figureRows()), InlineSpec: inlineSpec()}}
-	d.md = newMarkdown(d.fig)
 	pc := parser.NewContext(parser.WithIDs(newHeadingIDs()))
-	d.doc = d.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
+	d.doc = newMarkdown(d.fig).Parser().Parse(text.NewReader(src), parser.WithContext(pc))
 	if err := d.readFrontMatter(pc); err != nil {
 		return nil, err
 	}
@@ -234,13 +234,18 @@ func validSlug(s string) bool {
 	return s != ""
 }
 
-// Render converts the document with resolve placing its figures and
-// inline resolving its facts (nil when the document has none).
-func (d *Doc) Render(resolve directive.Resolver, inline directive.InlineResolver) ([]byte, error) {
-	d.fig.Resolve, d.fig.Inline = resolve, inline
-	defer func() { d.fig.Resolve, d.fig.Inline = nil, nil }()
+// Render converts the document with resolve placing its figures, inline
+// resolving its facts (nil when the document has none) and links giving
+// the destinations some links have on this page (nil: as written). Each
+// call has its own renderer: the directive renderers keep state while
+// they run.
+func (d *Doc) Render(resolve directive.Resolver, inline directive.InlineResolver, links map[*ast.Link]string) ([]byte, error) {
+	md := newMarkdown(&directive.Extension{Spec: d.fig.Spec, InlineSpec: d.fig.InlineSpec, Resolve: resolve, Inline: inline})
+	if len(links) > 0 {
+		md.Renderer().AddOptions(renderer.WithNodeRenderers(util.Prioritized(newLinkRenderer(links), linkPriority)))
+	}
 	var buf bytes.Buffer
-	if err := d.md.Renderer().Render(&buf, d.src, d.doc); err != nil {
+	if err := md.Renderer().Render(&buf, d.src, d.doc); err != nil {
 		return nil, fmt.Errorf("%s:%w", d.File, lineError(err))
 	}
 	return buf.Bytes(), nil

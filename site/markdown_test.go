@@ -99,7 +99,7 @@ func TestRawHTMLIsOff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	html, err := d.Render(nil, nil)
+	html, err := d.Render(nil, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +145,7 @@ func TestTableAlignment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := d.Render(nil, nil)
+	out, err := d.Render(nil, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -75,14 +75,16 @@ func foreign(dest string) bool {
 	return err == nil && u.Scheme != "" && u.Scheme != "mailto" && u.Scheme != "data"
 }
 
-// fixLinks checks chapter c's links for page p: a foreign image is a
-// warning (an error under Strict), a link to a .md file becomes the link
-// to that chapter's page.
-func (b *builder) fixLinks(d *Doc, p *PageData, c *chapter) error {
+// pageLinks checks chapter c's links for page p: a foreign image is a
+// warning (an error under Strict), a link to a .md file is written as the
+// link to that chapter's page; it returns those destinations for Render.
+func (b *builder) pageLinks(d *Doc, p *PageData, c *chapter) (map[*ast.Link]string, error) {
 	pc := pageCtx{lang: p.Lang, path: p.Path}
+	dest := map[*ast.Link]string{}
 	for _, l := range d.docLinks() {
 		if l.image && foreign(l.dest) {
-			b.warn(fmt.Sprintf("%s:%d: image %s loads from another host; the site must load nothing from elsewhere (copy it into the theme's static folder)", c.file, l.line, l.dest))
+			b.warns.add(warning{File: c.file, Line: l.line, Kind: warnForeignImage,
+				Msg: fmt.Sprintf("image %s loads from another host; the site must load nothing from elsewhere (copy it into the theme's static folder)", l.dest)})
 			continue
 		}
 		link, ok := l.node.(*ast.Link)
@@ -95,15 +97,15 @@ func (b *builder) fixLinks(d *Doc, p *PageData, c *chapter) error {
 		}
 		target, ok := b.chapterPath(p.Lang, path.Base(file))
 		if !ok {
-			return fmt.Errorf("%s:%d: link to %s: no chapter has that file name", c.file, l.line, file)
+			return nil, fmt.Errorf("%s:%d: link to %s: no chapter has that file name", c.file, l.line, file)
 		}
 		href := pc.rel(target)
 		if frag != "" {
 			href += "#" + frag
 		}
-		link.Destination = []byte(href)
+		dest[link] = href
 	}
-	return nil
+	return dest, nil
 }
 
 // chapterPath is the site path of the chapter file name in language l.

@@ -107,6 +107,16 @@ func loadNet(cfg Config, set *SampleSet, traced func()) (*Net, error) {
 			n.Logits = i
 		}
 	}
+	if err := n.runSamples(set, cfg.LoadImage, traced); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// runSamples loads each sample of set and keeps what the pages show of
+// its forward pass.
+func (n *Net) runSamples(set *SampleSet, load func(string, engine.Input) (*engine.Tensor, error), traced func()) error {
+	m := n.Model
 	known := map[string]bool{}
 	for _, c := range n.Classes {
 		known[c] = true
@@ -115,21 +125,21 @@ func loadNet(cfg Config, set *SampleSet, traced func()) (*Net, error) {
 	for _, s := range set.Samples {
 		file := filepath.Join(set.Dir, filepath.FromSlash(s.File))
 		if s.Label != "" && !known[s.Label] {
-			return nil, fmt.Errorf("%s: sample %s: label %q is not a class of the model (%s)", filepath.Join(set.Dir, "samples.json"), s.ID, s.Label, strings.Join(n.Classes, ", "))
+			return fmt.Errorf("%s: sample %s: label %q is not a class of the model (%s)", filepath.Join(set.Dir, "samples.json"), s.ID, s.Label, strings.Join(n.Classes, ", "))
 		}
 		if fi, err := os.Stat(file); err == nil && !fi.Mode().IsRegular() {
-			return nil, fmt.Errorf("sample %s: %s is not a regular file", s.ID, file)
+			return fmt.Errorf("sample %s: %s is not a regular file", s.ID, file)
 		}
-		x, err := cfg.LoadImage(file, m.Input)
+		x, err := load(file, m.Input)
 		if err != nil {
-			return nil, fmt.Errorf("sample %s: %w", s.ID, err)
+			return fmt.Errorf("sample %s: %w", s.ID, err)
 		}
 		if err := m.ForwardInto(&tr, x); err != nil {
-			return nil, fmt.Errorf("sample %s (%s): %w", s.ID, file, err)
+			return fmt.Errorf("sample %s (%s): %w", s.ID, file, err)
 		}
 		for _, p := range tr.Probs {
 			if math.IsNaN(float64(p)) {
-				return nil, fmt.Errorf("sample %s (%s): the model gives NaN probabilities", s.ID, file)
+				return fmt.Errorf("sample %s (%s): the model gives NaN probabilities", s.ID, file)
 			}
 		}
 		// Copies: the next pass overwrites tr.
@@ -138,7 +148,7 @@ func loadNet(cfg Config, set *SampleSet, traced func()) (*Net, error) {
 		n.Runs = append(n.Runs, run)
 		traced()
 	}
-	return n, nil
+	return nil
 }
 
 // trace returns the full forward trace of r. It is shared: callers must

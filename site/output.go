@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"maps"
 	"net/url"
 	"os"
 	"path"
@@ -150,6 +151,68 @@ func (t *tree) copy(p, src string) {
 	delete(t.linked, p)
 }
 
+// linkFigure counts figure f as linked by a page the tree did not see being
+// written (a cached one, named by from), and expects f to be made.
+func (t *tree) linkFigure(f, from string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.figLinks[f] = true
+	if !t.has(f) {
+		t.linked[f] = from
+	}
+}
+
+// drop takes copied file p out of the output.
+func (t *tree) drop(p string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	delete(t.copies, p)
+}
+
+// dropUnlinked takes the copied files among paths that no page links out
+// of the output.
+func (t *tree) dropUnlinked(paths []string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, p := range paths {
+		if !t.figLinks[p] {
+			delete(t.copies, p)
+		}
+	}
+}
+
+// generated lists the generated files: site path -> size.
+func (t *tree) generated() map[string]int64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return maps.Clone(t.sizes)
+}
+
+// copied lists the copied files: site path -> source file.
+func (t *tree) copied() map[string]string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return maps.Clone(t.copies)
+}
+
+// staged is where generated file p is written in the staging folder.
+func (t *tree) staged(p string) string { return filepath.Join(t.dir, filepath.FromSlash(p)) }
+
+// kept returns a file the report reads back (home page, CSS, JS) whether
+// generated or copied, or nil.
+func (t *tree) kept(p string) []byte {
+	t.mu.Lock()
+	data, src := t.keep[p], t.copies[p]
+	t.mu.Unlock()
+	if data == nil && src != "" {
+		data, _ = os.ReadFile(src)
+	}
+	return data
+}
+
+// discard removes the staging folder; after the swap it is gone already.
+func (t *tree) discard() error { return os.RemoveAll(t.dir) }
+
 // has reports whether site path p is made or listed; t.mu is held.
 func (t *tree) has(p string) bool {
 	if _, ok := t.sizes[p]; ok {
@@ -271,43 +334,6 @@ func copyFile(dst, src string) error {
 		return fmt.Errorf("output %s: %w", dst, err)
 	}
 	return o.Close()
-}
-
-// sitemap lists every page with its translations as hreflang alternates.
-type sitemapEntry struct {
-	path string
-	alts []LangLink // Href holds the site path here
-}
-
-func sitemapXML(base string, entries []sitemapEntry) []byte {
-	sort.Slice(entries, func(i, j int) bool { return entries[i].path < entries[j].path })
-	var b bytes.Buffer
-	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
-	b.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">` + "\n")
-	for _, e := range entries {
-		fmt.Fprintf(&b, "<url><loc>%s</loc>", xmlEscape(absURL(base, e.path)))
-		for _, a := range e.alts {
-			fmt.Fprintf(&b, `<xhtml:link rel="alternate" hreflang="%s" href="%s"/>`, a.Code, xmlEscape(absURL(base, a.Href)))
-		}
-		b.WriteString("</url>\n")
-	}
-	b.WriteString("</urlset>\n")
-	return b.Bytes()
-}
-
-// xmlEscaper is read-only after start-up, like a constant table.
-var xmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&apos;")
-
-func xmlEscape(s string) string { return xmlEscaper.Replace(s) }
-
-// absURL joins the base URL and a site path, dropping "index.html" so the
-// address is the one a server shows.
-func absURL(base, p string) string {
-	p = (&url.URL{Path: strings.TrimSuffix(p, "index.html")}).EscapedPath()
-	if base == "" {
-		return "/" + p
-	}
-	return strings.TrimSuffix(base, "/") + "/" + p
 }
 
 // links returns the values of every href="..." and src="..." attribute.

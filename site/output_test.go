@@ -40,6 +40,40 @@ func TestBrokenLinksAnyOrder(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("order %v: broken %q, want %q", order, got, want)
 		}
-		os.RemoveAll(tr.dir)
+		tr.discard()
+	}
+}
+
+// A figure survives dropUnlinked when a written page or a cached one
+// links it; a cached page's link to a figure that is not there is broken.
+func TestDropUnlinked(t *testing.T) {
+	tr, err := newTree(filepath.Join(t.TempDir(), "public"), newMinifier())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.discard()
+	src := filepath.Join(t.TempDir(), "f.svg")
+	if err := os.WriteFile(src, []byte("<svg/>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"figures/page.svg", "figures/cached.svg", "figures/none.svg"} {
+		tr.copy(f, src)
+	}
+	if err := tr.add("a/index.html", []byte(`<img src="../figures/page.svg">`)); err != nil {
+		t.Fatal(err)
+	}
+	tr.linkFigure("figures/cached.svg", "cached page: figures/cached.svg")
+	tr.linkFigure("figures/gone.svg", "cached page: figures/gone.svg")
+	tr.dropUnlinked([]string{"figures/page.svg", "figures/cached.svg", "figures/none.svg"})
+	var kept []string
+	for p := range tr.copied() {
+		kept = append(kept, p)
+	}
+	slices.Sort(kept)
+	if want := []string{"figures/cached.svg", "figures/page.svg"}; !slices.Equal(kept, want) {
+		t.Errorf("kept %q, want %q", kept, want)
+	}
+	if got, want := brokenLinks(tr), []string{"cached page: figures/gone.svg"}; !slices.Equal(got, want) {
+		t.Errorf("broken %q, want %q", got, want)
 	}
 }

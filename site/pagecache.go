@@ -21,13 +21,13 @@ import (
 // rebuilds a few dozen pages instead of thousands.
 
 // pageCacheVersion changes when the cached pages' layout changes.
-const pageCacheVersion = "site-pages-3"
+const pageCacheVersion = "site-pages-4"
 
 // pageCache is the index of one cache entry (pages.json).
 type pageCache struct {
 	Files       []cachedFile `json:"files"`
 	Sitemap     []cachedLink `json:"sitemap"`
-	Warnings    []string     `json:"warnings"`
+	Warnings    []warning    `json:"warnings"`
 	Figures     []string     `json:"figures,omitempty"` // the figures these pages link (pruneFigures)
 	FigureBytes int64        `json:"figureBytes"`
 	dir         string
@@ -140,7 +140,7 @@ func (s *pageStore) size(p string) (int64, bool) {
 // shares storage with the cache, so an edit inside public/ cannot reach a
 // later build), and returns their sitemap entries and warnings. A miss
 // places nothing.
-func (s *pageStore) place(t *tree) ([]sitemapEntry, []string) {
+func (s *pageStore) place(t *tree) ([]sitemapEntry, []warning) {
 	if s.entry == nil {
 		return nil, nil
 	}
@@ -149,10 +149,7 @@ func (s *pageStore) place(t *tree) ([]sitemapEntry, []string) {
 	}
 	// The figures the cached pages link stay published (pruneFigures).
 	for _, f := range s.entry.Figures {
-		t.figLinks[f] = true
-		if !t.has(f) {
-			t.linked[f] = "cached page: " + f
-		}
+		t.linkFigure(f, "cached page: "+f)
 	}
 	var sm []sitemapEntry
 	for _, l := range s.entry.Sitemap {
@@ -164,7 +161,7 @@ func (s *pageStore) place(t *tree) ([]sitemapEntry, []string) {
 // save stores a copy of a miss's generated pages (already minified), with
 // their sitemap entries and warnings; a hit has nothing to save. A cache
 // that cannot be written costs speed next time, not this build.
-func (s *pageStore) save(t *tree, generated map[string]bool, sitemap []sitemapEntry, warnings []string, figureBytes int64) {
+func (s *pageStore) save(t *tree, generated map[string]bool, sitemap []sitemapEntry, warnings []warning, figureBytes int64) {
 	if s.entry != nil {
 		return
 	}
@@ -177,11 +174,12 @@ func (s *pageStore) save(t *tree, generated map[string]bool, sitemap []sitemapEn
 	dirs := &dirMaker{made: map[string]bool{}}
 	for _, p := range sortedKeys(generated) {
 		name := filepath.Join(tmp, filepath.FromSlash(p))
-		if dirs.make(filepath.Dir(name)) != nil || copyFile(name, filepath.Join(t.dir, filepath.FromSlash(p))) != nil {
+		if dirs.make(filepath.Dir(name)) != nil || copyFile(name, t.staged(p)) != nil {
 			os.RemoveAll(tmp)
 			return
 		}
-		pc.Files = append(pc.Files, cachedFile{Path: p, Size: t.sizes[p]})
+		size, _ := t.size(p)
+		pc.Files = append(pc.Files, cachedFile{Path: p, Size: size})
 	}
 	for _, e := range sitemap {
 		if generated[e.path] {

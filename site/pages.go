@@ -58,6 +58,7 @@ type chapter struct {
 	lang     *Language
 	file     string
 	src      []byte
+	doc      *Doc // parsed once, rendered by every page that shows it
 	fm       FrontMatter
 	fallback bool // built from the default language's file
 	path     string
@@ -97,7 +98,7 @@ func readChapters(l *Language, drafts bool) (chapters []*chapter, index *chapter
 		if err != nil {
 			return nil, nil, err
 		}
-		c := &chapter{name: e.Name(), lang: l, file: file, src: src, fm: d.FM}
+		c := &chapter{name: e.Name(), lang: l, file: file, src: src, doc: d, fm: d.FM}
 		if c.fm.Draft && !drafts {
 			continue
 		}

@@ -3,7 +3,6 @@ package site
 import (
 	"os"
 	"path"
-	"path/filepath"
 	"strings"
 
 	"cnnexplainer/render"
@@ -28,22 +27,17 @@ var linkedOnly = map[render.FigureKind]bool{
 // and standalone diagrams), and the manifest, which only the build reads.
 // Run after every page is made and before the sizes are measured.
 func (b *builder) pruneFigures() {
-	t := b.tree
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	delete(t.copies, "figures/"+render.ManifestFile)
+	b.tree.drop("figures/" + render.ManifestFile)
 	if b.views == nil {
 		return
 	}
+	var candidates []string
 	for _, f := range b.views.figs.all {
-		p := "figures/" + f.File
-		if !linkedOnly[f.Kind] {
-			continue
-		}
-		if !t.figLinks[p] {
-			delete(t.copies, p)
+		if linkedOnly[f.Kind] {
+			candidates = append(candidates, "figures/"+f.File)
 		}
 	}
+	b.tree.dropUnlinked(candidates)
 }
 
 // linkedFigures lists the figure files that the pages at the generated
@@ -56,7 +50,7 @@ func linkedFigures(t *tree, generated map[string]bool) ([]string, error) {
 		if path.Ext(p) != ".html" {
 			continue
 		}
-		page, err := os.ReadFile(filepath.Join(t.dir, filepath.FromSlash(p)))
+		page, err := os.ReadFile(t.staged(p))
 		if err != nil {
 			return nil, err
 		}

@@ -42,7 +42,7 @@ type missingFigure struct{ reason string }
 func (m missingFigure) Error() string { return m.reason }
 
 // resolver places the figures of one chapter on one page.
-func (b *builder) resolver(p *PageData, file string, warn func(string)) directive.Resolver {
+func (b *builder) resolver(p *PageData, file string, warn func(...warning)) directive.Resolver {
 	pc := pageCtx{lang: p.Lang, path: p.Path}
 	rows := map[string]figureRow{}
 	for _, r := range figureRows() {
@@ -56,7 +56,7 @@ func (b *builder) resolver(p *PageData, file string, warn func(string)) directiv
 		c, err := b.figure(pc, row, d)
 		var mf missingFigure
 		if errors.As(err, &mf) {
-			warn(fmt.Sprintf("%s:%d: figure %s: %s", file, d.Line, d.Name, mf.reason))
+			warn(warning{File: file, Line: d.Line, Kind: warnFigure, Msg: fmt.Sprintf("figure %s: %s", d.Name, mf.reason)})
 			c = &figCtx{fd: &FigData{Notice: p.Lang.Tf("notice.missing_figure", "figure", d.Name, "reason", mf.reason)}}
 			err = nil
 		}
