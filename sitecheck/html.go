@@ -6,14 +6,10 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"html"
 	"io"
 	"net/url"
 	"regexp"
 	"strings"
-
-	"github.com/tdewolff/parse/v2"
-	htmllex "github.com/tdewolff/parse/v2/html"
 )
 
 // ref is one address a file names.
@@ -74,125 +70,6 @@ type element struct {
 }
 
 func (e *element) has(k string) bool { _, ok := e.attrs[k]; return ok }
-
-// parsePage lexes an HTML document, checks that every element is closed in
-// order, and collects ids and references.
-func parsePage(data []byte) *page {
-	pg := &page{ids: map[string]bool{}}
-	lex := htmllex.NewLexer(parse.NewInputBytes(data))
-	line := 1
-	var stack []*element
-	var cur *element
-	seenDoctype, seenContent := false, false
-	rawOf := "" // element whose raw text comes next (script, style)
-	var scriptEl *element
-	errf := func(l int, rule Rule, format string, args ...any) {
-		pg.errs = append(pg.errs, issue{l, rule, fmt.Sprintf(format, args...)})
-	}
-	for {
-		tt, tok := lex.Next()
-		tokLine := line
-		line += bytes.Count(tok, []byte{'\n'})
-		switch tt {
-		case htmllex.ErrorToken:
-			if err := lex.Err(); err != nil && !errors.Is(err, io.EOF) {
-				errf(tokLine, RuleHTML, "%v", err)
-			}
-			for i := len(stack) - 1; i >= 0; i-- {
-				errf(stack[i].line, RuleHTML, "<%s> is never closed", stack[i].name)
-			}
-			if !seenDoctype {
-				errf(1, RuleHTML, "no <!DOCTYPE html>")
-			}
-			return pg
-		case htmllex.DoctypeToken:
-			if seenContent || seenDoctype {
-				errf(tokLine, RuleHTML, "<!DOCTYPE> is not the first thing in the file")
-			}
-			seenDoctype = true
-		case htmllex.CommentToken:
-		case htmllex.TextToken:
-			if rawOf == "script" {
-				if scriptIsJS(scriptEl) {
-					pg.inlineJS += int64(len(tok))
-					pg.inlineJSText = append(pg.inlineJSText, string(tok))
-				}
-			} else if rawOf == "style" {
-				for _, r := range parseCSS(tok).refs {
-					r.line += tokLine - 1
-					pg.refs = append(pg.refs, r)
-				}
-			} else if len(bytes.TrimSpace(tok)) > 0 {
-				seenContent = true
-			}
-			rawOf = ""
-		case htmllex.StartTagToken:
-			seenContent = true
-			cur = &element{name: strings.ToLower(string(lex.Text())), line: tokLine, attrs: map[string]string{}}
-		case htmllex.AttributeToken:
-			if cur == nil {
-				continue
-			}
-			k := strings.ToLower(string(lex.AttrKey()))
-			v := string(lex.AttrVal())
-			if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
-				v = v[1 : len(v)-1]
-			}
-			if _, dup := cur.attrs[k]; dup {
-				errf(tokLine, RuleHTML, "<%s> has the attribute %s twice", cur.name, k)
-			}
-			cur.attrs[k] = html.UnescapeString(v)
-			cur.order = append(cur.order, k)
-		case htmllex.StartTagCloseToken, htmllex.StartTagVoidToken:
-			if cur == nil {
-				continue
-			}
-			pg.element(cur, errf)
-			if tt == htmllex.StartTagVoidToken && !voidElements[cur.name] {
-				errf(cur.line, RuleHTML, "<%s/> is not a void element; the slash does not close it", cur.name)
-			}
-			if !voidElements[cur.name] {
-				stack = append(stack, cur)
-			}
-			if cur.name == "script" || cur.name == "style" {
-				rawOf, scriptEl = cur.name, cur
-			}
-			cur = nil
-		case htmllex.EndTagToken:
-			name := strings.ToLower(strings.TrimSpace(string(lex.Text())))
-			if voidElements[name] {
-				errf(tokLine, RuleHTML, "</%s>: %s is a void element and takes no end tag", name, name)
-				continue
-			}
-			at := -1
-			for i := len(stack) - 1; i >= 0; i-- {
-				if stack[i].name == name {
-					at = i
-					break
-				}
-			}
-			if at < 0 {
-				errf(tokLine, RuleHTML, "</%s> closes nothing that is open", name)
-				continue
-			}
-			for i := len(stack) - 1; i > at; i-- {
-				errf(stack[i].line, RuleHTML, "<%s> is still open at </%s> on line %d", stack[i].name, name, tokLine)
-			}
-			stack = stack[:at]
-		case htmllex.SVGToken, htmllex.MathToken:
-			seenContent = true
-			refs, errs := svgRefs(tok, tokLine)
-			pg.refs = append(pg.refs, refs...)
-			pg.errs = append(pg.errs, errs...)
-			for _, id := range xmlIDs(tok) {
-				if pg.ids[id] {
-					errf(tokLine, RuleDupID, "id %q appears twice", id)
-				}
-				pg.ids[id] = true
-			}
-		}
-	}
-}
 
 func scriptIsJS(e *element) bool {
 	if e == nil || e.has("src") {

@@ -2,12 +2,9 @@ package tfjs
 
 import (
 	"bytes"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
-	"path"
 	"slices"
 	"strings"
 
@@ -338,186 +335,6 @@ func (d *decoder) layer(l kerasLayer, in []int) (engine.Layer, error) {
 	return nil, d.layerErr(l, "layer type %q is not supported (%s)", l.ClassName, supportedList)
 }
 
-func (d *decoder) conv2D(l kerasLayer, in []int) (engine.Layer, error) {
-	c := l.Config
-	if len(in) != 3 {
-		return nil, d.layerErr(l, "needs an (H, W, C) input, gets shape %v", in)
-	}
-	if c.Filters == nil || *c.Filters < 1 {
-		return nil, d.layerErr(l, "filters must be a positive number")
-	}
-	k, err := pair(c.KernelSize, [2]int{})
-	if err != nil || k[0] < 1 || k[1] < 1 {
-		return nil, d.layerErr(l, "kernel_size %s: %v", c.KernelSize, orInvalid(err))
-	}
-	stride, err := pair(c.Strides, [2]int{1, 1})
-	if err != nil || stride[0] < 1 || stride[1] < 1 {
-		return nil, d.layerErr(l, "strides %s: %v", c.Strides, orInvalid(err))
-	}
-	dil, err := pair(c.DilationRate, [2]int{1, 1})
-	if err != nil || dil != [2]int{1, 1} {
-		return nil, d.layerErr(l, "dilation_rate %s: only 1 is supported", c.DilationRate)
-	}
-	pad, err := padding(c.Padding)
-	if err != nil {
-		return nil, d.layerErr(l, "%v", err)
-	}
-	act, err := activation(c.Activation)
-	if err != nil {
-		return nil, d.layerErr(l, "%v", err)
-	}
-	if act == engine.ActSoftmax {
-		return nil, d.layerErr(l, "a softmax activation on a convolution is not supported")
-	}
-	filters := *c.Filters
-	if k[0] > 4096 || k[1] > 4096 || filters > 1<<16 {
-		return nil, d.layerErr(l, "kernel %v with %d filters is too large", k, filters)
-	}
-	kernel, err := d.take(l, "kernel", []int{k[0], k[1], in[2], filters})
-	if err != nil {
-		return nil, err
-	}
-	bias, err := d.bias(l, filters)
-	if err != nil {
-		return nil, err
-	}
-	return &engine.Conv2D{
-		LayerName: c.Name, KH: k[0], KW: k[1], InC: in[2], OutC: filters,
-		StrideH: stride[0], StrideW: stride[1], Padding: pad,
-		Kernel: kernel, Bias: bias, Act: act,
-	}, nil
-}
-
-func (d *decoder) dense(l kerasLayer, in []int) (engine.Layer, error) {
-	c := l.Config
-	if len(in) != 1 {
-		return nil, d.layerErr(l, "needs a vector input, gets shape %v (add a Flatten layer)", in)
-	}
-	if c.Units == nil || *c.Units < 1 || *c.Units > 1<<20 {
-		return nil, d.layerErr(l, "units must be a positive number")
-	}
-	act, err := activation(c.Activation)
-	if err != nil {
-		return nil, d.layerErr(l, "%v", err)
-	}
-	kernel, err := d.take(l, "kernel", []int{in[0], *c.Units})
-	if err != nil {
-		return nil, err
-	}
-	bias, err := d.bias(l, *c.Units)
-	if err != nil {
-		return nil, err
-	}
-	return &engine.Dense{LayerName: c.Name, In: in[0], Out: *c.Units, Kernel: kernel, Bias: bias, Act: act}, nil
-}
-
-// bias returns the layer's bias, or zeros when use_bias is false (the
-// engine always adds one).
-func (d *decoder) bias(l kerasLayer, n int) ([]float32, error) {
-	if l.Config.UseBias != nil && !*l.Config.UseBias {
-		if _, ok := d.weights[l.Config.Name+"/bias"]; ok {
-			return nil, d.layerErr(l, "use_bias is false but the manifest has a bias")
-		}
-		return make([]float32, n), nil
-	}
-	return d.take(l, "bias", []int{n})
-}
-
-// take claims the layer's weight of the given role and checks its shape and
-// values.
-func (d *decoder) take(l kerasLayer, role string, shape []int) ([]float32, error) {
-	name := l.Config.Name + "/" + role
-	w, ok := d.weights[name]
-	if !ok {
-		return nil, d.layerErr(l, "weight %q is missing from the manifest", name)
-	}
-	if w.used {
-		return nil, d.layerErr(l, "weight %q claimed twice", name)
-	}
-	if !slices.Equal(w.shape, shape) {
-		return nil, d.layerErr(l, "weight %q has shape %v, the layer needs %v", name, w.shape, shape)
-	}
-	for i, v := range w.data {
-		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-			return nil, d.layerErr(l, "weight %q value %d is %v", name, i, v)
-		}
-	}
-	w.used = true
-	return w.data, nil
-}
-
-// readWeights reads every group's shards and cuts the weights from them.
-// Weights are keyed by their last two name parts ("<layer>/<role>"), which
-// drops the model-name prefix some converters add.
-func (d *decoder) readWeights(groups []weightGroup, shard shardReader) error {
-	d.weights = map[string]*weight{}
-	var total int64
-	for gi, g := range groups {
-		var need int64
-		for _, ws := range g.Weights {
-			if ws.DType != "float32" {
-				return d.errf("weight %q: dtype %q is not supported (float32 only)", ws.Name, ws.DType)
-			}
-			if len(ws.Quantization) > 0 && string(ws.Quantization) != "null" {
-				return d.errf("weight %q: quantized weights are not supported", ws.Name)
-			}
-			n, ok := count(ws.Shape)
-			if !ok {
-				return d.errf("weight %q: bad shape %v", ws.Name, ws.Shape)
-			}
-			need += 4 * n
-			if total+need > MaxWeights {
-				return d.errf("weights exceed %d bytes", int64(MaxWeights))
-			}
-		}
-		total += need
-		if len(g.Paths) == 0 && need > 0 {
-			return d.errf("weight group %d lists weights but no shard files", gi+1)
-		}
-		// Not preallocated: need comes from the manifest, the bytes from
-		// the shards, and only the shards are checked against the disk.
-		var buf []byte
-		for _, p := range g.Paths {
-			if p == "" || path.IsAbs(p) || !localPath(p) {
-				return d.errf("shard path %q must be relative to model.json and stay in its folder", p)
-			}
-			b, err := shard(p, need-int64(len(buf)))
-			if errors.Is(err, errTooLong) {
-				return d.errf("shard %s: longer than the manifest says (weight group %d needs %d bytes in all): %v", p, gi+1, need, err)
-			}
-			if err != nil {
-				return fmt.Errorf("tfjs %s: shard %s: %w", d.file, p, err) // reading, not the format
-			}
-			buf = append(buf, b...)
-		}
-		if int64(len(buf)) != need {
-			return d.errf("shards %s hold %d bytes, shorter than the %d the manifest lists", strings.Join(g.Paths, ", "), len(buf), need)
-		}
-		off := 0
-		for _, ws := range g.Weights {
-			n, _ := count(ws.Shape)
-			data := make([]float32, n)
-			for i := range data {
-				data[i] = math.Float32frombits(binary.LittleEndian.Uint32(buf[off+4*i:]))
-			}
-			off += 4 * int(n)
-			key := shortName(ws.Name)
-			if _, dup := d.weights[key]; dup {
-				return d.errf("weight %q appears twice in the manifest", ws.Name)
-			}
-			d.weights[key] = &weight{shape: append([]int{}, ws.Shape...), data: data}
-		}
-	}
-	return nil
-}
-
-// localPath reports whether a slash-separated relative path stays inside
-// its folder.
-func localPath(p string) bool {
-	c := path.Clean(p)
-	return c != ".." && !strings.HasPrefix(c, "../") && !strings.Contains(p, "\\") && !strings.ContainsRune(p, 0)
-}
-
 // shortName keeps the last two parts of a weight name: the converter for
 // some Keras versions writes "<model>/<layer>/kernel".
 func shortName(n string) string {
@@ -526,22 +343,6 @@ func shortName(n string) string {
 		parts = parts[len(parts)-2:]
 	}
 	return strings.Join(parts, "/")
-}
-
-// count is the number of elements of shape, false if a dimension is
-// negative or the total is absurd.
-func count(shape []int) (int64, bool) {
-	n := int64(1)
-	for _, d := range shape {
-		if d < 0 || d > MaxWeights {
-			return 0, false
-		}
-		n *= int64(d)
-		if n > MaxWeights {
-			return 0, false
-		}
-	}
-	return n, true
 }
 
 // pair reads a Keras int-or-pair field; a missing or null field gives def.
@@ -580,42 +381,9 @@ func activation(a *string) (engine.Activation, error) {
 	return engine.ParseActivation(*a)
 }
 
-// checkDType accepts a missing dtype, "float32", or a Keras 3 dtype policy
-// object naming float32.
-func checkDType(raw json.RawMessage) error {
-	if len(raw) == 0 || string(raw) == "null" {
-		return nil
-	}
-	var s string
-	if json.Unmarshal(raw, &s) != nil {
-		var policy struct {
-			Config struct {
-				Name string `json:"name"`
-			} `json:"config"`
-		}
-		if err := json.Unmarshal(raw, &policy); err != nil {
-			return fmt.Errorf("dtype %s is not understood", raw)
-		}
-		s = policy.Config.Name
-	}
-	if s != "float32" {
-		return fmt.Errorf("dtype %q is not supported (float32 only)", s)
-	}
-	return nil
-}
-
 func orInvalid(err error) error {
 	if err == nil {
 		return errors.New("must be positive")
 	}
 	return err
-}
-
-func sortedKeys(m map[string]*weight) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
