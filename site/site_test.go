@@ -1,3 +1,7 @@
+// The whole-build tests of package site: a small site built from the
+// committed model, its goldens, determinism, failure and pseudo-language
+// cases. They stay in one file (over 400 lines) because they share one
+// fixture site and its helpers; tests of one part live beside that part.
 package site
 
 import (
