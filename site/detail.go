@@ -298,25 +298,9 @@ func weightGrid(vals []float32, h, w int) Grid {
 }
 
 // reluDetail fills the ReLU view: the value under the cell, max(0, x), the
-// output cell.
+// output cell. It is the value-by-value view of the other activations.
 func (v *views) reluDetail(p pageCtx, r *Run, l *engine.ReLU, in *engine.Tensor, src string, d *DetailView) error {
-	n := d.Neuron
-	iimg, ifig, err := v.mapFig(p, r, src, n, render.Unit)
-	if err != nil {
-		return err
-	}
-	x := in.At(d.Pos.Y, d.Pos.X, n)
-	d.Input = mapView(iimg, ifig, v.layerLabel(p, src, n), "in", n)
-	d.Input.Cell = Box{boxStyle(d.Pos.Y, d.Pos.X, 1, 1, in.H(), in.W())}
-	d.Input.Alt = p.lang.Tf("alt.input_map", "name", d.Input.Caption)
-	d.Window = grid([]float32{x}, 1, 1, 4)
-	if f, ok := v.figs.anyMode(render.KindReLUAnim, r.ID, l.Name(), n, -1); ok {
-		d.Anim = Img{Src: p.rel(figURL(f)), W: f.Width, H: f.Height, Alt: p.lang.Tf("alt.relu_anim", "layer", l.Name(), "n", n)}
-	}
-	d.Data.K, d.Data.Stride = [2]int{1, 1}, [2]int{1, 1}
-	d.Legends = append(d.Legends, legendFor(ifig, p.lang.Tf("neuron.legend_out", "name", d.Input.Caption)))
-	d.Formula, err = formula(fmt.Sprintf(`\max(0, %s) = %s`, texNum(num(x, 4)), texNum(d.Value)))
-	return err
+	return v.pointDetail(p, r, l, in, src, d)
 }
 
 // poolDetail fills the max-pool view: the window on the input map, its

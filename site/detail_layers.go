@@ -27,7 +27,13 @@ func (v *views) pointDetail(p pageCtx, r *Run, l engine.Layer, in *engine.Tensor
 	d.Input.Cell = Box{boxStyle(d.Pos.Y, d.Pos.X, 1, 1, in.H(), in.W())}
 	d.Input.Alt = p.lang.Tf("alt.input_map", "name", d.Input.Caption)
 	d.Window = grid([]float32{x}, 1, 1, 4)
-	if f, ok := v.figs.anyMode(render.KindPointAnim, r.ID, l.Name(), n, -1); ok {
+	// ReLU's page keeps its animation as a link, as it always has; the
+	// kinds TinyVGG lacks show theirs on the page.
+	if _, relu := l.(*engine.ReLU); relu {
+		if f, ok := v.figs.anyMode(render.KindReLUAnim, r.ID, l.Name(), n, -1); ok {
+			d.Anim = Img{Src: p.rel(figURL(f)), W: f.Width, H: f.Height, Alt: p.lang.Tf("alt.relu_anim", "layer", l.Name(), "n", n)}
+		}
+	} else if f, ok := v.figs.anyMode(render.KindPointAnim, r.ID, l.Name(), n, -1); ok {
 		d.Anim = Img{Src: p.rel(figURL(f)), W: f.Width, H: f.Height, Alt: p.lang.Tf("alt.point_anim", "layer", l.Name(), "n", n, "kind", d.KindName)}
 		d.ShowAnim = true
 	}
