@@ -64,7 +64,7 @@ func TestNewLayerKindsStepping(t *testing.T) {
 				document.querySelector('.player [data-act="next"]').click();
 				var d = JSON.parse(document.querySelector(".dv").dataset.detail);
 				return [document.querySelector(".dval").textContent, Array.prototype.map.call(document.querySelectorAll(".dpanel .math mn"), function (e) { return e.textContent; }).join(" "),
-					String(d.pos[0] * d.out[1] + d.pos[1]), String(document.querySelector(".player").hidden)];
+					String(d.pos[0] * d.out[1] + d.pos[1]), String(getComputedStyle(document.querySelector(".player")).display === "none")];
 			})()`)
 			cur, err := strconv.Atoi(got[2])
 			if err != nil {
