@@ -252,14 +252,18 @@ func (b *builder) loadChapters(missingStrings map[string][]string) error {
 // than the limit: a model of a thousand layers once wrote 5.8 GB and used
 // 6.6 GB of memory before failing.
 func (b *builder) checkSize(net *Net) error {
-	perSample := 1
-	for li := range net.Model.Layers {
-		if net.hasDetail(li) {
-			shape := net.Shapes[li+1]
-			perSample += shape[len(shape)-1]
+	perSample, pages := 1, 0
+	for _, r := range net.Runs {
+		n := 1
+		for li := range net.Model.Layers {
+			if net.hasDetail(li) && !net.switched(r, li) {
+				shape := net.Shapes[li+1]
+				n += shape[len(shape)-1]
+			}
 		}
+		perSample = max(perSample, n)
+		pages += n * len(b.langs)
 	}
-	pages := perSample * len(net.Runs) * len(b.langs)
 	if pages > b.cfg.MaxPages {
 		return fmt.Errorf("the site would have %d overview and neuron pages (%d samples x %d languages x %d pages each), over the limit of %d: use fewer samples or languages, or raise -max-pages", pages, len(net.Runs), len(b.langs), perSample, b.cfg.MaxPages)
 	}

@@ -28,7 +28,7 @@ func (b *builder) pages(ctx context.Context) error {
 			}
 			jobs = append(jobs, func() error { return b.homePage(l, r) })
 			for li := range net.Model.Layers {
-				if !net.hasDetail(li) {
+				if !net.hasDetail(li) || net.switched(r, li) {
 					continue
 				}
 				shape := net.Shapes[li+1]
@@ -49,6 +49,7 @@ func (b *builder) pages(ctx context.Context) error {
 	}
 	if !b.pcache.hit() {
 		jobs = append(jobs, b.dataFiles, b.classWeightFiles, b.kernelFiles)
+		jobs = append(jobs, b.switchFiles()...)
 	}
 	b.prog.start("pages", len(jobs))
 	for i, j := range jobs {
@@ -209,19 +210,24 @@ func (b *builder) homePage(l *Language, r *Run) error {
 func (b *builder) neuronPage(l *Language, r *Run, li, n int) error {
 	v := b.views
 	layer := v.net.Model.Layers[li].Name()
-	path := v.neuronPath(l, r, layer, n)
-	p := b.basePage(l, "neuron", path, func(o *Language) (string, bool) { return v.neuronPath(o, r, layer, n), true })
+	path := neuronFile(l, r, layer, n)
+	p := b.basePage(l, "neuron", path, func(o *Language) (string, bool) { return neuronFile(o, r, layer, n), true })
 	d, err := v.detail(pageCtx{lang: l, path: path}, r, li, n)
 	if err != nil {
 		return fmt.Errorf("page %s: %w", path, err)
 	}
 	d.Nav = v.detailNav(pageCtx{lang: l, path: path}, r, li, n, d.Kind)
+	if host := v.net.switchHost(li); host != "" {
+		// Every page of the layer links the switched samples through the
+		// host; only the host's page is switched.
+		d.Nav.Host, d.Nav.Static = host, sampleWindow
+		if r.ID == host {
+			d.Host = host
+		}
+	}
 	p.Detail = d
 	p.Learned = b.learnedNeuron(pageCtx{lang: l, path: path}, li, n)
-	sample := r.ID
-	if r.Label != "" {
-		sample = l.Class(r.Label)
-	}
+	sample := sampleName(l, r)
 	if d.Kind == "class" {
 		p.Title = l.Tf("detail.class_title", "class", d.Class.Class, "sample", sample)
 	} else {
@@ -229,6 +235,14 @@ func (b *builder) neuronPage(l *Language, r *Run, li, n int) error {
 	}
 	p.Description = l.Tf("detail.description", "layer", layer, "n", n, "sample", sample)
 	return b.render(p)
+}
+
+// sampleName is how a page title names run r: its class, else its id.
+func sampleName(l *Language, r *Run) string {
+	if r.Label != "" {
+		return l.Class(r.Label)
+	}
+	return r.ID
 }
 
 func (b *builder) chapterPage(l *Language, chs []*chapter, i int) error {

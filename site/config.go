@@ -48,8 +48,9 @@ type Config struct {
 	ProgressBar bool
 }
 
-// DefaultMaxPages allows the default model with about 670 samples in two
-// languages (111 pages a sample and language); the 1,000-layer model of
+// DefaultMaxPages allows the default model with about 6,700 samples in two
+// languages (111 pages a sample and language for the first 15, then 11: the
+// overview and the class pages; see switch.go); the 1,000-layer model of
 // issue 10 with its 13 samples needs 260,000.
 const DefaultMaxPages = 150000
 

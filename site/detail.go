@@ -75,6 +75,7 @@ type DetailView struct {
 	ShowAnim bool      // the page shows Anim (the kinds TinyVGG lacks)
 	Geometry string    // a strided or unevenly padded window's steps
 	Vector   *VectorView
+	Host     string // this sample's id when detail.js switches other samples into the page
 }
 
 // DetailData is what the page script needs to replay the neuron (kept

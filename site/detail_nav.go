@@ -24,10 +24,14 @@ type DetailNav struct {
 	More      int
 	SamplesJS string
 	Overview  string
-	// SamplePre and SamplePost wrap a sample id into the link to this
-	// neuron's page for that sample.
+	// SamplePre + id + "/" + SamplePost + "/index.html" is the link to
+	// this neuron's page for a sample.
 	SamplePre, SamplePost string
 	SampleID              string // the current sample, in the full list
+	// Host is set on the first sample's page when later samples are
+	// switched into it: the list's samples from Static on link it.
+	Host   string
+	Static int
 }
 
 // sampleWindow is the most samples a neuron page lists by name. A longer
@@ -168,7 +172,9 @@ func (v *views) detailNav(p pageCtx, r *Run, li, n int, kind string) DetailNav {
 		// prefix and suffix around the id make every link.
 		nav.SamplePre = near(p.path, p.lang.Prefix+"s/")
 		nav.SampleID = r.ID
-		nav.SamplePost = "/" + layer + "/" + strconv.Itoa(n) + "/index.html"
+		// Not a path of its own (no leading slash, no file name), so that
+		// no checker takes it for a link.
+		nav.SamplePost = layer + "/" + strconv.Itoa(n)
 	}
 	for i, pk := range picks[lo:hi] {
 		// The picker lists the runs in order: no look-up by id.
@@ -201,7 +207,7 @@ func (v *views) layerLink(p pageCtx, r *Run, li, n, dir int) *NavLink {
 		}
 		count := v.net.Shapes[j+1][len(v.net.Shapes[j+1])-1]
 		m = min(m, count-1)
-		return &NavLink{Title: v.neuronName(p, j, m), Href: near(p.path, v.neuronPath(p.lang, r, v.net.Model.Layers[j].Name(), m))}
+		return &NavLink{Title: v.neuronName(p, j, m), Href: near(p.path, v.neuronPath(p.lang, r, v.net.Model.Layers[j].Name(), m)), Pred: j == v.net.Logits}
 	}
 	return nil
 }
@@ -265,15 +271,27 @@ func (b *builder) sampleLists() error {
 		return nil
 	}
 	for _, l := range b.langs {
-		var list [][3]string
-		for _, pk := range v.picker(pageCtx{lang: l}, nil, func(*Run) string { return "" }) {
-			list = append(list, [3]string{pk.ID, pk.Label, v.net.run(pk.ID).Image})
+		// [id, label, picture, the name a page title gives the sample]
+		var list [][4]string
+		for i, pk := range v.picker(pageCtx{lang: l}, nil, func(*Run) string { return "" }) {
+			r := v.net.Runs[i]
+			list = append(list, [4]string{pk.ID, pk.Label, r.Image, sampleName(l, r)})
 		}
 		js, err := json.Marshal(list)
 		if err != nil {
 			return err
 		}
 		data := append([]byte("self.tinyvggSamples="), js...)
+		// The class names, for the link from the last map to the class a
+		// switched sample is predicted as.
+		names := make([]string, len(v.net.Classes))
+		for i, c := range v.net.Classes {
+			names[i] = l.Class(c)
+		}
+		if js, err = json.Marshal(names); err != nil {
+			return err
+		}
+		data = append(append(data, ";self.tinyvggClasses="...), js...)
 		if err := b.tree.add(sampleListFile(l), append(data, ";\n"...)); err != nil {
 			return err
 		}

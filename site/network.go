@@ -47,6 +47,7 @@ type Run struct {
 	Probs  []float32
 	Pred   int
 	Image  string // site path of the copied picture
+	index  int    // place in Net.Runs
 }
 
 func loadNet(cfg Config, set *SampleSet, traced func()) (*Net, error) {
@@ -145,6 +146,7 @@ func (n *Net) runSamples(set *SampleSet, load func(string, engine.Input) (*engin
 		// Copies: the next pass overwrites tr.
 		run := &Run{Sample: s, Input: x, Logits: slices.Clone(tr.Logits), Probs: slices.Clone(tr.Probs), Pred: argmax(tr.Probs)}
 		run.Image = "samples/" + s.ID + strings.ToLower(filepath.Ext(s.File))
+		run.index = len(n.Runs)
 		n.Runs = append(n.Runs, run)
 		traced()
 	}

@@ -21,7 +21,7 @@ import (
 // rebuilds a few dozen pages instead of thousands.
 
 // pageCacheVersion changes when the cached pages' layout changes.
-const pageCacheVersion = "site-pages-4"
+const pageCacheVersion = "site-pages-5"
 
 // pageCache is the index of one cache entry (pages.json).
 type pageCache struct {

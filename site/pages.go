@@ -20,6 +20,7 @@ type LangLink struct {
 type NavLink struct {
 	Title, Href string
 	Current     bool
+	Pred        bool // names the sample's predicted class (a switched view swaps it)
 }
 
 // PageData is what every layout receives.

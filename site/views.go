@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"math"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -166,7 +167,17 @@ func (v *views) homePath(lang *Language, r *Run) string {
 	return lang.Prefix + "s/" + r.ID + "/index.html"
 }
 
+// neuronPath is the address of neuron n's view for run r: its own page, or
+// the first sample's page switched to r (see switch.go).
 func (v *views) neuronPath(lang *Language, r *Run, layer string, n int) string {
+	if li := v.net.layerIndex(layer); li >= 0 && v.net.switched(r, li) {
+		return neuronFile(lang, v.net.Runs[0], layer, n) + "?s=" + url.QueryEscape(r.ID)
+	}
+	return neuronFile(lang, r, layer, n)
+}
+
+// neuronFile is the site path of neuron n's page for run r.
+func neuronFile(lang *Language, r *Run, layer string, n int) string {
 	return lang.Prefix + "s/" + r.ID + "/" + layer + "/" + strconv.Itoa(n) + "/index.html"
 }
 

@@ -10,6 +10,7 @@
   "use strict";
   var reduce = window.matchMedia && matchMedia("(prefers-reduced-motion: reduce)").matches;
   function $$(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
+  function $(sel, root) { return (root || document).querySelector(sel); }
   function pct(a, b) { return (a / b * 100) + "%"; }
   function place(box, y0, x0, h, w, H, W) {
     var y = Math.max(y0, 0), x = Math.max(x0, 0), y1 = Math.min(y0 + h, H), x1 = Math.min(x0 + w, W);
@@ -19,18 +20,19 @@
   function fmt(v, d) { var s = v.toFixed(d); return /^-0\.?0*$/.test(s) ? s.slice(1) : s; }
   // Brackets around a negative term keep their text size (a stretchy one
   // grows to the height of the subscripted z beside it).
+  function mathml(x) { return '<math display="block"><mrow>' + x + "</mrow></math>"; }
   function mn(v, d) { var s = fmt(v, d); return s.charAt(0) === "-" ? '<mo stretchy="false">(</mo><mn>' + s + '</mn><mo stretchy="false">)</mo>' : "<mn>" + s + "</mn>"; }
   function fill(tpl, vals) {
     return tpl.replace(/\{(\w+)\}/g, function (m, k) { return k in vals ? vals[k] : m; });
   }
   // The cell of a map under the pointer, in the map's own rows and columns.
   function cellAt(box, e) {
-    var img = box.querySelector("img"), r = img.getBoundingClientRect();
+    var img = $("img", box), r = img.getBoundingClientRect();
     var h = +img.getAttribute("height"), w = +img.getAttribute("width");
     var y = Math.floor((e.clientY - r.top) / r.height * h), x = Math.floor((e.clientX - r.left) / r.width * w);
     return [Math.min(Math.max(y, 0), h - 1), Math.min(Math.max(x, 0), w - 1)];
   }
-  function initDetailView(dv) {
+  function initDetailView(dv, redraw) {
     var d = JSON.parse(dv.dataset.detail), store = self.tinyvggData || {}, src = store[d.in];
     if (!src || !src.data) return;
     // A convolution's kernels come from one script for the whole layer.
@@ -38,8 +40,8 @@
     if (d.kind === "conv2d" && !d.kernel) return;
     var data = src.data, H = d.out[0], W = d.out[1], iH = d.inShape[0], iW = d.inShape[1], C = d.inShape[2];
     var kh = d.k[0], kw = d.k[1], cur = d.pos[0] * W + d.pos[1], timer = null;
-    var el = dv.querySelector(".player"), playBtn = el.querySelector('[data-act="play"]');
-    var status = dv.querySelector(".dstatus"), math = dv.querySelector(".math"), posText = dv.querySelector(".pos");
+    var el = $(".player", dv), playBtn = $('[data-act="play"]', el);
+    var status = $(".dstatus", dv), math = $(".math", dv), posText = $(".pos", dv);
     var boxes = $$(".mapbox", dv), chans = $$(".dchan", dv);
     function at(y, x, c) { return (y < 0 || x < 0 || y >= iH || x >= iW) ? null : data[(y * iW + x) * C + c]; }
     function y0(oy) { return oy * d.s[0] - d.p[0]; }
@@ -101,7 +103,7 @@
           else place(overlay(box, "win"), y0(oy), x0(ox), kh, kw, iH, iW);
         } else place(overlay(box, "cell"), oy, ox, 1, 1, H, W);
       });
-      var out = output(oy, ox), val = dv.querySelector(".dval");
+      var out = output(oy, ox), val = $(".dval", dv);
       if (val && dv.dataset.value) val.textContent = fill(dv.dataset.value, { value: fmt(out, 4) });
       if (d.kind === "conv2d") {
         var total = d.bias, parts = [];
@@ -109,12 +111,12 @@
           var vals = windowVals(oy, ox, c), cells = $$(".winv td", li), s = part(c, oy, ox);
           vals.forEach(function (v, k) { if (cells[k]) cells[k].textContent = fmt(v === null ? 0 : v, 2); });
           total += s; parts.push(mn(s, 3));
-          var o = li.querySelector("output"); if (o) o.textContent = fmt(s, 3);
+          var o = $("output", li); if (o) o.textContent = fmt(s, 3);
         });
-        math.innerHTML = '<math display="block"><mrow><msub><mi>z</mi><mrow><mn>' + oy + "</mn><mo>,</mo><mn>" + ox + "</mn></mrow></msub><mo>=</mo>" +
+        math.innerHTML = mathml("<msub><mi>z</mi><mrow><mn>" + oy + "</mn><mo>,</mo><mn>" + ox + "</mn></mrow></msub><mo>=</mo>" +
           parts.join("<mo>+</mo>") + "<mo>+</mo>" + mn(d.bias, 4) + "<mo>=</mo>" + mn(total, 4) +
-          (d.relu ? '<mspace width="1em"></mspace><mo>max</mo><mo>(</mo><mn>0</mn><mo>,</mo>' + mn(total, 4) + "<mo>)</mo><mo>=</mo>" + mn(out, 4) : "") + "</mrow></math>";
-        var sum = dv.querySelector(".dsum .sum");
+          (d.relu ? '<mspace width="1em"></mspace><mo>max</mo><mo>(</mo><mn>0</mn><mo>,</mo>' + mn(total, 4) + "<mo>)</mo><mo>=</mo>" + mn(out, 4) : ""));
+        var sum = $(".dsum .sum", dv);
         if (sum && sum.dataset.tpl) {
           sum.textContent = fill(sum.dataset.tpl, { n: sum.dataset.n, bias: sum.dataset.bias, sum: fmt(total, 4) }) +
             (sum.dataset.relu ? " " + fill(sum.dataset.relu, { value: fmt(out, 4) }) : "");
@@ -123,9 +125,9 @@
         var vals = windowVals(oy, ox, d.n), cells = $$(".winv td", dv), prec = d.kind === "relu" || d.kind in point ? 4 : 3;
         vals.forEach(function (v, k) { if (cells[k]) cells[k].textContent = v === null ? (d.cp ? fmt(0, prec) : "") : fmt(v, prec); });
         vals = vals.filter(function (v) { return v !== null; });
-        if (d.kind !== "relu" && d.kind !== "maxpool2d") math.innerHTML = '<math display="block"><mrow>' + kindMath(vals, out) + "</mrow></math>";
-        else math.innerHTML = '<math display="block"><mrow><mo>max</mo><mo>(</mo>' + (d.kind === "relu" ? "<mn>0</mn><mo>,</mo>" : "") +
-          vals.map(function (v) { return mn(v, prec); }).join("<mo>,</mo>") + "<mo>)</mo><mo>=</mo>" + mn(out, 4) + "</mrow></math>";
+        if (d.kind !== "relu" && d.kind !== "maxpool2d") math.innerHTML = mathml(kindMath(vals, out));
+        else math.innerHTML = mathml("<mo>max</mo><mo>(</mo>" + (d.kind === "relu" ? "<mn>0</mn><mo>,</mo>" : "") +
+          vals.map(function (v) { return mn(v, prec); }).join("<mo>,</mo>") + "<mo>)</mo><mo>=</mo>" + mn(out, 4));
       }
     }
     // The value under one cell of one map, for the status line.
@@ -134,7 +136,7 @@
       if (role === "in") v = at(y, x, c);
       else if (role === "part") v = part(c, y, x);
       else v = output(y, x);
-      var cap = box.parentNode.querySelector("figcaption");
+      var cap = $("figcaption", box.parentNode);
       status.textContent = fill(dv.dataset.status || "", {
         name: cap ? cap.textContent : "", row: y, col: x, value: v === null ? "" : fmt(v, 4), lo: box.dataset.lo, hi: box.dataset.hi
       });
@@ -156,7 +158,7 @@
       describe(box, y, x);
     }
     boxes.forEach(function (box) {
-      var cap = box.parentNode.querySelector("figcaption");
+      var cap = $("figcaption", box.parentNode);
       box.tabIndex = 0;
       box.setAttribute("role", "group");
       if (cap) box.setAttribute("aria-label", cap.textContent);
@@ -184,17 +186,18 @@
         timer = setInterval(function () { show(cur + 1); }, reduce ? 1000 : 250);
       }
     });
+    if (redraw) show(cur);
     // One output cell (a global average): nothing to step through.
     if (H * W < 2) return;
     el.hidden = false;
-    var help = dv.querySelector(".dhelp"); if (help) help.hidden = false;
+    var help = $(".dhelp", dv); if (help) help.hidden = false;
   }
 
   // Softmax: a class's row (with its bar) and its term of the denominator
   // highlight each other, and the formula shows that class's probability.
   function initSoftmax(sec) {
-    var rows = $$("table.softmax tbody tr", sec), terms = $$(".smt", sec), math = sec.querySelector(".math");
-    var foot = sec.querySelector("table.softmax tfoot td:nth-of-type(2)");
+    var rows = $$("table.softmax tbody tr", sec), terms = $$(".smt", sec), math = $(".math", sec);
+    var foot = $("table.softmax tfoot td:nth-of-type(2)", sec);
     if (!math || !foot || rows.length !== terms.length) return;
     function cell(tr, i) { return tr.querySelectorAll("td")[i].textContent.trim(); }
     var logits = rows.map(function (tr) { return parseFloat(cell(tr, 0)); }), m = Math.max.apply(null, logits);
@@ -203,9 +206,9 @@
       terms.forEach(function (t, i) { t.classList.toggle("hl", on && i === k); });
       if (!on) return;
       var p = parseFloat(cell(rows[k], 2)) / 100;
-      math.innerHTML = '<math display="block"><mrow><msub><mi>p</mi><mn>' + k + '</mn></msub><mo>=</mo><mfrac><mrow><mo>exp</mo><mo>(</mo>' +
+      math.innerHTML = mathml("<msub><mi>p</mi><mn>" + k + '</mn></msub><mo>=</mo><mfrac><mrow><mo>exp</mo><mo>(</mo>' +
         mn(logits[k], 4) + "<mo>−</mo>" + mn(m, 4) + '<mo>)</mo></mrow><mrow><munder><mo>∑</mo><mi>j</mi></munder><mo>exp</mo><mo>(</mo><msub><mi>z</mi><mi>j</mi></msub><mo>−</mo>' +
-        mn(m, 4) + "<mo>)</mo></mrow></mfrac><mo>=</mo><mfrac><mn>" + cell(rows[k], 1) + "</mn><mn>" + foot.textContent.trim() + "</mn></mfrac><mo>=</mo>" + mn(p, 4) + "</mrow></math>";
+        mn(m, 4) + "<mo>)</mo></mrow></mfrac><mo>=</mo><mfrac><mn>" + cell(rows[k], 1) + "</mn><mn>" + foot.textContent.trim() + "</mn></mfrac><mo>=</mo>" + mn(p, 4));
     }
     [rows, terms].forEach(function (list) {
       list.forEach(function (el, k) {
@@ -223,7 +226,7 @@
   // a map cell names its term in the status line, and its row if listed.
   function initClass(cv) {
     var d = JSON.parse(cv.dataset.class), store = self.tinyvggData || {};
-    var src = store[d.in], wts = store[d.w], status = cv.querySelector(".dstatus");
+    var src = store[d.in], wts = store[d.w], status = $(".dstatus", cv);
     if (!status) return;
     var H = d.map[0], W = d.map[1], C = d.map[2], cur = [0, 0, 0];
     // Maps come in channel order; each picture is wrapped in a box that
@@ -249,7 +252,7 @@
         var on = k === c;
         li.classList.toggle("hl", on);
         $$(".cbox", li).forEach(function (box) {
-          var o = box.querySelector(".cell");
+          var o = $(".cell", box);
           if (!on) { if (o) o.hidden = true; return; }
           if (!o) { o = document.createElement("span"); o.className = "cell"; box.appendChild(o); }
           o.hidden = false;
@@ -291,7 +294,7 @@
       $$(".cbox", li).forEach(function (box) {
         box.tabIndex = 0;
         box.setAttribute("role", "group");
-        box.setAttribute("aria-label", box.querySelector("img").alt);
+        box.setAttribute("aria-label", $("img", box).alt);
         box.addEventListener("mousemove", function (e) { var p = cellAt(box, e); mark(p[0], p[1], c); });
         box.addEventListener("click", function (e) { var p = cellAt(box, e); mark(p[0], p[1], c); box.focus(); });
         box.addEventListener("focus", function () { mark(cur[2] === c ? cur[0] : 0, cur[2] === c ? cur[1] : 0, c); });
@@ -303,30 +306,97 @@
         });
       });
     });
-    var help = cv.querySelector(".dhelp"); if (help) help.hidden = false;
+    var help = $(".dhelp", cv); if (help) help.hidden = false;
   }
 
   // A long list of samples is cut to the current one's neighbours; the
   // whole list comes from one script for every neuron page.
   function initSamples(det) {
-    var all = self.tinyvggSamples, ul = det.querySelector("ul");
+    var all = self.tinyvggSamples, ul = $("ul", det), host = det.dataset.host, from = +det.dataset.static;
     if (!all || !ul) return;
     var frag = document.createDocumentFragment();
-    all.forEach(function (s) {
+    all.forEach(function (s, i) {
       var li = document.createElement("li"), a = document.createElement("a");
       a.textContent = s[1];
       if (s[0] === det.dataset.cur) {
-        a.href = "index.html";
+        a.href = i >= from ? "index.html?s=" + s[0] : "index.html";
         a.setAttribute("aria-current", "page");
-      } else a.href = det.dataset.pre + s[0] + det.dataset.post;
+      } else a.href = det.dataset.pre + (host && i >= from ? host : s[0]) + "/" + det.dataset.post + "/index.html" + (host && i >= from ? "?s=" + s[0] : "");
       li.appendChild(a); frag.appendChild(li);
     });
     ul.textContent = ""; ul.appendChild(frag);
-    var more = det.querySelector(".dmore"); if (more) more.hidden = true;
+    var more = $(".dmore", det); if (more) more.hidden = true;
   }
 
-  $$(".dsamples[data-pre]").forEach(initSamples);
-  $$(".dv[data-detail]").forEach(initDetailView);
+  // Switched samples: past the first samples of a long list, a sample's
+  // view of a convolution, ReLU or max-pool neuron is the first sample's
+  // page with ?s=<id>. Its maps and the numbers the page shows beside them
+  // (positions, ranges, legends) come from that sample's scripts, loaded
+  // here by script tags so that this works from disk too.
+  function switchTo(dv, done) {
+    var host = dv.dataset.host, m = /[?&]s=([^&#]*)/.exec(location.search), id = m && decodeURIComponent(m[1]), nm = {};
+    (self.tinyvggSamples || []).forEach(function (s) { nm[s[0]] = s[3]; });
+    var tag = $$("script[src*='data/" + host + "/']")[0];
+    if (!id || id === host || !(id in nm) || !tag) return done();
+    var src = tag.getAttribute("src"), left = 2, ok = 1;
+    [src, src.replace(/[^/]+$/, "views.js")].forEach(function (u) {
+      var t = document.createElement("script");
+      t.src = u.replace("data/" + host + "/", "data/" + id + "/");
+      t.onload = t.onerror = function (e) {
+        ok &= e.type === "load";
+        if (--left) return;
+        var w = self.tinyvggView, v = ok && w.v[dv.dataset.layer + "/" + JSON.parse(dv.dataset.detail).n];
+        if (v) applyView(dv, host, id, nm, w, v);
+        done(!!v);
+      };
+      document.body.appendChild(t);
+    });
+  }
+  function swap(s, a, b) { var i = s.lastIndexOf(a); return i < 0 ? s : s.slice(0, i) + b + s.slice(i + a.length); }
+  function applyView(dv, host, id, nm, w, v) {
+    var d = JSON.parse(dv.dataset.detail), h = "/s/" + host + "/", to = "/s/" + id + "/", re = RegExp(h + "([^/]+)/\\d+/index.html$");
+    d.pos = v.p;
+    dv.dataset.detail = JSON.stringify(d);
+    $$(".mapbox", dv).forEach(function (b, i) {
+      var c = $("figcaption", b.parentNode);
+      if (c) c.textContent = swap(c.textContent, b.dataset.hi, v.b[2 * i + 1]);
+      b.dataset.lo = v.b[2 * i]; b.dataset.hi = v.b[2 * i + 1];
+    });
+    $$(".dlegend", dv).forEach(function (g, i) {
+      var l = v.l[i], e = $$(".dl-ends span", g), z = $(".dl-zero", g);
+      e[0].textContent = l[0]; e[e.length - 1].textContent = l[2];
+      z.textContent = l[1]; z.hidden = !l[1];
+      $(".dl-bar", g).setAttribute("style", l[3]);
+    });
+    $$("img").forEach(function (g) { g.src = g.src.replace("/figures" + h, "/figures" + to); });
+    // The link from the last map names the class the sample is taken for.
+    $$("a[data-pred]").forEach(function (a) {
+      a.setAttribute("href", a.getAttribute("href").replace(/\d+\/index/, w.pred + "/index"));
+      a.textContent = self.tinyvggClasses[w.pred];
+    });
+    // A link to a switched layer's page gets the same ?s=; one to another
+    // page of the host sample goes to this sample's own.
+    $$("a[href]").forEach(function (a) {
+      var u = a.href.split(/[?#]/)[0], k = re.exec(u);
+      if (a.getAttribute("href")[0] === "#" || u.indexOf(h) < 0) return;
+      a.href = k && w.sw.indexOf(k[1]) >= 0 ? u + "?s=" + id : u.replace(h, to);
+    });
+    var det = $(".dsamples[data-pre]"), t = $("h1");
+    if (det) {
+      det.dataset.cur = id;
+      $$(".crumbs a:first-child, .dmore a").forEach(function (a) { a.setAttribute("href", det.dataset.pre + id + "/index.html"); });
+    }
+    t.textContent = swap(t.textContent, nm[host], nm[id]);
+    document.title = swap(document.title, nm[host], nm[id]);
+  }
+
+  var main = $$(".dv[data-detail]");
+  function initAll(switched) {
+    $$(".dsamples[data-pre]").forEach(initSamples);
+    main.forEach(function (dv) { initDetailView(dv, switched); });
+  }
+  if (main.length === 1 && main[0].dataset.host) switchTo(main[0], initAll);
+  else initAll();
   $$(".dsoftmax").forEach(initSoftmax);
   $$(".cv[data-class]").forEach(initClass);
 })();
