@@ -22,6 +22,9 @@ type Sample struct {
 	ID    string // file-name safe: lower-case letters, digits, '-' and '_'
 	Label string // class name, or empty when unknown
 	Trace *engine.Trace
+	// NoAnimations leaves out the sample's animation bundles (a bundle per
+	// layer): a site whose pages show no animation of this sample.
+	NoAnimations bool
 }
 
 // Options tunes a render. The zero value works.

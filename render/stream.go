@@ -94,9 +94,11 @@ func planSample(m *engine.Model, s Sample) (jobs, inter []job, err error) {
 	if jobs, err = planSampleStatic(m, s); err != nil {
 		return nil, nil, err
 	}
-	anims, err := planAnimations(m, one)
-	if err != nil {
-		return nil, nil, err
+	var anims []job
+	if !s.NoAnimations {
+		if anims, err = planAnimations(m, one); err != nil {
+			return nil, nil, err
+		}
 	}
 	if inter, err = planIntermediates(m, one); err != nil {
 		return nil, nil, err

@@ -191,7 +191,7 @@ func (b *builder) load(ctx context.Context) error {
 		return err
 	}
 	b.prog.start("figures", 0)
-	figDir, figKey, man, cached, err := cachedFigures(ctx, cfg, net)
+	figDir, figKey, man, cached, err := cachedFigures(ctx, cfg, net, b.animatedSamples(net))
 	if err != nil {
 		return err
 	}

@@ -87,6 +87,13 @@ func explainedBy(kind string) []string {
 // the order they appear.
 func figureNames(src []byte) []string {
 	var names []string
+	eachDirective(src, func(d directive.Directive) { names = append(names, d.Name) })
+	return names
+}
+
+// eachDirective calls f with every directive that is a line of its own
+// in a chapter's source, in order.
+func eachDirective(src []byte, f func(directive.Directive)) {
 	sc := bufio.NewScanner(bytes.NewReader(src))
 	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
 	for sc.Scan() {
@@ -95,10 +102,9 @@ func figureNames(src []byte) []string {
 			continue
 		}
 		if d, err := directive.Parse(string(line)); err == nil {
-			names = append(names, d.Name)
+			f(d)
 		}
 	}
-	return names
 }
 
 // chapterIndex maps a layer kind to the site path of the chapter that

@@ -14,6 +14,7 @@ import (
 	"fmt"
 
 	"cnnexplainer/engine"
+	"cnnexplainer/site/directive"
 )
 
 // switchable reports whether detail.js can show layer li's neuron pages
@@ -124,4 +125,45 @@ func (d *DetailView) switchView() switchView {
 		}
 	}
 	return sv
+}
+
+// animatedSamples are the samples whose animation bundles a page may show.
+// render draws one per sample and layer, and only pages show them: a
+// chapter's animation (of the sample it names, or the first) and the
+// detail pages of the kinds TinyVGG lacks (of every sample). So a switched
+// sample of a TinyVGG-like model needs none, which saves a fifth of the
+// CPU and a file per layer of a large site.
+func (b *builder) animatedSamples(net *Net) map[string]bool {
+	all := false
+	for _, l := range net.Model.Layers {
+		switch l.Kind() {
+		case engine.KindAvgPool2D, engine.KindBatchNorm, engine.KindLeakyReLU, engine.KindSigmoid, engine.KindTanh:
+			all = true
+		}
+	}
+	set := map[string]bool{}
+	for _, r := range net.Runs {
+		if all || r.index < sampleWindow {
+			set[r.ID] = true
+		}
+	}
+	for _, chs := range b.chapters {
+		for _, c := range chs {
+			for _, id := range namedSamples(c.src) {
+				set[id] = true
+			}
+		}
+	}
+	return set
+}
+
+// namedSamples lists the sample= arguments of a chapter's directives.
+func namedSamples(src []byte) []string {
+	var ids []string
+	eachDirective(src, func(d directive.Directive) {
+		if id := d.Str("sample", ""); id != "" {
+			ids = append(ids, id)
+		}
+	})
+	return ids
 }
