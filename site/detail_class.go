@@ -175,10 +175,16 @@ func (v *views) classMaps(p pageCtx, r *Run, l *engine.Dense, k, ms int, fl *eng
 // flattened map of mapShape.
 func topTerms(p pageCtx, dt engine.DenseTerms, x []float32, fl *engine.Flatten, mapShape []int) ([]Term, int) {
 	prods := dt.Products
-	terms := make([]Term, len(prods))
-	for i := range prods {
-		w := dt.Weights[i]
-		t := Term{Index: i, Value: num(x[i], 3), Weight: num(w, 3), Product: num(prods[i], 3)}
+	order := make([]int, len(prods))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return math.Abs(float64(prods[order[a]])) > math.Abs(float64(prods[order[b]])) })
+	const shown = 12
+	// Only the shown terms are formatted: a class page lists 12 of 490.
+	var top []Term
+	for _, i := range order[:min(shown, len(order))] {
+		t := Term{Index: i, Value: num(x[i], 3), Weight: num(dt.Weights[i], 3), Product: num(prods[i], 3)}
 		if len(mapShape) == 3 {
 			t.Y, t.X, t.C = fl.Position(i, mapShape)
 			t.Where = p.lang.Tf("detail.flat_where", "row", t.Y, "col", t.X, "c", t.C)
@@ -188,17 +194,7 @@ func topTerms(p pageCtx, dt engine.DenseTerms, x []float32, fl *engine.Flatten, 
 		} else if prods[i] < 0 {
 			t.Class = "neg"
 		}
-		terms[i] = t
-	}
-	order := make([]int, len(prods))
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(a, b int) bool { return math.Abs(float64(prods[order[a]])) > math.Abs(float64(prods[order[b]])) })
-	const shown = 12
-	var top []Term
-	for _, i := range order[:min(shown, len(order))] {
-		top = append(top, terms[i])
+		top = append(top, t)
 	}
 	return top, len(order) - len(top)
 }
