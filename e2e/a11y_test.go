@@ -50,10 +50,7 @@ func runAxe(t *testing.T, ctx context.Context, script []byte, scope, runOnly str
 // on any WCAG 2.1 A or AA violation that the committed list of known
 // findings does not name.
 func TestAxe(t *testing.T) {
-	script, err := os.ReadFile(sitetest.NodeTool(t, "axe-core/axe.min.js"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	script := axeScript(t)
 	base, _ := site(t)
 	ctx := browser(t)
 	known := knownFindings(t)
@@ -227,6 +224,16 @@ func contains(list []string, s string) bool {
 // (testdata/known-findings.txt): pattern, then the note that says where
 // the finding is written down.
 type known [][2]string
+
+// axeScript is axe-core's script, from node_modules.
+func axeScript(t *testing.T) []byte {
+	t.Helper()
+	script, err := os.ReadFile(sitetest.NodeTool(t, "axe-core/axe.min.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return script
+}
 
 func knownFindings(t *testing.T) known {
 	t.Helper()

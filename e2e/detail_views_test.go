@@ -159,10 +159,7 @@ func TestOverviewLabelsLinkChapters(t *testing.T) {
 // languages after a step (so the script's roles, labels and overlays are
 // in place), and checks colour contrast in the dark scheme too.
 func TestDetailAxe(t *testing.T) {
-	script, err := os.ReadFile(sitetest.NodeTool(t, "axe-core/axe.min.js"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	script := axeScript(t)
 	base, _ := site(t)
 	pages := detailPages(t)
 	ctx := browser(t)

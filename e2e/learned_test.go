@@ -29,10 +29,7 @@ var learnedPages = []struct{ name, path string }{
 // and a phone screen: no broken picture, nothing wider than the screen, no
 // axe-core finding, and a screenshot of each in screenshots/ to look at.
 func TestLearnedViews(t *testing.T) {
-	script, err := os.ReadFile(sitetest.NodeTool(t, "axe-core/axe.min.js"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	script := axeScript(t)
 	base, _ := site(t)
 	ctx := browser(t)
 	k := knownFindings(t)

@@ -78,10 +78,7 @@ func TestLongSampleList(t *testing.T) {
 	defer srv.Close()
 	ctx := browser(t)
 	known := knownFindings(t)
-	axe, err := os.ReadFile(sitetest.NodeTool(t, "axe-core/axe.min.js"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	axe := axeScript(t)
 	cur := ids[len(ids)/2]
 	for _, lang := range []string{"", "zh-CN/"} {
 		page := lang + "s/" + cur + "/conv_1_2/3/index.html"

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"cnnexplainer/sitecheck"
-	"cnnexplainer/sitecheck/sitetest"
 )
 
 // switchState is what a reader sees of a detail view, with the links and
@@ -77,10 +76,7 @@ func TestSwitchedSample(t *testing.T) {
 	defer srv.Close()
 	ctx := browser(t)
 	known := knownFindings(t)
-	axe, err := os.ReadFile(sitetest.NodeTool(t, "axe-core/axe.min.js"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	axe := axeScript(t)
 	for _, lang := range []string{"", "zh-CN/"} {
 		for _, view := range []string{"conv_1_1/0", "conv_1_2/3", "relu_1_2/5", "max_pool_1/7", "conv_2_2/9", "max_pool_2/1"} {
 			own := lang + "s/" + cp + "/" + view + "/index.html"

@@ -127,10 +127,7 @@ func waitJS(cond string) string {
 // The loaded panel, after an upload and with a detail open, passes
 // axe-core's WCAG 2.1 A/AA rules (the page check sees it only closed).
 func TestTryAxe(t *testing.T) {
-	script, err := os.ReadFile(sitetest.NodeTool(t, "axe-core/axe.min.js"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	script := axeScript(t)
 	base, _ := site(t)
 	ctx := browser(t)
 	startTry(t, ctx, base+"index.html")
