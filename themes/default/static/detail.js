@@ -338,7 +338,9 @@
     (self.tinyvggSamples || []).forEach(function (s) { nm[s[0]] = s[3]; });
     var tag = $$("script[src*='data/" + host + "/']")[0];
     if (!id || id === host || !(id in nm) || !tag) return done();
-    var src = tag.getAttribute("src"), left = 2, ok = 1;
+    // The host's numbers stay hidden until the sample's replace them.
+    var src = tag.getAttribute("src"), left = 2, ok = 1, st = dv.style;
+    st.visibility = "hidden";
     [src, src.replace(/[^/]+$/, "views.js")].forEach(function (u) {
       var t = document.createElement("script");
       t.src = u.replace("data/" + host + "/", "data/" + id + "/");
@@ -348,6 +350,7 @@
         var w = self.tinyvggView, v = ok && w.v[dv.dataset.layer + "/" + JSON.parse(dv.dataset.detail).n];
         if (v) applyView(dv, host, id, nm, w, v);
         done(!!v);
+        st.visibility = "";
       };
       document.body.appendChild(t);
     });
