@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"cnnexplainer/sitecheck"
@@ -25,7 +26,7 @@ type switchState struct {
 const viewScript = `(function (from, to) {
 	function all(sel, f) { return Array.from(document.querySelectorAll(sel)).map(f); }
 	function txt(el) { return el ? el.textContent.trim() : ""; }
-	var dv = document.querySelector(".dv");
+	var dv = document.querySelector(".dv"), parts = Array.from(dv.querySelectorAll("[data-role=part] img"));
 	dv.querySelector('[data-act="next"]').click();
 	dv.querySelector('[data-act="prev"]').click();
 	// A switched page's own links to its sample's views name the host's
@@ -43,10 +44,45 @@ const viewScript = `(function (from, to) {
 		Ranges: all(".dv .mapbox", function (b) { return b.dataset.lo + " " + b.dataset.hi; }),
 		Captions: all(".dv figcaption", txt),
 		Legends: all(".dv .dlegend", function (l) { return txt(l) + " " + (l.querySelector(".dl-bar").getAttribute("style") || ""); }),
-		Pictures: all("main img", function (i) { return norm(i.src); }),
+		// A strip of intermediate maps stands for its channels' files.
+		Pictures: all("main img", function (i) {
+			var k = parts.indexOf(i), u = i.src;
+			if (k >= 0) u = u.replace(/contrib\/(\d+)\.png$/, "contrib/$1/" + k + ".png");
+			return norm(u);
+		}),
 		Broken: all("main img", function (i) { return i.complete && i.naturalWidth > 0 ? "" : i.src; }).filter(Boolean),
 		Links: all("main a[href]:not(.dsamples a), .langs a", function (a) { return norm(a.href); })
 	};
+})`
+
+// stripScript checks, on a switched view whose intermediate maps are
+// strips, that each channel's picture shows its own part of the strip
+// (object-fit and object-position) and that the part has the pixels of
+// the file the original sample has for that channel (from, to: the ids).
+const stripScript = `(function (from, to) {
+	var parts = Array.from(document.querySelectorAll(".dv [data-role=part] img")), bad = [];
+	function pixels(img, y, h) {
+		var c = document.createElement("canvas"), g = c.getContext("2d");
+		c.width = img.naturalWidth; c.height = h;
+		g.drawImage(img, 0, y, img.naturalWidth, h, 0, 0, img.naturalWidth, h);
+		return Array.from(g.getImageData(0, 0, c.width, h).data).join(",");
+	}
+	function load(u) { return new Promise(function (ok) { var i = new Image(); i.onload = function () { ok(i); }; i.onerror = function () { ok(null); }; i.src = u; }); }
+	return Promise.all(parts.map(function (img, c) {
+		var st = getComputedStyle(img), want = parts.length > 1 ? c / (parts.length - 1) * 100 : 0, at = st.objectPosition.split(" ");
+		if (!/contrib\/\d+\.png$/.test(img.src)) { bad.push(img.src + ": not a strip"); return null; }
+		var r = img.getBoundingClientRect();
+		if (Math.abs(r.width * img.getAttribute("height") - r.height * img.getAttribute("width")) > 1) bad.push(img.src + ": shown " + r.width + "x" + r.height + ", not in the map's shape");
+		if (st.objectFit !== "cover" || parseFloat(at[0]) !== 0 || !/%$/.test(at[1]) || Math.abs(parseFloat(at[1]) - want) > 0.01) {
+			bad.push(img.src + ": object-fit " + st.objectFit + ", position " + st.objectPosition + ", want 0 " + want + "%");
+		}
+		var own = img.src.split("/s/" + from + "/").join("/s/" + to + "/").replace(/contrib\/(\d+)\.png$/, "contrib/$1/" + c + ".png");
+		return Promise.all([load(img.src), load(own)]).then(function (ims) {
+			if (!ims[0] || !ims[1]) { bad.push(own + ": does not load"); return; }
+			var h = ims[1].naturalHeight;
+			if (pixels(ims[0], c * h, h) !== pixels(ims[1], 0, h)) bad.push(img.src + ": channel " + c + " differs from " + own);
+		});
+	})).then(function () { return bad; });
 })`
 
 // TestSwitchedSample: past the first samples of a long list, a sample has
@@ -91,6 +127,11 @@ func TestSwitchedSample(t *testing.T) {
 			g := eval[switchState](t, ctx, viewScript+"("+jsString(cp)+","+jsString(orig)+")")
 			if len(g.Broken) > 0 {
 				t.Errorf("%s: pictures that do not load: %v", got, g.Broken)
+			}
+			if strings.HasPrefix(view, "conv") {
+				for _, b := range eval[[]string](t, ctx, stripScript+"("+jsString(cp)+","+jsString(orig)+")") {
+					t.Errorf("%s: %s", got, b)
+				}
 			}
 			g.Broken, w.Broken = nil, nil
 			if !reflect.DeepEqual(g, w) {

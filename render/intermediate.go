@@ -39,6 +39,10 @@ func planIntermediates(m *engine.Model, samples []Sample) ([]job, error) {
 				return nil, fmt.Errorf("render: sample %s, layer %s: %w", s.ID, l.Name(), err)
 			}
 			for n := 0; n < conv.OutC; n++ {
+				if s.Strips {
+					jobs = append(jobs, neuronStrip(conv, x, s.ID, n, wy.Out, wx.Out))
+					continue
+				}
 				jobs = append(jobs, neuronIntermediates(conv, x, s.ID, n, wy.Out, wx.Out)...)
 			}
 		}

@@ -25,6 +25,9 @@ type Sample struct {
 	// NoAnimations leaves out the sample's animation bundles (a bundle per
 	// layer): a site whose pages show no animation of this sample.
 	NoAnimations bool
+	// Strips draws each convolution neuron's intermediate maps as one
+	// KindIntermediateStrip picture instead of a file per input channel.
+	Strips bool
 }
 
 // Options tunes a render. The zero value works.

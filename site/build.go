@@ -45,16 +45,19 @@ type builder struct {
 	tree     *tree
 	min      *minify.M
 	chapters map[string][]*chapter // by language code, fallbacks included
-	index    map[string]*chapter
-	report   *Report
-	warns    *warnLog
-	sitemap  []sitemapEntry
-	smMu     sync.Mutex
-	pkey     string
-	pcache   *pageStore
-	keys     *keyLog
-	prog     *progress
-	learned  *learned // nil without a probe set
+	// fullFigures are the samples render draws every figure for (see
+	// figurePlan); the others' intermediate maps are strips.
+	fullFigures map[string]bool
+	index       map[string]*chapter
+	report      *Report
+	warns       *warnLog
+	sitemap     []sitemapEntry
+	smMu        sync.Mutex
+	pkey        string
+	pcache      *pageStore
+	keys        *keyLog
+	prog        *progress
+	learned     *learned // nil without a probe set
 }
 
 // Build makes the whole site and swaps it into cfg.Out. On any error the
@@ -191,7 +194,9 @@ func (b *builder) load(ctx context.Context) error {
 		return err
 	}
 	b.prog.start("figures", 0)
-	figDir, figKey, man, cached, err := cachedFigures(ctx, cfg, net, b.animatedSamples(net))
+	full, animated := b.figurePlan(net)
+	b.fullFigures = full
+	figDir, figKey, man, cached, err := cachedFigures(ctx, cfg, net, full, animated)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 
 	"cnnexplainer/render"
 )
@@ -22,11 +23,11 @@ const figureCacheVersion = "site-figures-1"
 // figureKey hashes everything the figures depend on: the model files, the
 // samples folder, and the running program (render's code is inside it).
 // Symbolic links are followed: the build reads what they point at.
-func figureKey(cfg Config, animated []string) (string, error) {
+func figureKey(cfg Config, full, animated []string) (string, error) {
 	h := sha256.New()
 	fmt.Fprintln(h, figureCacheVersion)
 	fmt.Fprintln(h, programHash(cfg.Cache))
-	fmt.Fprintln(h, "animated", animated)
+	fmt.Fprintln(h, "full", full, "animated", animated)
 	if err := hashTree(h, cfg.Samples, true); err != nil {
 		return "", fmt.Errorf("figure cache: %w", err)
 	}
@@ -142,8 +143,8 @@ func hashFile(w io.Writer, name string) error {
 // cachedFigures returns the figures folder and manifest for the current
 // model and samples, rendering them into the cache first when needed.
 // It reports whether the figures came from the cache.
-func cachedFigures(ctx context.Context, cfg Config, net *Net, animated map[string]bool) (dir, key string, man *render.Manifest, cached bool, err error) {
-	key, err = figureKey(cfg, sortedKeys(animated))
+func cachedFigures(ctx context.Context, cfg Config, net *Net, full, animated map[string]bool) (dir, key string, man *render.Manifest, cached bool, err error) {
+	key, err = figureKey(cfg, trueKeys(full), trueKeys(animated))
 	if err != nil {
 		return "", "", nil, false, err
 	}
@@ -163,7 +164,7 @@ func cachedFigures(ctx context.Context, cfg Config, net *Net, animated map[strin
 	sample := func(i int) (render.Sample, error) {
 		r := net.Runs[i]
 		tr, err := net.trace(r)
-		return render.Sample{ID: r.ID, Label: r.Label, Trace: tr, NoAnimations: !animated[r.ID]}, err
+		return render.Sample{ID: r.ID, Label: r.Label, Trace: tr, NoAnimations: !animated[r.ID], Strips: !full[r.ID]}, err
 	}
 	man, err = render.RenderStream(ctx, net.Model, len(net.Runs), sample, net.History, tmp, render.Options{Workers: cfg.Jobs})
 	if err != nil {
@@ -185,6 +186,18 @@ func cachedFigures(ctx context.Context, cfg Config, net *Net, animated map[strin
 	}
 	pruneEntries(cfg.Cache, "figures-", filepath.Base(dir))
 	return dir, key, man, false, nil
+}
+
+// trueKeys lists the keys set to true, sorted.
+func trueKeys(m map[string]bool) []string {
+	var keys []string
+	for k, v := range m {
+		if v {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 // figureIndexFile is render's compact index of the manifest: reading the

@@ -250,7 +250,13 @@ func (v *views) convDetail(p pageCtx, r *Run, l *engine.Conv2D, in *engine.Tenso
 				d.Legends = append(d.Legends, unitLegend(ifig, p.lang.Tf("neuron.legend_in", "layer", src)))
 			}
 		}
-		if f, ok := v.figs.find(render.KindIntermediate, r.ID, l.Name(), n, c, 0); ok {
+		f, ok := v.figs.find(render.KindIntermediate, r.ID, l.Name(), n, c, 0)
+		if !ok {
+			// A switched sample has one strip a neuron, on the same range
+			// (views.js carries the range; the script shows the strip).
+			f, ok = v.figs.find(render.KindIntermediateStrip, r.ID, l.Name(), n, -1, 0)
+		}
+		if ok {
 			partFig = f
 			step.Part = mapView(Img{Src: p.rel(figURL(f)), W: f.Width, H: f.Height, Pixelated: true}, f, p.lang.Tf("neuron.part_caption", "c", c), "part", c)
 			step.Part.Cell = d.Output.Cell

@@ -70,8 +70,9 @@ func (b *builder) switchFile(r *Run) error {
 	out := struct {
 		Layers []string              `json:"sw"`
 		Pred   int                   `json:"pred"`
+		Strips bool                  `json:"st,omitempty"` // intermediate maps as one strip a neuron
 		Views  map[string]switchView `json:"v"`
-	}{Pred: r.Pred, Views: map[string]switchView{}}
+	}{Pred: r.Pred, Strips: !b.fullFigures[r.ID], Views: map[string]switchView{}}
 	if net.layerIndex(switchData) >= 0 {
 		return fmt.Errorf("views of sample %s: the model has a layer named %q, whose map data would take the name of %s", r.ID, switchData, dataFile(r.ID, switchData))
 	}
@@ -127,13 +128,14 @@ func (d *DetailView) switchView() switchView {
 	return sv
 }
 
-// animatedSamples are the samples whose animation bundles a page may show.
-// render draws one per sample and layer, and only pages show them: a
-// chapter's animation (of the sample it names, or the first) and the
-// detail pages of the kinds TinyVGG lacks (of every sample). So a switched
-// sample of a TinyVGG-like model needs none, which saves a fifth of the
-// CPU and a file per layer of a large site.
-func (b *builder) animatedSamples(net *Net) map[string]bool {
+// figurePlan says which samples get which figures. render draws, for
+// every sample, an animation bundle per layer and an intermediate map per
+// convolution neuron and input channel. A switched sample's pages are the
+// script's, which shows no animation and reads a neuron's intermediate
+// maps from one strip, so it needs neither, unless a chapter names it
+// (chapters place any figure) or the model has a kind whose pages show
+// its animation. full lists the samples with every figure.
+func (b *builder) figurePlan(net *Net) (full, animated map[string]bool) {
 	all := false
 	for _, l := range net.Model.Layers {
 		switch l.Kind() {
@@ -141,20 +143,23 @@ func (b *builder) animatedSamples(net *Net) map[string]bool {
 			all = true
 		}
 	}
-	set := map[string]bool{}
+	full, animated = map[string]bool{}, map[string]bool{}
 	for _, r := range net.Runs {
-		if all || r.index < sampleWindow {
-			set[r.ID] = true
-		}
+		full[r.ID] = r.index < sampleWindow
 	}
 	for _, chs := range b.chapters {
 		for _, c := range chs {
 			for _, id := range namedSamples(c.src) {
-				set[id] = true
+				if _, ok := full[id]; ok {
+					full[id] = true
+				}
 			}
 		}
 	}
-	return set
+	for id, f := range full {
+		animated[id] = f || all
+	}
+	return full, animated
 }
 
 // namedSamples lists the sample= arguments of a chapter's directives.

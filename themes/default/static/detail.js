@@ -11,6 +11,7 @@
   var reduce = window.matchMedia && matchMedia("(prefers-reduced-motion: reduce)").matches;
   function $$(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
   function $(sel, root) { return (root || document).querySelector(sel); }
+  function on(el, type, fn) { el.addEventListener(type, fn); }
   function pct(a, b) { return (a / b * 100) + "%"; }
   function place(box, y0, x0, h, w, H, W) {
     var y = Math.max(y0, 0), x = Math.max(x0, 0), y1 = Math.min(y0 + h, H), x1 = Math.min(x0 + w, W);
@@ -162,10 +163,10 @@
       box.tabIndex = 0;
       box.setAttribute("role", "group");
       if (cap) box.setAttribute("aria-label", cap.textContent);
-      box.addEventListener("mousemove", function (e) { stop(); var c = cellAt(box, e); pick(box, c[0], c[1]); });
-      box.addEventListener("click", function (e) { stop(); var c = cellAt(box, e); pick(box, c[0], c[1]); box.focus(); });
-      box.addEventListener("focus", function () { var oy = Math.floor(cur / W), ox = cur % W; describe(box, box.dataset.role === "in" ? Math.max(y0(oy), 0) : oy, box.dataset.role === "in" ? Math.max(x0(ox), 0) : ox); });
-      box.addEventListener("keydown", function (e) {
+      on(box, "mousemove", function (e) { stop(); var c = cellAt(box, e); pick(box, c[0], c[1]); });
+      on(box, "click", function (e) { stop(); var c = cellAt(box, e); pick(box, c[0], c[1]); box.focus(); });
+      on(box, "focus", function () { var oy = Math.floor(cur / W), ox = cur % W; describe(box, box.dataset.role === "in" ? Math.max(y0(oy), 0) : oy, box.dataset.role === "in" ? Math.max(x0(ox), 0) : ox); });
+      on(box, "keydown", function (e) {
         var dy = { ArrowUp: -1, ArrowDown: 1 }[e.key] || 0, dx = { ArrowLeft: -1, ArrowRight: 1 }[e.key] || 0;
         if (!dy && !dx) return;
         e.preventDefault(); stop();
@@ -175,7 +176,7 @@
         else describe(box, oy, ox);
       });
     });
-    el.addEventListener("click", function (e) {
+    on(el, "click", function (e) {
       var act = e.target.getAttribute && e.target.getAttribute("data-act");
       if (act === "next") { stop(); show(cur + 1); }
       if (act === "prev") { stop(); show(cur - 1); }
@@ -201,10 +202,10 @@
     if (!math || !foot || rows.length !== terms.length) return;
     function cell(tr, i) { return tr.querySelectorAll("td")[i].textContent.trim(); }
     var logits = rows.map(function (tr) { return parseFloat(cell(tr, 0)); }), m = Math.max.apply(null, logits);
-    function show(k, on) {
-      rows.forEach(function (tr, i) { tr.classList.toggle("hl", on && i === k); });
-      terms.forEach(function (t, i) { t.classList.toggle("hl", on && i === k); });
-      if (!on) return;
+    function show(k, lit) {
+      rows.forEach(function (tr, i) { tr.classList.toggle("hl", lit && i === k); });
+      terms.forEach(function (t, i) { t.classList.toggle("hl", lit && i === k); });
+      if (!lit) return;
       var p = parseFloat(cell(rows[k], 2)) / 100;
       math.innerHTML = mathml("<msub><mi>p</mi><mn>" + k + '</mn></msub><mo>=</mo><mfrac><mrow><mo>exp</mo><mo>(</mo>' +
         mn(logits[k], 4) + "<mo>−</mo>" + mn(m, 4) + '<mo>)</mo></mrow><mrow><munder><mo>∑</mo><mi>j</mi></munder><mo>exp</mo><mo>(</mo><msub><mi>z</mi><mi>j</mi></msub><mo>−</mo>' +
@@ -212,10 +213,10 @@
     }
     [rows, terms].forEach(function (list) {
       list.forEach(function (el, k) {
-        el.addEventListener("mouseenter", function () { show(k, true); });
-        el.addEventListener("focusin", function () { show(k, true); });
-        el.addEventListener("mouseleave", function () { show(k, false); });
-        el.addEventListener("focusout", function () { show(k, false); });
+        on(el, "mouseenter", function () { show(k, true); });
+        on(el, "focusin", function () { show(k, true); });
+        on(el, "mouseleave", function () { show(k, false); });
+        on(el, "focusout", function () { show(k, false); });
       });
     });
   }
@@ -249,11 +250,11 @@
     function mark(y, x, c) {
       cur = [y, x, c];
       figs.forEach(function (li, k) {
-        var on = k === c;
-        li.classList.toggle("hl", on);
+        var lit = k === c;
+        li.classList.toggle("hl", lit);
         $$(".cbox", li).forEach(function (box) {
           var o = $(".cell", box);
-          if (!on) { if (o) o.hidden = true; return; }
+          if (!lit) { if (o) o.hidden = true; return; }
           if (!o) { o = document.createElement("span"); o.className = "cell"; box.appendChild(o); }
           o.hidden = false;
           place(o, y, x, 1, 1, H, W);
@@ -278,16 +279,16 @@
     }
     rows.forEach(function (row, k) {
       row.tabIndex = 0;
-      function on() { mark(at[k][0], at[k][1], at[k][2]); }
-      row.addEventListener("mouseenter", on);
-      row.addEventListener("focus", on);
-      row.addEventListener("keydown", function (e) {
+      function hl() { mark(at[k][0], at[k][1], at[k][2]); }
+      on(row, "mouseenter", hl);
+      on(row, "focus", hl);
+      on(row, "keydown", function (e) {
         var step = { ArrowUp: -1, ArrowDown: 1 }[e.key];
         if (!step || !rows[k + step]) return;
         e.preventDefault(); rows[k + step].focus();
       });
     });
-    cv.addEventListener("mouseleave", clear);
+    on(cv, "mouseleave", clear);
     // A map cell names its term only when the map and weights are loaded.
     if (!src || !wts) return;
     figs.forEach(function (li, c) {
@@ -295,10 +296,10 @@
         box.tabIndex = 0;
         box.setAttribute("role", "group");
         box.setAttribute("aria-label", $("img", box).alt);
-        box.addEventListener("mousemove", function (e) { var p = cellAt(box, e); mark(p[0], p[1], c); });
-        box.addEventListener("click", function (e) { var p = cellAt(box, e); mark(p[0], p[1], c); box.focus(); });
-        box.addEventListener("focus", function () { mark(cur[2] === c ? cur[0] : 0, cur[2] === c ? cur[1] : 0, c); });
-        box.addEventListener("keydown", function (e) {
+        on(box, "mousemove", function (e) { var p = cellAt(box, e); mark(p[0], p[1], c); });
+        on(box, "click", function (e) { var p = cellAt(box, e); mark(p[0], p[1], c); box.focus(); });
+        on(box, "focus", function () { mark(cur[2] === c ? cur[0] : 0, cur[2] === c ? cur[1] : 0, c); });
+        on(box, "keydown", function (e) {
           var dy = { ArrowUp: -1, ArrowDown: 1 }[e.key] || 0, dx = { ArrowLeft: -1, ArrowRight: 1 }[e.key] || 0;
           if (!dy && !dx) return;
           e.preventDefault();
@@ -334,10 +335,10 @@
   // (positions, ranges, legends) come from that sample's scripts, loaded
   // here by script tags so that this works from disk too.
   function switchTo(dv, done) {
-    var host = dv.dataset.host, m = /[?&]s=([^&#]*)/.exec(location.search), id = m && decodeURIComponent(m[1]), nm = {};
+    var host = dv.dataset.host, m = /[?&]s=([^&]*)/.exec(location.search), id = m && decodeURIComponent(m[1]), nm = {};
     (self.tinyvggSamples || []).forEach(function (s) { nm[s[0]] = s[3]; });
-    var tag = $$("script[src*='data/" + host + "/']")[0];
-    if (!id || id === host || !(id in nm) || !tag) return done();
+    var tag = $("script[src*='data/" + host + "/']");
+    if (id == host || !nm[id] || !tag) return done();
     // The host's numbers stay hidden until the sample's replace them.
     var src = tag.getAttribute("src"), left = 2, ok = 1, st = dv.style;
     st.visibility = "hidden";
@@ -345,14 +346,14 @@
       var t = document.createElement("script");
       t.src = u.replace("data/" + host + "/", "data/" + id + "/");
       t.onload = t.onerror = function (e) {
-        ok &= e.type === "load";
+        ok &= e.type == "load";
         if (--left) return;
         var w = self.tinyvggView, v = ok && w.v[dv.dataset.layer + "/" + JSON.parse(dv.dataset.detail).n];
         if (v) applyView(dv, host, id, nm, w, v);
         done(!!v);
         st.visibility = "";
       };
-      document.body.appendChild(t);
+      dv.appendChild(t);
     });
   }
   function swap(s, a, b) { var i = s.lastIndexOf(a); return i < 0 ? s : s.slice(0, i) + b + s.slice(i + a.length); }
@@ -366,15 +367,24 @@
       b.dataset.lo = v.b[2 * i]; b.dataset.hi = v.b[2 * i + 1];
     });
     $$(".dlegend", dv).forEach(function (g, i) {
-      var l = v.l[i], e = $$(".dl-ends span", g), z = $(".dl-zero", g);
-      e[0].textContent = l[0]; e[e.length - 1].textContent = l[2];
-      z.textContent = l[1]; z.hidden = !l[1];
+      // Its ends are lo, zero and hi, as v.l lists them.
+      var l = v.l[i], e = $$(".dl-ends span", g);
+      e.forEach(function (x, k) { x.textContent = l[k]; });
+      e[1].hidden = !l[1];
       $(".dl-bar", g).setAttribute("style", l[3]);
     });
-    $$("img").forEach(function (g) { g.src = g.src.replace("/figures" + h, "/figures" + to); });
+    $$("img").forEach(function (g) { g.src = g.src.replace(h, to); });
+    // Its intermediate maps may be one strip a neuron, channels stacked.
+    var parts = $$("[data-role=part] img", dv);
+    if (w.st) parts.forEach(function (g, c) {
+      g.src = g.src.replace(/\/\d+\.png$/, ".png");
+      // Shown at one map's shape (its width and height attributes), the
+      // channel's part chosen by object-position.
+      g.style.cssText = "object-fit:cover;aspect-ratio:" + g.getAttribute("width") + "/" + g.getAttribute("height") + ";object-position:0 " + c / (parts.length - 1 || 1) * 100 + "%";
+    });
     // The link from the last map names the class the sample is taken for.
     $$("a[data-pred]").forEach(function (a) {
-      a.setAttribute("href", a.getAttribute("href").replace(/\d+\/index/, w.pred + "/index"));
+      a.href = a.href.replace(/\d+(?=\/index)/, w.pred);
       a.textContent = self.tinyvggClasses[w.pred];
     });
     // A link to a switched layer's page gets the same ?s=; one to another
@@ -387,7 +397,7 @@
     var det = $(".dsamples[data-pre]"), t = $("h1");
     if (det) {
       det.dataset.cur = id;
-      $$(".crumbs a:first-child, .dmore a").forEach(function (a) { a.setAttribute("href", det.dataset.pre + id + "/index.html"); });
+      $$(".crumbs a:first-child,.dmore a").forEach(function (a) { a.setAttribute("href", det.dataset.pre + id + "/index.html"); });
     }
     t.textContent = swap(t.textContent, nm[host], nm[id]);
     document.title = swap(document.title, nm[host], nm[id]);
