@@ -167,13 +167,25 @@ func (s Scale) Range() [2]float32 { return [2]float32{s.Lo, s.Hi} }
 
 // Index returns the palette index of v: round(t*(Steps-1)) with t clamped.
 // NaN maps to the middle of the scale.
+// It runs for every cell of every map drawn, so it rounds by hand: for x
+// in [0, 255], int(x) is the floor and x - floor(x) is exact, which gives
+// math.Round's result without its bit manipulation (TestIndexRounds).
 func (s Scale) Index(v float32) uint8 {
 	t := (float64(v) - float64(s.Lo)) / (float64(s.Hi) - float64(s.Lo))
-	if t != t {
+	switch {
+	case t != t:
 		t = 0.5
+	case t < 0:
+		t = 0
+	case t > 1:
+		t = 1
 	}
-	t = math.Min(1, math.Max(0, t))
-	return uint8(math.Round(t * (Steps - 1)))
+	x := t * (Steps - 1)
+	i := int(x)
+	if x-float64(i) >= 0.5 {
+		i++
+	}
+	return uint8(i)
 }
 
 // Color returns the colour of v.
