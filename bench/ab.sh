@@ -4,7 +4,9 @@
 # times over, each with a cold figure cache, on one samples folder, and
 # each run prints wall and CPU (user + system) seconds, peak memory, the
 # load average and a hash of the whole output, so the outputs can be seen
-# to be byte-identical. With AB_SUMS=DIR, each run's list of file hashes
+# to be byte-identical. System time is printed apart: it grows with the
+# kernel's work to find free pages when the page cache is full, which
+# other jobs' writes change from run to run. With AB_SUMS=DIR, each run's list of file hashes
 # is kept in DIR, to find the files two runs differ in. The builds run
 # with -try=false: the try panel's WebAssembly is compiled by go build,
 # which stamps it with the working copy's git state, so it would differ
@@ -25,7 +27,7 @@ rounds=$2
 shift 2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-printf '%-24s %6s %8s %8s %8s %-16s %s\n' binary round wall_s cpu_s peak_MB load output
+printf '%-24s %6s %8s %8s %8s %8s %8s %-6s %s\n' binary round wall_s cpu_s user_s sys_s peak_MB load output
 r=1
 while [ "$r" -le "$rounds" ]; do
 	for bin in "$@"; do
@@ -43,7 +45,7 @@ while [ "$r" -le "$rounds" ]; do
 			cp "$tmp/sums" "$AB_SUMS/$(basename "$bin")-$r"
 		fi
 		awk -v b="$(basename "$bin")" -v r="$r" -v w="$wall" -v u="$user" -v s="$sys" -v m="$rss" -v l="$load" -v h="$sum" 'BEGIN {
-			printf "%-24s %6d %8.1f %8.1f %8.0f %-16s %s\n", b, r, w, u + s, m / 1024, l, h }'
+			printf "%-24s %6d %8.1f %8.1f %8.1f %8.1f %8.0f %-6s %s\n", b, r, w, u + s, u, s, m / 1024, l, h }'
 		rm -rf "$tmp/public" "$tmp/cache"
 	done
 	r=$((r + 1))
