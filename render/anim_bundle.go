@@ -1,11 +1,8 @@
 package render
 
 import (
-	"bytes"
 	"encoding/base64"
-	"encoding/binary"
 	"fmt"
-	"hash/crc32"
 	"image"
 	"image/color"
 	"slices"
@@ -171,22 +168,18 @@ func newMapSide(id string, grids []Grid, keep [][]bool, uses []int, x, y int, pl
 	if len(grids) > 0 {
 		side.w, side.h = grids[0].W, grids[0].H
 	}
-	key := func(gi, j int) int {
-		if keep != nil && keep[gi] != nil && !keep[gi][j] {
-			return clearKey
-		}
-		return colourKey(grids[gi].Scale, grids[gi].Values[j])
-	}
-	var members []int         // grids of the strip being filled
-	colours := map[int]bool{} // their colour keys
+	// Each cell's colour key, computed once: the packing reads it twice.
+	keys := make([][]int, len(grids))
+	var members []int      // grids of the strip being filled
+	colours := colourSet{} // their colour keys
 	flush := func() error {
 		if len(members) == 0 {
 			return nil
 		}
-		if err := side.pack(members, colours, key, uses); err != nil {
+		if err := side.pack(members, &colours, keys, uses); err != nil {
 			return err
 		}
-		members, colours = members[:0], map[int]bool{}
+		members, colours = members[:0], colourSet{}
 		return nil
 	}
 	for gi, g := range grids {
@@ -194,28 +187,34 @@ func newMapSide(id string, grids []Grid, keep [][]bool, uses []int, x, y int, pl
 			side.at[gi] = mapSlot{strip: -1}
 			continue
 		}
-		mine := map[int]bool{}
-		for j := range g.Values {
-			mine[key(gi, j)] = true
+		keys[gi] = make([]int, len(g.Values))
+		var mine colourSet
+		for j, v := range g.Values {
+			k := clearKey
+			if keep == nil || keep[gi] == nil || keep[gi][j] {
+				k = colourKey(g.Scale, v)
+			}
+			keys[gi][j] = k
+			mine.add(k)
 		}
-		if len(mine) > Steps {
+		if len(mine.list) > Steps {
 			// Only a map with every colour of its scale and some
 			// transparent cells gets here.
-			return nil, fmt.Errorf("animation map %d needs %d palette entries, more than %d", gi, len(mine), Steps)
+			return nil, fmt.Errorf("animation map %d needs %d palette entries, more than %d", gi, len(mine.list), Steps)
 		}
 		added := 0
-		for k := range mine {
-			if !colours[k] {
+		for _, k := range mine.list {
+			if !colours.has(k) {
 				added++
 			}
 		}
-		if len(colours)+added > Steps {
+		if len(colours.list)+added > Steps {
 			if err := flush(); err != nil {
 				return nil, err
 			}
 		}
-		for k := range mine {
-			colours[k] = true
+		for _, k := range mine.list {
+			colours.add(k)
 		}
 		members = append(members, gi)
 	}
@@ -225,31 +224,45 @@ func newMapSide(id string, grids []Grid, keep [][]bool, uses []int, x, y int, pl
 	return side, nil
 }
 
-// pack draws the grids members, whose colour keys are colours, as one
-// strip PNG with a palette of those colours, and records where each sits.
-func (side *mapSide) pack(members []int, colours map[int]bool, key func(gi, j int) int, uses []int) error {
-	keys := make([]int, 0, len(colours))
-	for k := range colours {
-		keys = append(keys, k)
+// colourSet is a set of colour keys: clearKey and every scheme's palette
+// indices. An array rather than a map: thousands of maps a sample are
+// packed, and hashing each cell's key was 1% of a build.
+type colourSet struct {
+	in   [1 + len(schemeNames)*Steps]bool // in[k+1]: key k is in the set
+	list []int                            // the keys, in the order added
+}
+
+func (c *colourSet) has(k int) bool { return c.in[k+1] }
+
+func (c *colourSet) add(k int) {
+	if !c.in[k+1] {
+		c.in[k+1] = true
+		c.list = append(c.list, k)
 	}
-	slices.Sort(keys)
-	pal := make(color.Palette, len(keys))
-	index := make(map[int]uint8, len(keys))
-	for i, k := range keys {
-		index[k] = uint8(i)
+}
+
+// pack draws the grids members, whose colour keys (keys, by grid and cell)
+// are colours, as one strip PNG with a palette of those colours, and
+// records where each sits.
+func (side *mapSide) pack(members []int, colours *colourSet, keys [][]int, uses []int) error {
+	sorted := slices.Clone(colours.list)
+	slices.Sort(sorted)
+	pal := make(color.Palette, len(sorted))
+	var index [1 + len(schemeNames)*Steps]uint8 // index[k+1]: palette index of key k
+	for i, k := range sorted {
+		index[k+1] = uint8(i)
 	}
 	img := image.NewPaletted(image.Rect(0, 0, side.w, side.h*len(members)), pal)
 	st := mapStrip{maps: len(members)}
 	for pos, gi := range members {
 		g := side.grids[gi]
-		for j := range g.Values {
-			k := key(gi, j)
+		for j, k := range keys[gi] {
 			if k == clearKey {
-				pal[index[k]] = color.NRGBA{}
+				pal[index[k+1]] = color.NRGBA{}
 			} else {
-				pal[index[k]] = g.Scale.lut[k%Steps]
+				pal[index[k+1]] = g.Scale.lut[k%Steps]
 			}
-			img.Pix[pos*side.w*side.h+j] = index[k]
+			img.Pix[pos*side.w*side.h+j] = index[k+1]
 		}
 		side.at[gi] = mapSlot{strip: len(side.strips), pos: pos}
 		st.uses += uses[gi]
@@ -329,73 +342,4 @@ func pos(x, y int) []Attr {
 		out = append(out, F("y", float64(y)))
 	}
 	return out
-}
-
-// stripPNG encodes a strip as the smaller of two paletted PNGs: the
-// standard library's, which never filters paletted rows, and one whose
-// rows are filtered like a grey picture's. A strip's palette is sorted by
-// scale index, so neighbouring cells of a smooth map have close indices
-// and the filtered rows compress better (about 12% on TinyVGG's maps).
-// PNG filters act on bytes whatever the colour type, so the filtered file
-// is the grey encoding of the indices with its header's colour type set to
-// palette and the palette inserted after it.
-func stripPNG(img *image.Paletted) ([]byte, error) {
-	plain, err := encodePNG(img)
-	if err != nil {
-		return nil, err
-	}
-	grey, err := encodePNG(&image.Gray{Pix: img.Pix, Stride: img.Stride, Rect: img.Rect})
-	if err != nil {
-		return nil, err
-	}
-	// Signature (8 bytes), then IHDR: length, type, 13 bytes of data
-	// (colour type at offset 9), CRC.
-	const ihdrEnd = 8 + 4 + 4 + 13 + 4
-	if len(grey) < ihdrEnd || string(grey[12:16]) != "IHDR" || grey[8+8+8] != 8 || grey[8+8+9] != 0 {
-		return nil, fmt.Errorf("strip: unexpected grey PNG header")
-	}
-	var out bytes.Buffer
-	out.Grow(len(grey) + 12 + 3*len(img.Palette))
-	out.Write(grey[:8])
-	ihdr := append([]byte(nil), grey[12:ihdrEnd-4]...) // type and data
-	ihdr[4+9] = 3                                      // colour type: palette
-	writeChunk(&out, ihdr)
-	plte := []byte("PLTE")
-	for _, c := range img.Palette {
-		r, g, b, _ := c.RGBA()
-		plte = append(plte, byte(r>>8), byte(g>>8), byte(b>>8))
-	}
-	writeChunk(&out, plte)
-	// Transparency: one alpha per palette entry, up to the last entry
-	// that is not opaque.
-	last := -1
-	for i, c := range img.Palette {
-		if _, _, _, a := c.RGBA(); a != 0xffff {
-			last = i
-		}
-	}
-	if last >= 0 {
-		trns := []byte("tRNS")
-		for _, c := range img.Palette[:last+1] {
-			_, _, _, a := c.RGBA()
-			trns = append(trns, byte(a>>8))
-		}
-		writeChunk(&out, trns)
-	}
-	out.Write(grey[ihdrEnd:])
-	if out.Len() < len(plain) {
-		return out.Bytes(), nil
-	}
-	return plain, nil
-}
-
-// writeChunk writes a PNG chunk from its type and data: length, the bytes
-// and their CRC.
-func writeChunk(w *bytes.Buffer, typeAndData []byte) {
-	var n [4]byte
-	binary.BigEndian.PutUint32(n[:], uint32(len(typeAndData)-4))
-	w.Write(n[:])
-	w.Write(typeAndData)
-	binary.BigEndian.PutUint32(n[:], crc32.ChecksumIEEE(typeAndData))
-	w.Write(n[:])
 }

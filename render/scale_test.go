@@ -138,6 +138,41 @@ func TestIndexClampsAndHandlesNaN(t *testing.T) {
 	}
 }
 
+// TestIndexRounds holds Index to its definition, round(clamp(t)*255) with
+// math.Round, at the values where a hand-made rounding could slip: every
+// half step and the floats next to it, both ends, and a sweep of ranges.
+func TestIndexRounds(t *testing.T) {
+	ref := func(s Scale, v float32) uint8 {
+		t := (float64(v) - float64(s.Lo)) / (float64(s.Hi) - float64(s.Lo))
+		if t != t {
+			t = 0.5
+		}
+		return uint8(math.Round(math.Min(1, math.Max(0, t)) * (Steps - 1)))
+	}
+	var scales []Scale
+	for _, r := range [][2]float32{{0, 255}, {-1.1, 1.1}, {-0.37, 2.9}, {1e-6, 3e-6}, {-1e4, 1e4}} {
+		s, err := NewScale(RdBu, r[0], r[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		scales = append(scales, s)
+	}
+	for _, s := range scales {
+		var values []float32
+		for k := -2; k <= 2*Steps+2; k++ {
+			v := s.ValueAt(0) + float32(float64(k)/2/(Steps-1)*(float64(s.Hi)-float64(s.Lo)))
+			values = append(values, v, math.Nextafter32(v, float32(math.Inf(1))), math.Nextafter32(v, float32(math.Inf(-1))))
+		}
+		values = append(values, 0, float32(math.Copysign(0, -1)), s.Lo, s.Hi, float32(math.NaN()),
+			float32(math.Inf(1)), float32(math.Inf(-1)), math.MaxFloat32, -math.MaxFloat32)
+		for _, v := range values {
+			if got, want := s.Index(v), ref(s, v); got != want {
+				t.Errorf("[%v, %v]: Index(%v) = %d, want %d", s.Lo, s.Hi, v, got, want)
+			}
+		}
+	}
+}
+
 func TestExplainerRange(t *testing.T) {
 	// CNN Explainer: r = 2*(0.1 + max|v|), t = (v + r/2)/r.
 	for _, m := range []float32{0, 0.5, 3} {

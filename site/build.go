@@ -81,6 +81,7 @@ func Build(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	defer t.discard()
+	t.workers = cfg.Jobs
 	b := &builder{cfg: cfg, tree: t, min: min, chapters: map[string][]*chapter{}, index: map[string]*chapter{}, keys: &keyLog{}, warns: &warnLog{},
 		report: &Report{Pages: map[string]int{}, Bytes: map[string]int64{}, Missing: map[string]TranslationGaps{}},
 		prog:   newProgress(cfg.Progress, cfg.ProgressBar)}
@@ -163,6 +164,7 @@ func (b *builder) load(ctx context.Context) error {
 		return err
 	}
 	b.langs = langs
+	b.tree.cachedPage = b.cachedPage
 	missingStrings, err := loadStrings(langs)
 	if err != nil {
 		return err

@@ -117,13 +117,22 @@ func (b *builder) generatedPaths() map[string]bool {
 			gen[p] = true
 			continue
 		}
-		for _, l := range b.langs {
-			if p == l.Prefix+"index.html" || strings.HasPrefix(p, l.Prefix+"s/") {
-				gen[p] = true
-			}
+		if b.cachedPage(p) {
+			gen[p] = true
 		}
 	}
 	return gen
+}
+
+// cachedPage tells the pages the page cache keeps: each language's home
+// page and its overview and neuron pages.
+func (b *builder) cachedPage(p string) bool {
+	for _, l := range b.langs {
+		if p == l.Prefix+"index.html" || strings.HasPrefix(p, l.Prefix+"s/") {
+			return true
+		}
+	}
+	return false
 }
 
 // homeWeight adds up the home page, its stylesheet and script and every

@@ -3,13 +3,13 @@ package site
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"maps"
 	"net/url"
 	"os"
 	"path"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -41,11 +41,22 @@ type tree struct {
 	// the link check. Targets leave it when they are made, so it holds
 	// the frontier of the build, not every link of the site.
 	linked map[string]string
-	// figLinks are the figure files some page links, kept apart from
-	// linked (which forgets targets already made) for pruneFigures.
-	figLinks map[string]bool
-	keep     map[string][]byte // a few files the report reads back (home page, CSS, JS)
+	// figLinks are the figure files some page links (figLinked), and
+	// those a page the page cache keeps links (figCached), kept apart
+	// from linked (which forgets targets already made) for pruneFigures
+	// and the page cache.
+	figLinks map[string]uint8
+	// cachedPage tells the pages the page cache keeps; nil for none.
+	cachedPage func(p string) bool
+	keep       map[string][]byte // a few files the report reads back (home page, CSS, JS)
+	workers    int               // goroutines copying files at the end
 }
+
+// Bits of tree.figLinks.
+const (
+	figLinked uint8 = 1 << iota
+	figCached
+)
 
 // newTree makes the staging folder beside out, marked as ours first so a
 // build killed later leaves a folder the next build may remove.
@@ -68,7 +79,8 @@ func newTree(out string, m *minify.M) (*tree, error) {
 		return nil, fmt.Errorf("output: %w", err)
 	}
 	return &tree{dir: tmp, min: m, dirs: &dirMaker{made: map[string]bool{}}, sizes: map[string]int64{},
-		copies: map[string]string{}, linked: map[string]string{}, figLinks: map[string]bool{}, keep: map[string][]byte{}}, nil
+		copies: map[string]string{}, linked: map[string]string{}, figLinks: map[string]uint8{}, keep: map[string][]byte{},
+		workers: runtime.NumCPU()}, nil
 }
 
 // add minifies data by its extension and writes it at site path p.
@@ -112,6 +124,7 @@ func (t *tree) add(p string, data []byte) error {
 
 // noteLinks records the relative links of page p for the link check.
 func (t *tree) noteLinks(p string, page []byte) {
+	cached := t.cachedPage != nil && t.cachedPage(p)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for _, u := range links(page) {
@@ -132,7 +145,10 @@ func (t *tree) noteLinks(p string, page []byte) {
 			target = path.Join(target, "index.html")
 		}
 		if strings.HasPrefix(target, "figures/") {
-			t.figLinks[target] = true
+			t.figLinks[target] |= figLinked
+			if cached {
+				t.figLinks[target] |= figCached
+			}
 		}
 		if t.has(target) {
 			continue
@@ -156,7 +172,7 @@ func (t *tree) copy(p, src string) {
 func (t *tree) linkFigure(f, from string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.figLinks[f] = true
+	t.figLinks[f] |= figLinked
 	if !t.has(f) {
 		t.linked[f] = from
 	}
@@ -175,10 +191,26 @@ func (t *tree) dropUnlinked(paths []string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for _, p := range paths {
-		if !t.figLinks[p] {
+		if t.figLinks[p]&figLinked == 0 {
 			delete(t.copies, p)
 		}
 	}
+}
+
+// cachedFigureLinks lists, sorted, the figure files that pages the page
+// cache keeps link, so that a build taking those pages from the cache
+// keeps the same figures.
+func (t *tree) cachedFigureLinks() []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var out []string
+	for f, bits := range t.figLinks {
+		if bits&figCached != 0 {
+			out = append(out, f)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // generated lists the generated files: site path -> size.
@@ -262,78 +294,6 @@ func minifyFile(m *minify.M, name string, data []byte) ([]byte, error) {
 		return nil, fmt.Errorf("minify %s: %w", name, err)
 	}
 	return out, nil
-}
-
-// writeAtomic copies the listed files into the staging folder and swaps
-// it in for out, so a failed build, or one killed half way, leaves the old
-// out as it was.
-func writeAtomic(out string, t *tree) error {
-	out = filepath.Clean(out)
-	for _, p := range sortedKeys(t.copies) {
-		name := filepath.Join(t.dir, filepath.FromSlash(p))
-		if err := t.dirs.make(filepath.Dir(name)); err != nil {
-			return err
-		}
-		if err := copyFile(name, t.copies[p]); err != nil {
-			return err
-		}
-	}
-	old := ""
-	if _, err := os.Stat(out); err == nil {
-		old = t.dir + ".old"
-		if err := os.Rename(out, old); err != nil {
-			return fmt.Errorf("output %s: %w", out, err)
-		}
-	}
-	if err := os.Rename(t.dir, out); err != nil {
-		if old != "" {
-			_ = os.Rename(old, out)
-		}
-		return fmt.Errorf("output %s: %w", out, err)
-	}
-	if old != "" {
-		return os.RemoveAll(old)
-	}
-	return nil
-}
-
-// dirMaker creates each folder once: thousands of pages share a few
-// hundred folders, and MkdirAll's checks cost a system call each.
-type dirMaker struct{ made map[string]bool }
-
-func (d *dirMaker) make(dir string) error {
-	if d.made[dir] {
-		return nil
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("output: %w", err)
-	}
-	for ; !d.made[dir]; dir = filepath.Dir(dir) {
-		d.made[dir] = true
-		if dir == filepath.Dir(dir) {
-			break
-		}
-	}
-	return nil
-}
-
-// copyFile copies, never links: a hard link into the cache would let an
-// edit inside the output change the cache, and so every later build.
-func copyFile(dst, src string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return fmt.Errorf("output: %w", err)
-	}
-	defer in.Close()
-	o, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
-	if err != nil {
-		return fmt.Errorf("output: %w", err)
-	}
-	if _, err := io.Copy(o, in); err != nil {
-		o.Close()
-		return fmt.Errorf("output %s: %w", dst, err)
-	}
-	return o.Close()
 }
 
 // links returns the values of every href="..." and src="..." attribute.

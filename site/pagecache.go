@@ -171,15 +171,15 @@ func (s *pageStore) save(t *tree, generated map[string]bool, sitemap []sitemapEn
 		return
 	}
 	pc := &pageCache{Warnings: warnings}
-	dirs := &dirMaker{made: map[string]bool{}}
+	var copies []copyPair
 	for _, p := range sortedKeys(generated) {
-		name := filepath.Join(tmp, filepath.FromSlash(p))
-		if dirs.make(filepath.Dir(name)) != nil || copyFile(name, t.staged(p)) != nil {
-			os.RemoveAll(tmp)
-			return
-		}
+		copies = append(copies, copyPair{dst: filepath.Join(tmp, filepath.FromSlash(p)), src: t.staged(p)})
 		size, _ := t.size(p)
 		pc.Files = append(pc.Files, cachedFile{Path: p, Size: size})
+	}
+	if copyAll(copies, &dirMaker{made: map[string]bool{}}, t.workers) != nil {
+		os.RemoveAll(tmp)
+		return
 	}
 	for _, e := range sitemap {
 		if generated[e.path] {
@@ -188,10 +188,7 @@ func (s *pageStore) save(t *tree, generated map[string]bool, sitemap []sitemapEn
 	}
 	sort.Slice(pc.Sitemap, func(i, j int) bool { return pc.Sitemap[i].Path < pc.Sitemap[j].Path })
 	pc.FigureBytes = figureBytes
-	if pc.Figures, err = linkedFigures(t, generated); err != nil {
-		os.RemoveAll(tmp)
-		return
-	}
+	pc.Figures = t.cachedFigureLinks()
 	data, err := json.Marshal(pc)
 	if err != nil || os.WriteFile(filepath.Join(tmp, pageIndex), data, 0o644) != nil || sealEntry(tmp) != nil {
 		os.RemoveAll(tmp)

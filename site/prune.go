@@ -1,12 +1,6 @@
 package site
 
-import (
-	"os"
-	"path"
-	"strings"
-
-	"cnnexplainer/render"
-)
+import "cnnexplainer/render"
 
 // linkedOnly are the figure kinds a page can only reach by a link it
 // writes out in full: render draws them for every sample and layer, but
@@ -38,30 +32,4 @@ func (b *builder) pruneFigures() {
 		}
 	}
 	b.tree.dropUnlinked(candidates)
-}
-
-// linkedFigures lists the figure files that the pages at the generated
-// paths link (read back from the staging folder: the link index keeps one
-// page per target), so that a build taking those pages from the page
-// cache keeps the same figures.
-func linkedFigures(t *tree, generated map[string]bool) ([]string, error) {
-	seen := map[string]bool{}
-	for p := range generated {
-		if path.Ext(p) != ".html" {
-			continue
-		}
-		page, err := os.ReadFile(t.staged(p))
-		if err != nil {
-			return nil, err
-		}
-		for _, u := range links(page) {
-			if i := strings.IndexAny(u, "#?"); i >= 0 {
-				u = u[:i]
-			}
-			if target := path.Join(path.Dir(p), u); strings.HasPrefix(target, "figures/") {
-				seen[target] = true
-			}
-		}
-	}
-	return sortedKeys(seen), nil
 }

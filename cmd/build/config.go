@@ -19,6 +19,8 @@ type Config struct {
 	Site  site.Config
 	Serve bool
 	Addr  string
+
+	CPUProfile, MemProfile string // pprof files to write, for measuring the build
 }
 
 // ParseFlags reads the command line. It is kept apart from Run so tests
@@ -43,6 +45,8 @@ func ParseFlags(args []string, stderr io.Writer) (Config, error) {
 	fs.BoolVar(&c.Site.Try, "try", true, "add the try-your-own-picture panel (compiles cmd/wasm with GOOS=js GOARCH=wasm)")
 	fs.BoolVar(&c.Site.StrictI18n, "strict-i18n", false, "fail when a language lacks a page or a string, or a string's placeholders differ from English")
 	fs.IntVar(&c.Site.MaxPages, "max-pages", site.DefaultMaxPages, "refuse, before drawing any figure, a site with more overview and neuron pages")
+	fs.StringVar(&c.CPUProfile, "cpuprofile", "", "write a CPU profile of the build to this file (go tool pprof)")
+	fs.StringVar(&c.MemProfile, "memprofile", "", "write an allocation profile of the build to this file (go tool pprof)")
 	fs.BoolVar(&c.Site.Strict, "strict", false, "fail on any warning (an image from another host, a figure that cannot be shown)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -78,7 +82,14 @@ func Run(ctx context.Context, c Config, stdout, stderr io.Writer) error {
 	if c.Serve {
 		return site.Serve(ctx, c.Site, c.Addr)
 	}
+	stopProfiles, err := startProfiles(c.CPUProfile, c.MemProfile)
+	if err != nil {
+		return err
+	}
 	rep, err := site.Build(ctx, c.Site)
+	if perr := stopProfiles(); err == nil {
+		err = perr
+	}
 	if err != nil {
 		return err
 	}

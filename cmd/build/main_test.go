@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -24,6 +26,9 @@ func TestParseFlags(t *testing.T) {
 		}, ""},
 		{[]string{"-model", "../shared/anchors/cnn-explainer", "-samples", "x"}, func(c Config) bool {
 			return c.Site.Model == "../shared/anchors/cnn-explainer" && c.Site.Samples == "x"
+		}, ""},
+		{[]string{"-cpuprofile", "c.prof", "-memprofile", "m.prof"}, func(c Config) bool {
+			return c.CPUProfile == "c.prof" && c.MemProfile == "m.prof"
 		}, ""},
 		{[]string{"-j", "-1"}, nil, "must not be negative"},
 		{[]string{"extra"}, nil, `unexpected argument "extra"`},
@@ -61,5 +66,31 @@ func TestMainExitCodes(t *testing.T) {
 	code := Main(context.Background(), []string{"-content", dir + "/missing", "-out", dir + "/public", "-cache", dir + "/cache"}, &out, &errOut)
 	if code != 1 || !strings.Contains(errOut.String(), "missing") {
 		t.Errorf("missing content: exit code %d, stderr %q", code, errOut.String())
+	}
+}
+
+// TestProfiles checks that -cpuprofile and -memprofile leave pprof files
+// even when the build fails, since a failing build is one worth measuring.
+func TestProfiles(t *testing.T) {
+	dir := t.TempDir()
+	cpu, mem := filepath.Join(dir, "cpu.prof"), filepath.Join(dir, "mem.prof")
+	var out, errOut bytes.Buffer
+	args := []string{"-content", dir + "/missing", "-out", dir + "/public", "-cache", dir + "/cache", "-cpuprofile", cpu, "-memprofile", mem}
+	if code := Main(context.Background(), args, &out, &errOut); code != 1 {
+		t.Fatalf("exit code %d, stderr %q", code, errOut.String())
+	}
+	for _, p := range []string{cpu, mem} {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// pprof files are gzipped protocol buffers.
+		if len(data) < 2 || data[0] != 0x1f || data[1] != 0x8b {
+			t.Errorf("%s is not a gzipped profile (%d bytes)", p, len(data))
+		}
+	}
+	args = []string{"-content", dir + "/missing", "-cpuprofile", filepath.Join(dir, "no", "such", "cpu.prof")}
+	if code := Main(context.Background(), args, &out, &errOut); code != 1 || !strings.Contains(errOut.String(), "cpu profile") {
+		t.Errorf("unwritable profile: exit code %d, stderr %q", code, errOut.String())
 	}
 }
