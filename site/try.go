@@ -148,9 +148,11 @@ func engineScript(p string, wasm, support []byte) error {
 }
 
 // buildWasm runs go build for the browser. -trimpath and an empty build id
-// keep the bytes independent of where the checkout lives.
+// keep the bytes independent of where the checkout lives, and
+// -buildvcs=false of its git state (the revision, and whether any file,
+// even a chapter, has uncommitted changes).
 func buildWasm(out string) error {
-	cmd := exec.Command(goTool(), "build", "-trimpath", "-ldflags=-s -w -buildid=", "-o", out, tryPackage)
+	cmd := exec.Command(goTool(), "build", "-trimpath", "-buildvcs=false", "-ldflags=-s -w -buildid=", "-o", out, tryPackage)
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "CGO_ENABLED=0")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
