@@ -102,6 +102,23 @@ type DetailData struct {
 	CountPad bool      `json:"cp,omitempty"`
 }
 
+// partMap is channel c's intermediate map of neuron n of convolution
+// layer for run r. A switched sample has one strip a neuron instead, on
+// the same range (its views.js carries the range; the script shows the
+// strip channel by channel).
+func (v *views) partMap(p pageCtx, r *Run, layer string, n, c int) (MapView, render.Figure, bool) {
+	f, ok := v.figs.find(render.KindIntermediate, r.ID, layer, n, c, 0)
+	if !ok {
+		f, ok = v.figs.find(render.KindIntermediateStrip, r.ID, layer, n, -1, 0)
+	}
+	if !ok {
+		return MapView{}, f, false
+	}
+	m := mapView(Img{Src: p.rel(figURL(f)), W: f.Width, H: f.Height, Pixelated: true}, f, p.lang.Tf("neuron.part_caption", "c", c), "part", c)
+	m.Alt = m.Caption
+	return m, f, true
+}
+
 // peak is the output cell with the largest value: the most telling default
 // position for the no-JavaScript page.
 func peak(t *engine.Tensor, c int) Position {
@@ -250,17 +267,9 @@ func (v *views) convDetail(p pageCtx, r *Run, l *engine.Conv2D, in *engine.Tenso
 				d.Legends = append(d.Legends, unitLegend(ifig, p.lang.Tf("neuron.legend_in", "layer", src)))
 			}
 		}
-		f, ok := v.figs.find(render.KindIntermediate, r.ID, l.Name(), n, c, 0)
-		if !ok {
-			// A switched sample has one strip a neuron, on the same range
-			// (views.js carries the range; the script shows the strip).
-			f, ok = v.figs.find(render.KindIntermediateStrip, r.ID, l.Name(), n, -1, 0)
-		}
-		if ok {
-			partFig = f
-			step.Part = mapView(Img{Src: p.rel(figURL(f)), W: f.Width, H: f.Height, Pixelated: true}, f, p.lang.Tf("neuron.part_caption", "c", c), "part", c)
+		if part, f, ok := v.partMap(p, r, l.Name(), n, c); ok {
+			partFig, step.Part = f, part
 			step.Part.Cell = d.Output.Cell
-			step.Part.Alt = step.Part.Caption
 		}
 		step.Kernel.Caption = p.lang.Tf("detail.kernel_caption", "c", c)
 		step.Window.Caption = p.lang.Tf("detail.window_caption", "c", c)
